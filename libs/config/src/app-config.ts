@@ -1,0 +1,56 @@
+import { configSchema } from './config.schema';
+
+export interface DatabaseConfig {
+  type: 'sqlite' | 'postgres';
+  /** postgres: the connection URL; sqlite: the file path. */
+  url: string;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  database: DatabaseConfig;
+  redis: { url: string; prefix: string };
+  ingestion: { concurrency: number; chunkSize: number; maxBatch: number };
+  http: { bodyLimitBytes: number; uploadLimitBytes: number };
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment and returns the typed configuration. Throws a
+ * ConfigError listing every bad variable at once.
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const c = parsed.data;
+  return {
+    env: c.NODE_ENV,
+    port: c.PORT,
+    database: c.DATABASE_URL
+      ? { type: 'postgres', url: c.DATABASE_URL }
+      : { type: 'sqlite', url: c.SQLITE_PATH },
+    redis: { url: c.REDIS_URL, prefix: c.QUEUE_PREFIX },
+    ingestion: {
+      concurrency: c.INGEST_CONCURRENCY,
+      chunkSize: c.INGEST_CHUNK_SIZE,
+      maxBatch: c.INGEST_MAX_BATCH,
+    },
+    http: { bodyLimitBytes: c.BODY_LIMIT_BYTES, uploadLimitBytes: c.UPLOAD_LIMIT_BYTES },
+    logLevel: c.LOG_LEVEL,
+  };
+}

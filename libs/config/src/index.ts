@@ -1,0 +1,2 @@
+export { AppConfig, DatabaseConfig, ConfigError, loadConfig } from './app-config';
+export { APP_CONFIG, ConfigModule } from './config.module';

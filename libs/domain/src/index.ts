@@ -1,0 +1,4 @@
+export * from './vocabulary';
+export * from './normalise';
+export * from './local-date';
+export * from './placement-input';

@@ -1,0 +1,117 @@
+/** Outlet tiers, in the order reports list them. Tier lives on the channel. */
+export const TIERS = ['central', 'provincial', 'municipal', 'district'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const TIER_LABELS: Record<Tier, string> = {
+  central: '中央级',
+  provincial: '省级',
+  municipal: '市级',
+  district: '区级',
+};
+
+export const CHANNEL_KINDS = [
+  'newspaper',
+  'tv',
+  'radio',
+  'website',
+  'wechat',
+  'app',
+  'platform-account',
+  'other',
+] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export const PROMINENCES = ['headline', 'normal'] as const;
+export type Prominence = (typeof PROMINENCES)[number];
+
+export const GENRES = ['news', 'feature', 'commentary', 'photo', 'video', 'other'] as const;
+export type Genre = (typeof GENRES)[number];
+
+export const PLACEMENT_SOURCES = ['editor', 'import', 'crawler'] as const;
+export type PlacementSource = (typeof PLACEMENT_SOURCES)[number];
+
+export const PLACEMENT_STATUSES = [
+  'claimed',
+  'confirmed',
+  'rejected',
+  'discovered',
+  'dismissed',
+] as const;
+export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number];
+
+/** Statuses a summary counts unless told otherwise. */
+export const COUNTED_STATUSES: readonly PlacementStatus[] = ['claimed', 'confirmed'];
+
+/** Which status may follow which (claimed → confirmed | rejected; discovered → confirmed | dismissed). */
+export const STATUS_TRANSITIONS: Record<PlacementStatus, readonly PlacementStatus[]> = {
+  claimed: ['confirmed', 'rejected'],
+  discovered: ['confirmed', 'dismissed'],
+  confirmed: ['rejected'],
+  rejected: ['confirmed'],
+  dismissed: ['confirmed'],
+};
+
+export const EVENT_TYPES = [
+  'logged',
+  'imported',
+  'discovered',
+  'confirmed',
+  'rejected',
+  'dismissed',
+] as const;
+export type PlacementEventType = (typeof EVENT_TYPES)[number];
+
+/** The event that records a placement's first appearance, by its source. */
+export const CREATION_EVENT: Record<PlacementSource, PlacementEventType> = {
+  editor: 'logged',
+  import: 'imported',
+  crawler: 'discovered',
+};
+
+/** Genre names as editors write them, Chinese or English. */
+export const GENRE_ALIASES: Record<string, Genre> = {
+  news: 'news',
+  消息: 'news',
+  新闻: 'news',
+  简讯: 'news',
+  feature: 'feature',
+  通讯: 'feature',
+  通讯稿: 'feature',
+  特写: 'feature',
+  专题: 'feature',
+  commentary: 'commentary',
+  评论: 'commentary',
+  言论: 'commentary',
+  时评: 'commentary',
+  photo: 'photo',
+  图片: 'photo',
+  图片新闻: 'photo',
+  摄影: 'photo',
+  video: 'video',
+  视频: 'video',
+  短视频: 'video',
+  other: 'other',
+  其他: 'other',
+  其它: 'other',
+};
+
+export const GENRE_LABELS: Record<Genre, string> = {
+  news: '消息',
+  feature: '通讯',
+  commentary: '评论',
+  photo: '图片',
+  video: '视频',
+  other: '其他',
+};
+
+export const PROMINENCE_ALIASES: Record<string, Prominence> = {
+  headline: 'headline',
+  normal: 'normal',
+  头条: 'headline',
+  头版头条: 'headline',
+  首页头条: 'headline',
+  版面头条: 'headline',
+  普通: 'normal',
+  一般: 'normal',
+  非头条: 'normal',
+};
