@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { APP_CONFIG, AppConfig, ConfigModule } from '../../../libs/config/src';
+import { IngestionModule } from '../../../libs/ingestion/src';
+import { LedgerModule } from '../../../libs/ledger/src';
+import { PersistenceModule } from '../../../libs/persistence/src';
+import { QueueModule } from '../../../libs/queue/src';
+import { ChannelsController } from './channels/channels.controller';
+import { HealthController } from './health/health.controller';
+import { ImportsController } from './imports/imports.controller';
+import { IngestionsController } from './ingestions/ingestions.controller';
+import { OrgsController } from './orgs/orgs.controller';
+import { PlacementsController } from './placements/placements.controller';
+
+export interface ApiOptions {
+  /** Run the ingestion worker in this process too (the single-machine `npm start`). */
+  withWorker: boolean;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, options: ApiOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule.forRoot(),
+        QueueModule,
+        LedgerModule,
+        MulterModule.registerAsync({
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => ({ limits: { fileSize: c.http.uploadLimitBytes, files: 1 } }),
+        }),
+        ...(options.withWorker ? [IngestionModule] : []),
+      ],
+      controllers: [
+        HealthController,
+        OrgsController,
+        ChannelsController,
+        PlacementsController,
+        IngestionsController,
+        ImportsController,
+      ],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import type { z } from 'zod';
+import { FieldError, toFieldErrors } from '../../../../libs/domain/src';
+import { LedgerError } from '../../../../libs/ledger/src';
+
+/** Parses with a zod schema or throws a 400 naming every bad field. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw LedgerError.invalid(toFieldErrors(r.error, prefix));
+  return r.data;
+}
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: e.constraints?.whitelistValidation ? `unknown field: ${e.property}` : message,
+    }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** Class-validator DTOs: unknown fields refused, errors as {field, message}. */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => LedgerError.invalid(flatten(errors)),
+});

@@ -1,0 +1,17 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IngestionsService, IngestionView, LedgerError } from '../../../../libs/ledger/src';
+
+@ApiTags('ingestions')
+@Controller('api/ingestions')
+export class IngestionsController {
+  constructor(private readonly ingestions: IngestionsService) {}
+
+  @Get(':id')
+  get(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) }))
+    id: string,
+  ): Promise<IngestionView> {
+    return this.ingestions.get(id);
+  }
+}

@@ -1,0 +1,204 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import {
+  GENRES,
+  GENRE_ALIASES,
+  PLACEMENT_STATUSES,
+  PROMINENCES,
+  PROMINENCE_ALIASES,
+  TIERS,
+  isIsoDate,
+} from '../../../../libs/domain/src';
+import {
+  BULK_MAX,
+  BulkReceipt,
+  GROUP_BY,
+  OrganizationsService,
+  PlacementQueries,
+  PlacementSubmissions,
+  Summary,
+} from '../../../../libs/ledger/src';
+import { Actor } from '../http/actor.decorator';
+import { parseOr400 } from '../http/validation';
+
+const date = (field: string) =>
+  z.string().refine(isIsoDate, `${field} must be a real calendar date written YYYY-MM-DD`).optional();
+
+const positiveInt = (field: string, def: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${field} must be a positive integer`)
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= max, `${field} must be between 1 and ${max}`)
+    .optional()
+    .transform((n) => n ?? def);
+
+const statusList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .refine(
+    (l) => l.every((s) => (PLACEMENT_STATUSES as readonly string[]).includes(s)),
+    `status must be one or more of ${PLACEMENT_STATUSES.join(', ')}, comma-separated`,
+  )
+  .optional() as z.ZodType<(typeof PLACEMENT_STATUSES)[number][] | undefined>;
+
+const filterShape = {
+  from: date('from'),
+  to: date('to'),
+  tier: z.enum(TIERS, { error: `tier must be one of ${TIERS.join(', ')}` }).optional(),
+  channel: z.string().trim().min(1, 'channel must not be empty').optional(),
+  outlet: z.string().regex(/^\d+$/, 'outlet must be an outlet id').transform(Number).optional(),
+  section: z.string().trim().min(1).max(100).optional(),
+  prominence: z
+    .string()
+    .transform((s) => PROMINENCE_ALIASES[s] ?? s)
+    .pipe(z.enum(PROMINENCES, { error: `prominence must be one of ${PROMINENCES.join(', ')}` }))
+    .optional(),
+  genre: z
+    .string()
+    .transform((s) => GENRE_ALIASES[s] ?? s)
+    .pipe(z.enum(GENRES, { error: `genre must be one of ${GENRES.join(', ')}` }))
+    .optional(),
+  status: statusList,
+};
+
+const listQuery = z.object({
+  ...filterShape,
+  q: z.string().trim().max(200, 'q must be at most 200 characters').optional(),
+  page: positiveInt('page', 1, 1_000_000),
+  pageSize: positiveInt('pageSize', 50, 500),
+});
+
+const summaryQuery = z.object({
+  ...filterShape,
+  groupBy: z.enum(GROUP_BY, { error: `groupBy must be one of ${GROUP_BY.join(', ')}` }).optional().default('tier'),
+});
+
+const bulkBody = z
+  .object(
+    {
+      placements: z
+        .array(z.unknown(), { error: 'placements must be a list of placements' })
+        .min(1, 'placements must not be empty')
+        .max(BULK_MAX, `placements must hold at most ${BULK_MAX} entries per request`),
+    },
+    { error: 'body must be an object {placements: [...]}' },
+  )
+  .strict();
+
+const statusBody = z
+  .object(
+    {
+      status: z.enum(['confirmed', 'rejected', 'dismissed'], { error: 'status must be confirmed, rejected or dismissed' }),
+      reason: z.string().trim().max(1000, 'reason must be at most 1000 characters').optional(),
+    },
+    { error: 'body must be an object {status, reason?}' },
+  )
+  .strict();
+
+const placementId = z.string().regex(/^\d+$/, 'id must be a placement id').transform(Number);
+
+function filterOf(q: z.output<typeof listQuery> | z.output<typeof summaryQuery>) {
+  return {
+    from: q.from,
+    to: q.to,
+    tier: q.tier,
+    channel: q.channel,
+    outletId: q.outlet,
+    section: q.section,
+    prominence: q.prominence,
+    genre: q.genre,
+    statuses: q.status,
+  };
+}
+
+const placementExample = {
+  channel: '湖南日报',
+  title: '大祥区：“一件事一次办”跑出便民加速度',
+  publishedOn: '2021-05-12',
+  url: 'https://hnrb.voc.com.cn/article/202105/2021051207.html',
+  section: '要闻',
+  prominence: 'normal',
+  genre: '通讯',
+  authors: ['李明', '王芳'],
+  note: '',
+};
+
+@ApiTags('placements')
+@Controller('api/orgs/:org')
+export class PlacementsController {
+  constructor(
+    private readonly orgs: OrganizationsService,
+    private readonly submissions: PlacementSubmissions,
+    private readonly queries: PlacementQueries,
+  ) {}
+
+  /** Log one placement; it is written by the worker. 202 with the ingestion to poll. */
+  @Post('placements')
+  @HttpCode(202)
+  @ApiBody({ schema: { type: 'object', example: placementExample } })
+  async create(@Param('org') slug: string, @Body() body: unknown, @Actor() actor: string): Promise<{ ingestionId: string }> {
+    const org = await this.orgs.bySlug(slug);
+    return this.submissions.submitOne(org, body, actor);
+  }
+
+  /** Up to 10,000 placements; valid ones go ahead even when others are rejected. */
+  @Post('placements/bulk')
+  @HttpCode(202)
+  @ApiBody({ schema: { type: 'object', example: { placements: [placementExample] } } })
+  async bulk(@Param('org') slug: string, @Body() body: unknown, @Actor() actor: string): Promise<BulkReceipt> {
+    const { placements } = parseOr400(bulkBody, body);
+    const org = await this.orgs.bySlug(slug);
+    return this.submissions.submitBulk(org, placements, actor);
+  }
+
+  @Get('placements')
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'tier', required: false, enum: TIERS })
+  @ApiQuery({ name: 'channel', required: false })
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'pageSize', required: false })
+  async list(@Param('org') slug: string, @Query() query: Record<string, unknown>) {
+    const q = parseOr400(listQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    return this.queries.list(org, { ...filterOf(q), q: q.q || undefined }, q.page, q.pageSize);
+  }
+
+  @Get('placements/:id')
+  async get(@Param('org') slug: string, @Param('id') id: string) {
+    const pid = parseOr400(placementId, id, 'id');
+    const org = await this.orgs.bySlug(slug);
+    return this.queries.get(org, pid);
+  }
+
+  /** Confirm, reject or dismiss: an event through the queue like every write. */
+  @Patch('placements/:id')
+  @HttpCode(202)
+  @ApiBody({ schema: { type: 'object', example: { status: 'confirmed', reason: '已在报纸版面核实' } } })
+  async setStatus(
+    @Param('org') slug: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Actor() actor: string,
+  ): Promise<{ ingestionId: string }> {
+    const pid = parseOr400(placementId, id, 'id');
+    const { status, reason } = parseOr400(statusBody, body);
+    const org = await this.orgs.bySlug(slug);
+    return this.submissions.requestStatus(org, pid, status, actor, reason);
+  }
+
+  @Get('summary')
+  @ApiQuery({ name: 'groupBy', required: false, enum: GROUP_BY })
+  @ApiQuery({ name: 'from', required: false })
+  @ApiQuery({ name: 'to', required: false })
+  @ApiQuery({ name: 'status', required: false })
+  async summary(@Param('org') slug: string, @Query() query: Record<string, unknown>): Promise<Summary> {
+    const q = parseOr400(summaryQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    return this.queries.summary(org, filterOf(q), q.groupBy);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ChannelDirectory } from './channel-directory';
+import { ChannelsService } from './channels.service';
+import { IngestionsService } from './ingestions.service';
+import { LedgerImports } from './ledger-imports';
+import { OrganizationsService } from './organizations.service';
+import { PlacementQueries } from './placement-queries';
+import { PlacementSubmissions } from './placement-submissions';
+
+/** The ledger as interfaces see it: organizations, channels, submissions and reads. */
+@Module({
+  providers: [ChannelDirectory, ChannelsService, IngestionsService, LedgerImports, OrganizationsService, PlacementQueries, PlacementSubmissions],
+  exports: [ChannelDirectory, ChannelsService, IngestionsService, LedgerImports, OrganizationsService, PlacementQueries, PlacementSubmissions],
+})
+export class LedgerModule {}

@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  COUNTED_STATUSES,
+  Genre,
+  PlacementStatus,
+  Prominence,
+  TIER_LABELS,
+  TIERS,
+  Tier,
+  todayInShanghai,
+} from '../../domain/src';
+import { Organization, PlacementEvent, SqlDialect, containsPattern } from '../../persistence/src';
+import { ChannelDirectory } from './channel-directory';
+import { LedgerError } from './ledger-errors';
+
+export const GROUP_BY = ['tier', 'channel', 'outlet', 'month', 'year'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+
+/** Which placements a query covers. Dates are local YYYY-MM-DD, both ends included. */
+export interface PlacementFilter {
+  from?: string;
+  to?: string;
+  tier?: Tier;
+  /** A channel id, name or alias. */
+  channel?: string;
+  outletId?: number;
+  section?: string;
+  prominence?: Prominence;
+  genre?: Genre;
+  statuses?: PlacementStatus[];
+}
+
+export interface SummaryRow {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface Summary {
+  from: string;
+  to: string;
+  groupBy: GroupBy;
+  rows: SummaryRow[];
+  total: number;
+}
+
+export interface PlacementView {
+  id: number;
+  title: string;
+  url: string | null;
+  publishedOn: string;
+  channel: { id: number; name: string; tier: Tier };
+  outlet: { id: number; name: string };
+  section: string | null;
+  prominence: Prominence;
+  genre: Genre | null;
+  authors: string[];
+  note: string | null;
+  source: string;
+  status: PlacementStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Where {
+  sql: string;
+  params: unknown[];
+  from: string;
+  to: string;
+}
+
+/** Reads of the ledger: lists, one placement with its history, and counts. */
+@Injectable()
+export class PlacementQueries {
+  private readonly sql: SqlDialect;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly channels: ChannelDirectory,
+  ) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  async list(
+    org: Organization,
+    filter: PlacementFilter & { q?: string },
+    page: number,
+    pageSize: number,
+  ): Promise<{ items: PlacementView[]; total: number; page: number; pageSize: number }> {
+    const w = await this.where(org, filter, { defaultStatuses: false });
+    if (filter.q) {
+      w.params.push(containsPattern(filter.q));
+      w.sql += ` AND ${this.sql.like('p.title', w.params.length)}`;
+    }
+    const [{ n }] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM placements p JOIN channels c ON c.id = p.channel_id WHERE ${w.sql}`,
+      w.params,
+    );
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `${SELECT_VIEW} WHERE ${w.sql} ORDER BY p.published_on DESC, p.id DESC
+       LIMIT ${Number(pageSize)} OFFSET ${Number((page - 1) * pageSize)}`,
+      w.params,
+    );
+    return { items: rows.map(toView), total: Number(n), page, pageSize };
+  }
+
+  async get(org: Organization, id: number): Promise<PlacementView & { events: Omit<PlacementEvent, 'placement'>[] }> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `${SELECT_VIEW} WHERE p.organization_id = ${this.sql.param(1)} AND p.id = ${this.sql.param(2)}`,
+      [org.id, id],
+    );
+    if (rows.length === 0) throw LedgerError.notFound('placement', 'id', id);
+    const events = await this.dataSource
+      .getRepository(PlacementEvent)
+      .find({ where: { placementId: id }, order: { id: 'ASC' } });
+    return { ...toView(rows[0]), events };
+  }
+
+  /**
+   * Counts placements grouped by tier, channel, outlet, month or year.
+   * Counts claimed and confirmed placements unless statuses are given.
+   */
+  async summary(org: Organization, filter: PlacementFilter, groupBy: GroupBy): Promise<Summary> {
+    const w = await this.where(org, filter, { defaultStatuses: true });
+    const body = `FROM placements p JOIN channels c ON c.id = p.channel_id JOIN outlets o ON o.id = c.outlet_id WHERE ${w.sql}`;
+    let rows: SummaryRow[];
+    switch (groupBy) {
+      case 'tier': {
+        const found: { k: string; n: string | number }[] = await this.dataSource.query(
+          `SELECT c.tier AS k, COUNT(*) AS n ${body} GROUP BY c.tier`,
+          w.params,
+        );
+        const counts = new Map(found.map((r) => [r.k, Number(r.n)]));
+        rows = TIERS.map((t) => ({ key: t, label: TIER_LABELS[t], count: counts.get(t) ?? 0 }));
+        break;
+      }
+      case 'channel':
+      case 'outlet': {
+        const [id, name, order] =
+          groupBy === 'channel' ? ['c.id', 'c.name', 'MIN(c.display_order)'] : ['o.id', 'o.name', 'MIN(c.display_order)'];
+        const found: { k: number; label: string; n: string | number; ord: number; tier: string }[] = await this.dataSource.query(
+          `SELECT ${id} AS k, ${name} AS label, COUNT(*) AS n, ${order} AS ord, MIN(c.tier) AS tier ${body}
+           GROUP BY ${id}, ${name}`,
+          w.params,
+        );
+        rows = found
+          .sort(
+            (a, b) =>
+              TIERS.indexOf(a.tier as Tier) - TIERS.indexOf(b.tier as Tier) ||
+              Number(b.n) - Number(a.n) ||
+              Number(a.ord) - Number(b.ord) ||
+              Number(a.k) - Number(b.k),
+          )
+          .map((r) => ({ key: String(r.k), label: r.label, count: Number(r.n) }));
+        break;
+      }
+      case 'month': {
+        const found: { y: number; m: number; n: string | number }[] = await this.dataSource.query(
+          `SELECT p.year AS y, p.month AS m, COUNT(*) AS n ${body} GROUP BY p.year, p.month ORDER BY p.year, p.month`,
+          w.params,
+        );
+        rows = found.map((r) => {
+          const key = `${r.y}-${String(r.m).padStart(2, '0')}`;
+          return { key, label: `${r.y}年${Number(r.m)}月`, count: Number(r.n) };
+        });
+        break;
+      }
+      case 'year': {
+        const found: { y: number; n: string | number }[] = await this.dataSource.query(
+          `SELECT p.year AS y, COUNT(*) AS n ${body} GROUP BY p.year ORDER BY p.year`,
+          w.params,
+        );
+        rows = found.map((r) => ({ key: String(r.y), label: `${r.y}年`, count: Number(r.n) }));
+        break;
+      }
+    }
+    return { from: w.from, to: w.to, groupBy, rows, total: rows.reduce((s, r) => s + r.count, 0) };
+  }
+
+  private async where(org: Organization, f: PlacementFilter, opts: { defaultStatuses: boolean }): Promise<Where> {
+    const from = f.from ?? org.foundedOn;
+    const to = f.to ?? todayInShanghai();
+    if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
+    const params: unknown[] = [org.id, from, to];
+    const p = (v: unknown) => {
+      params.push(v);
+      return this.sql.param(params.length);
+    };
+    let sql = `p.organization_id = ${this.sql.param(1)} AND p.published_on >= ${this.sql.param(2)} AND p.published_on <= ${this.sql.param(3)}`;
+    if (f.tier) sql += ` AND c.tier = ${p(f.tier)}`;
+    if (f.channel !== undefined) {
+      const ch = await this.channels.resolve(f.channel);
+      if (!ch) throw LedgerError.invalid([{ field: 'channel', message: `unknown channel: ${f.channel}` }]);
+      sql += ` AND p.channel_id = ${p(ch.id)}`;
+    }
+    if (f.outletId !== undefined) sql += ` AND c.outlet_id = ${p(f.outletId)}`;
+    if (f.section !== undefined) sql += ` AND p.section = ${p(f.section)}`;
+    if (f.prominence) sql += ` AND p.prominence = ${p(f.prominence)}`;
+    if (f.genre) sql += ` AND p.genre = ${p(f.genre)}`;
+    const statuses = f.statuses?.length ? f.statuses : opts.defaultStatuses ? COUNTED_STATUSES : [];
+    if (statuses.length) sql += ` AND p.status IN (${statuses.map((s) => p(s)).join(', ')})`;
+    return { sql, params, from, to };
+  }
+}
+
+const SELECT_VIEW = `SELECT p.id, p.title, p.url, p.published_on, p.channel_id, c.name AS channel_name, c.tier,
+  c.outlet_id, o.name AS outlet_name, p.section, p.prominence, p.genre, p.authors, p.note, p.source, p.status,
+  p.created_at, p.updated_at
+  FROM placements p JOIN channels c ON c.id = p.channel_id JOIN outlets o ON o.id = c.outlet_id`;
+
+function isoTime(v: unknown): string {
+  if (v instanceof Date) return v.toISOString();
+  const s = String(v);
+  // SQLite keeps UTC "YYYY-MM-DD HH:MM:SS(.sss)".
+  return /^\d{4}-\d{2}-\d{2} /.test(s) ? new Date(s.replace(' ', 'T') + 'Z').toISOString() : s;
+}
+
+function toView(r: Record<string, unknown>): PlacementView {
+  return {
+    id: Number(r.id),
+    title: String(r.title),
+    url: (r.url as string | null) ?? null,
+    publishedOn: String(r.published_on),
+    channel: { id: Number(r.channel_id), name: String(r.channel_name), tier: r.tier as Tier },
+    outlet: { id: Number(r.outlet_id), name: String(r.outlet_name) },
+    section: (r.section as string | null) ?? null,
+    prominence: r.prominence as Prominence,
+    genre: (r.genre as Genre | null) ?? null,
+    authors: JSON.parse(String(r.authors ?? '[]')) as string[],
+    note: (r.note as string | null) ?? null,
+    source: String(r.source),
+    status: r.status as PlacementStatus,
+    createdAt: isoTime(r.created_at),
+    updatedAt: isoTime(r.updated_at),
+  };
+}

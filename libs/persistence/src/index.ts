@@ -1,0 +1,5 @@
+export * from './entities';
+export { MIGRATIONS } from './migrations';
+export { createDataSource, dataSourceOptions, openDatabase } from './data-source';
+export { SqlDialect, containsPattern } from './sql-dialect';
+export { PersistenceModule } from './persistence.module';

@@ -1,0 +1,75 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../../config/src';
+import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob } from './contract';
+import { producerConnection } from './redis-connection';
+
+/** Redis could not take the job: the caller answers 503, nothing was written. */
+export class QueueUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`The ingestion queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+/** How long an enqueue may take before it is reported as unavailable. */
+const ENQUEUE_TIMEOUT_MS = 1000;
+
+/** The producer side of the ingestion queue. The only way to ask for a placement write. */
+@Injectable()
+export class IngestionQueue implements OnModuleDestroy {
+  private readonly connection: IORedis;
+  readonly queue: Queue;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.connection = producerConnection(config.redis.url);
+    this.connection.on('error', () => undefined); // reported per request instead
+    this.queue = new Queue(INGESTION_QUEUE, {
+      connection: this.connection,
+      prefix: config.redis.prefix,
+      defaultJobOptions: INGESTION_JOB_OPTIONS,
+    });
+    this.queue.on('error', () => undefined);
+  }
+
+  /** Enqueues all jobs at once (one round trip), or throws QueueUnavailableError. */
+  async enqueue(jobs: IngestionJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    if (this.connection.status !== 'ready') {
+      throw new QueueUnavailableError(`Redis connection is ${this.connection.status}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      throw new QueueUnavailableError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** True when Redis answers a ping within a second. */
+  async isHealthy(): Promise<boolean> {
+    if (this.connection.status !== 'ready') return false;
+    try {
+      await Promise.race([
+        this.connection.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
+      ]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+    this.connection.disconnect();
+  }
+}
