@@ -170,11 +170,11 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
 }
 
 export function parsePlacementInput(raw: unknown): Parsed<PlacementInput> {
-  const r = placementInputSchema.safeParse(raw);
+  const r = placementInputSchema.safeParse(raw, { reportInput: true });
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: toFieldErrors(r.error) };
 }
 
 export function parsePlacementDraft(raw: unknown): Parsed<PlacementDraft> {
-  const r = placementDraftSchema.safeParse(raw);
+  const r = placementDraftSchema.safeParse(raw, { reportInput: true });
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: toFieldErrors(r.error) };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/src';
@@ -18,7 +18,7 @@ const ENQUEUE_TIMEOUT_MS = 1000;
 
 /** The producer side of the ingestion queue. The only way to ask for a placement write. */
 @Injectable()
-export class IngestionQueue implements OnModuleDestroy {
+export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
   private readonly connection: IORedis;
   readonly queue: Queue;
 
@@ -33,18 +33,44 @@ export class IngestionQueue implements OnModuleDestroy {
     this.queue.on('error', () => undefined);
   }
 
-  /** Enqueues all jobs at once (one round trip), or throws QueueUnavailableError. */
+  /** Starts serving once connected (for a few seconds at most: later requests get 503s). */
+  async onModuleInit(): Promise<void> {
+    await this.ready(5000).catch(() => undefined);
+  }
+
+  /** Resolves when the connection is ready, or rejects after `ms`. */
+  private ready(ms: number): Promise<void> {
+    if (this.connection.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connection.off('ready', onReady);
+        reject(new Error(`Redis connection is ${this.connection.status}`));
+      }, ms);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.connection.once('ready', onReady);
+    });
+  }
+
+  /** Enqueues all jobs at once (one round trip), or throws QueueUnavailableError within a second. */
   async enqueue(jobs: IngestionJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    const started = Date.now();
     if (this.connection.status !== 'ready') {
-      throw new QueueUnavailableError(`Redis connection is ${this.connection.status}`);
+      // Still connecting or reconnecting: give it part of the budget, then fail fast.
+      await this.ready(ENQUEUE_TIMEOUT_MS / 2).catch((err: unknown) => {
+        throw new QueueUnavailableError(err);
+      });
     }
     let timer: NodeJS.Timeout | undefined;
+    const budget = Math.max(100, ENQUEUE_TIMEOUT_MS - (Date.now() - started));
     try {
       await Promise.race([
         this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), budget);
         }),
       ]);
     } catch (err) {

@@ -1,9 +1,18 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 
-/** Who makes the request, from the X-Actor header (editors' names until accounts exist). */
+/**
+ * Who makes the request, from the X-Actor header (editors' names until
+ * accounts exist). Headers carry only Latin-1, so names are percent-encoded.
+ */
 export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const raw = ctx.switchToHttp().getRequest<Request>().header('x-actor');
-  const name = raw?.trim().slice(0, 100);
+  const raw = ctx.switchToHttp().getRequest<Request>().header('x-actor') ?? '';
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // not percent-encoded: keep as sent
+  }
+  const name = decoded.trim().slice(0, 90);
   return name ? `editor:${name}` : 'editor:api';
 });

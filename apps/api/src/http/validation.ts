@@ -5,7 +5,7 @@ import { LedgerError } from '../../../../libs/ledger/src';
 
 /** Parses with a zod schema or throws a 400 naming every bad field. */
 export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) throw LedgerError.invalid(toFieldErrors(r.error, prefix));
   return r.data;
 }

@@ -1,0 +1,57 @@
+import { parse } from 'csv-parse/sync';
+import type { GridCell, GridRow } from './grid';
+
+/**
+ * Decodes a CSV file's bytes: UTF-8 with or without BOM, UTF-16 with a BOM
+ * (Excel's “Unicode text”), else GB18030 — what Excel on Chinese Windows
+ * writes when it saves CSV — whenever the bytes are not valid UTF-8.
+ */
+export function decodeCsv(data: Uint8Array): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data);
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return new TextDecoder('gb18030').decode(data);
+  }
+}
+
+/** Comma, unless the first lines have more tabs (a tab-separated export saved as .csv). */
+function detectDelimiter(text: string): string {
+  const head = text.split(/\r?\n/, 5).join('\n');
+  const count = (ch: string) => head.split(ch).length - 1;
+  return count('\t') > count(',') ? '\t' : ',';
+}
+
+export class CsvReadError extends Error {}
+
+/**
+ * Reads CSV text into grid rows, one per record; a record's row number is its
+ * position, as Excel shows it (a quoted line break does not start a new row;
+ * an empty line is an empty row).
+ */
+export function readCsvGrid(text: string): GridRow[] {
+  let records: string[][];
+  try {
+    records = parse(text, {
+      delimiter: detectDelimiter(text),
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      trim: true,
+    }) as string[][];
+  } catch (e) {
+    const err = e as { code?: string; lines?: number; message?: string };
+    const where = err.lines ? `（第${err.lines}行附近）` : '';
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      throw new CsvReadError(`CSV 文件格式错误${where}：引号没有闭合`);
+    }
+    throw new CsvReadError(`CSV 文件格式错误${where}：${err.message ?? String(e)}`);
+  }
+  return records.map((record, i) => {
+    const cells = new Map<number, GridCell>();
+    record.forEach((text, index) => cells.set(index, { text }));
+    return { row: i + 1, cells };
+  });
+}

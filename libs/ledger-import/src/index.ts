@@ -1,0 +1,19 @@
+export type { LedgerFormat, LedgerRow, LedgerRowError, ParsedLedger } from './types';
+export { detectLedgerFormat, readLedger } from './read';
+export {
+  ledgerColumnLabel,
+  formatLedgerErrors,
+  ledgerErrorsCsv,
+  translateFieldError,
+  validateLedgerRows,
+} from './errors';
+export {
+  LEDGER_FIELDS,
+  LEDGER_FIELD_LABELS,
+  LEDGER_HEADER_ALIASES,
+  REQUIRED_LEDGER_FIELDS,
+  fieldOfHeader,
+  foldHeader,
+} from './columns';
+export type { LedgerField } from './columns';
+export { normaliseDateText, dateFromExcelSerial } from './dates';

@@ -1,0 +1,88 @@
+import { CellValue, Workbook, Worksheet } from 'exceljs';
+import { dateFromExcelDate, dateFromNumber } from './dates';
+import type { GridCell, GridRow } from './grid';
+
+type Scalar = number | string | boolean | Date | null | undefined;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !(v instanceof Date);
+}
+
+/** The plain text of a string or rich-text value. */
+function plainText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (isObject(v) && Array.isArray(v.richText)) {
+    return (v.richText as { text?: unknown }[]).map((r) => (typeof r.text === 'string' ? r.text : '')).join('');
+  }
+  if (v === null || v === undefined) return '';
+  return String(v);
+}
+
+function scalarCell(v: Scalar, date1904: boolean): GridCell {
+  if (v === null || v === undefined) return { text: '' };
+  if (v instanceof Date) {
+    const date = dateFromExcelDate(v) ?? undefined;
+    return { text: date ?? '', date };
+  }
+  if (typeof v === 'number') {
+    return { text: String(v), date: dateFromNumber(v, date1904) ?? undefined };
+  }
+  return { text: String(v) };
+}
+
+/**
+ * A cell's value as text, link, date or problem: rich text joined, a
+ * hyperlink's text and target, a formula's cached result, numbers as digits
+ * (and as a date when they can be one), date cells as their calendar date.
+ */
+export function gridCellOf(value: CellValue, date1904 = false): GridCell {
+  if (!isObject(value)) return scalarCell(value as Scalar, date1904);
+  if ('error' in value) return { text: '', problem: `单元格是错误值 ${String(value.error)}，请改正后再导入` };
+  if ('richText' in value) return { text: plainText(value) };
+  if ('hyperlink' in value) {
+    const link = typeof value.hyperlink === 'string' ? value.hyperlink.trim() : '';
+    return { text: plainText(value.text), ...(link ? { link } : {}) };
+  }
+  if ('formula' in value || 'sharedFormula' in value) {
+    const result = value.result;
+    if (result === undefined) {
+      return { text: '', problem: '公式没有计算结果，请在 Excel 中打开并保存后再导入' };
+    }
+    return gridCellOf(result as CellValue, date1904);
+  }
+  return { text: plainText(value) };
+}
+
+/** The sheet a ledger is on: the first visible one, else the first. */
+function ledgerSheet(workbook: Workbook): Worksheet | undefined {
+  const sheets = workbook.worksheets;
+  return sheets.find((s) => s.state === undefined || s.state === 'visible') ?? sheets[0];
+}
+
+export class XlsxReadError extends Error {}
+
+/** Reads the ledger sheet of an .xlsx file into grid rows keyed by 1-based column number. */
+export async function readXlsxGrid(data: Buffer): Promise<GridRow[]> {
+  if (data.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+    throw new XlsxReadError('这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入');
+  }
+  const workbook = new Workbook();
+  try {
+    // ExcelJS declares its own Buffer type (an ArrayBuffer); at run time it takes Node's Buffer.
+    await workbook.xlsx.load(data as unknown as ArrayBuffer);
+  } catch {
+    throw new XlsxReadError('无法读取文件：不是有效的 .xlsx 文件');
+  }
+  const sheet = ledgerSheet(workbook);
+  if (!sheet) throw new XlsxReadError('文件中没有工作表');
+  const date1904 = !!workbook.properties?.date1904;
+  const rows: GridRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    const cells = new Map<number, GridCell>();
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      cells.set(col, gridCellOf(cell.value, date1904));
+    });
+    rows.push({ row: row.number, cells });
+  });
+  return rows;
+}

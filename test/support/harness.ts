@@ -1,0 +1,139 @@
+import { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { CATALOG, loadCatalog } from '../../libs/catalog/src';
+import { AppConfig, loadConfig } from '../../libs/config/src';
+
+/**
+ * Test infrastructure: every test file gets its own database (a SQLite file,
+ * or a fresh PostgreSQL database when DATABASE_URL is set, as `npm run
+ * test:pg` does) and its own queue prefix on the real Redis, so files never
+ * see each other's data.
+ */
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestDatabase {
+  /** Environment variables that point a process at this database. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  if (usingPostgres) {
+    const admin = new URL(process.env.DATABASE_URL as string);
+    const name = `pl_${id}`;
+    const client = new Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    const url = new URL(admin.toString());
+    url.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: url.toString() },
+      drop: async () => {
+        const c = new Client({ connectionString: admin.toString() });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const file = path.join(os.tmpdir(), 'placement-ledger-tests', `${id}.sqlite`);
+  return {
+    env: { SQLITE_PATH: file, DATABASE_URL: '' },
+    drop: async () => {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    },
+  };
+}
+
+/** A queue prefix no other test uses. */
+export function uniquePrefix(): string {
+  return `pltest-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The environment for a test process: its own database and queue prefix. */
+export function testEnv(db: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    REDIS_URL,
+    QUEUE_PREFIX: uniquePrefix(),
+    LOG_LEVEL: 'warn',
+    ...db.env,
+    ...extra,
+  };
+}
+
+export interface TestApi {
+  app: INestApplication;
+  config: AppConfig;
+  env: Record<string, string>;
+  dataSource: DataSource;
+  http: () => ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API (and, unless told otherwise, the worker in the same process)
+ * on a fresh database with the catalog loaded. Requests go through supertest.
+ */
+export async function startApi(
+  options: { withWorker?: boolean; env?: Record<string, string>; db?: TestDatabase } = {},
+): Promise<TestApi> {
+  const db = options.db ?? (await createTestDatabase());
+  const env = testEnv(db, options.env);
+  const config = loadConfig(env);
+  const app = await createApiApp(config, { withWorker: options.withWorker ?? true });
+  await app.init();
+  const dataSource = app.get<DataSource>(getDataSourceToken());
+  await loadCatalog(dataSource, CATALOG);
+  const server = app.getHttpServer() as App;
+  return {
+    app,
+    config,
+    env,
+    dataSource,
+    http: () => request(server),
+    close: async () => {
+      await app.close();
+      if (!options.db) await db.drop();
+    },
+  };
+}
+
+/** Polls until the ingestion is completed; returns its final view. */
+export async function waitForIngestion(
+  api: TestApi,
+  ingestionId: string,
+  timeoutMs = 30_000,
+): Promise<{ state: string; received: number; accepted: number; inserted: number; duplicates: number; rejected: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await api.http().get(`/api/ingestions/${ingestionId}`);
+    if (res.status === 200 && res.body.state === 'completed') return res.body;
+    if (Date.now() > deadline) throw new Error(`ingestion ${ingestionId} not completed: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Row counts of the tables a write could touch. */
+export async function tableCounts(ds: DataSource): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ['placements', 'placement_events', 'ingestions', 'organizations', 'channels', 'outlets']) {
+    const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM ${t}`);
+    out[t] = Number(n);
+  }
+  return out;
+}
+
+export const repoDir = path.resolve(__dirname, '..', '..');
