@@ -1253,14 +1253,16 @@ function main(): void {
     throw new Error(`demo ledger does not match the seed figures:\n  ${problems.slice(0, 30).join('\n  ')}`);
   }
 
-  const file = path.join(root, OUTPUT);
+  // `--out <file>` writes elsewhere (the test compares a fresh run with the committed file).
+  const outAt = process.argv.indexOf('--out');
+  const file = outAt > 0 && process.argv[outAt + 1] ? path.resolve(process.argv[outAt + 1]) : path.join(root, OUTPUT);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, csv, 'utf8');
 
   const aliased = rows.filter((r) => r.media !== r.channel).length;
   const uniqueTitles = new Set(rows.map((r) => `${r.channel}|${normaliseTitle(r.title)}`)).size;
   const sha = createHash('sha256').update(csv).digest('hex');
-  console.log(`wrote ${OUTPUT}: ${rows.length} rows, ${rows[0].date} … ${rows[rows.length - 1].date}`);
+  console.log(`wrote ${path.relative(root, file)}: ${rows.length} rows, ${rows[0].date} … ${rows[rows.length - 1].date}`);
   console.log(`  recounted from the CSV: ${figures.join(', ')}`);
   console.log(`  媒体 written as an alias: ${aliased} rows; links: ${rows.filter((r) => r.link).length}; titles unique per channel: ${uniqueTitles === rows.length ? 'yes' : `${uniqueTitles}/${rows.length}`}`);
   console.log(`  all figures match the seed report; sha256 ${sha}`);
