@@ -3,10 +3,16 @@ import type { z } from 'zod';
 import { FieldError, toFieldErrors } from '../../../../libs/domain/src';
 import { LedgerError } from '../../../../libs/ledger/src';
 
-/** Parses with a zod schema or throws a 400 naming every bad field. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+/**
+ * Parses with a zod schema or throws a 400 naming every bad field. `field`
+ * names a lone value (a path parameter): its errors are about that field.
+ */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, field?: string): z.output<S> {
   const r = schema.safeParse(value, { reportInput: true });
-  if (!r.success) throw LedgerError.invalid(toFieldErrors(r.error, prefix));
+  if (!r.success) {
+    const errors = toFieldErrors(r.error);
+    throw LedgerError.invalid(field ? errors.map((e) => ({ ...e, field })) : errors);
+  }
   return r.data;
 }
 

@@ -1,0 +1,93 @@
+import { canonicalUrl, normaliseTitle, placementDedupKey } from './normalise';
+import { isIsoDate, todayInShanghai, yearMonthOf } from './local-date';
+import { parsePlacementDraft, parsePlacementInput } from './placement-input';
+
+describe('title normalisation and dedup keys', () => {
+  it('folds width, case, spaces and punctuation', () => {
+    expect(normaliseTitle('大祥区：“一件事一次办” 跑出加速度！')).toBe(normaliseTitle('大祥区:"一件事一次办"跑出加速度!'));
+    expect(normaliseTitle('ＡＢＣ　１２３')).toBe('abc123');
+    expect(normaliseTitle('大祥区召开会议')).not.toBe(normaliseTitle('大祥区召开大会'));
+  });
+
+  it('canonicalises links: scheme, host case, fragment, tracking parameters, trailing slash, parameter order', () => {
+    expect(canonicalUrl('HTTPS://Dx.RedNet.cn/content/1.html/?b=2&utm_source=wx&a=1#top')).toBe('dx.rednet.cn/content/1.html?a=1&b=2');
+    expect(canonicalUrl('http://dx.rednet.cn/content/1.html?a=1&b=2')).toBe('dx.rednet.cn/content/1.html?a=1&b=2');
+    expect(canonicalUrl('javascript:alert(1)')).toBeNull();
+    expect(canonicalUrl('not a url')).toBeNull();
+  });
+
+  it('keys by link within a channel, else by date and folded title', () => {
+    const a = { channelId: 1, publishedOn: '2021-03-01', title: '大祥区：春耕忙' };
+    expect(placementDedupKey(a)).toBe(placementDedupKey({ ...a, title: '大祥区:春耕忙 ' }));
+    expect(placementDedupKey(a)).not.toBe(placementDedupKey({ ...a, channelId: 2 }));
+    expect(placementDedupKey(a)).not.toBe(placementDedupKey({ ...a, publishedOn: '2021-03-02' }));
+    const linked = { ...a, url: 'https://www.dxxww.com/news/1.html?utm_medium=x' };
+    expect(placementDedupKey(linked)).toBe(placementDedupKey({ ...linked, title: '另一个标题', url: 'http://www.dxxww.com/news/1.html' }));
+    expect(placementDedupKey(linked)).toMatch(/^[0-9a-f]{40}$/);
+  });
+});
+
+describe('local dates', () => {
+  it.each([
+    ['2021-02-28', true],
+    ['2020-02-29', true],
+    ['2021-02-29', false],
+    ['2021-02-30', false],
+    ['2021-13-01', false],
+    ['2021-1-1', false],
+    ['21-01-01', false],
+    ['2021-04-31', false],
+  ])('%s is a real date: %s', (d, ok) => expect(isIsoDate(d)).toBe(ok));
+
+  it('takes today in Asia/Shanghai, not UTC', () => {
+    expect(todayInShanghai(new Date('2021-12-21T16:30:00Z'))).toBe('2021-12-22');
+    expect(yearMonthOf('2021-12-22')).toEqual({ year: 2021, month: 12 });
+  });
+});
+
+describe('placement input', () => {
+  it('accepts Chinese genre and prominence names and splits authors', () => {
+    const r = parsePlacementInput({
+      channel: '湖南日报',
+      title: '  大祥区推进城市更新  ',
+      publishedOn: '2021-03-05',
+      genre: '通讯',
+      prominence: '头版头条',
+      authors: '李明、王芳，张伟',
+    });
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        channel: '湖南日报',
+        title: '大祥区推进城市更新',
+        publishedOn: '2021-03-05',
+        url: null,
+        section: null,
+        prominence: 'headline',
+        genre: 'feature',
+        authors: ['李明', '王芳', '张伟'],
+        note: null,
+      },
+    });
+  });
+
+  it('names each bad field, wrong types included', () => {
+    const r = parsePlacementInput({ channel: {}, title: 3, publishedOn: '2021-02-30', genre: '诗歌', extra: 1 });
+    expect(r.ok).toBe(false);
+    const fields = !r.ok ? r.errors.map((e) => e.field).sort() : [];
+    expect(fields).toEqual(['channel', 'extra', 'genre', 'publishedOn', 'title']);
+    const title = !r.ok ? r.errors.find((e) => e.field === 'title')!.message : '';
+    expect(title).toBe('title must be a string');
+  });
+
+  it('reads a missing field as required', () => {
+    const r = parsePlacementInput({ channel: '央视', publishedOn: '2021-01-01' });
+    expect(r).toEqual({ ok: false, errors: [{ field: 'title', message: 'title is required' }] });
+  });
+
+  it('validates a queued draft again with the same rules (the worker does)', () => {
+    expect(parsePlacementDraft({ channelId: 3, title: 'x'.repeat(501), publishedOn: '2021-01-01' }).ok).toBe(false);
+    const ok = parsePlacementDraft({ channelId: 3, title: '大祥区', publishedOn: '2021-01-01', prominence: 'headline', genre: 'feature', authors: ['李明'], url: null, section: null, note: null });
+    expect(ok.ok).toBe(true);
+  });
+});
