@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ChannelKind, Tier, TIERS, normaliseName } from '../../domain/src';
 import { Channel, Organization, Outlet } from '../../persistence/src';
 import { ChannelDirectory } from './channel-directory';
-import { LedgerError } from './ledger-errors';
+import { isUniqueViolation, LedgerError } from './ledger-errors';
 
 export interface NewChannel {
   name: string;
@@ -62,7 +62,32 @@ export class ChannelsService {
         throw LedgerError.invalid([{ field: `urlPatterns.${i}`, message: `not a valid regular expression: ${p}` }]);
       }
     });
-    const saved = await this.dataSource.transaction(async (em) => {
+    const saved = await this.retryingUniqueViolations(() => this.insert(input, aliases, patterns));
+    this.directory.invalidate();
+    const created = await this.dataSource
+      .getRepository(Channel)
+      .findOneOrFail({ where: { id: saved }, relations: { outlet: true, owner: true } });
+    return toView(created);
+  }
+
+  /**
+   * A request that loses a race to add the same channel name or the same new
+   * outlet hits a unique index; run again, it sees the winner's row (a 409
+   * for the name, the existing outlet) instead of failing with a 500.
+   */
+  private async retryingUniqueViolations<T>(run: () => Promise<T>, attempts = 3): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (err) {
+        if (attempt >= attempts || !isUniqueViolation(err)) throw err;
+      }
+    }
+  }
+
+  /** Checks the names and writes the channel (and its outlet when new) in one transaction; returns its id. */
+  private insert(input: NewChannel, aliases: string[], patterns: string[]): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
       const all = await em.getRepository(Channel).find();
       const taken = new Map<string, string>();
       for (const c of all) for (const n of [c.name, ...c.aliases]) taken.set(normaliseName(n), c.name);
@@ -92,11 +117,6 @@ export class ChannelsService {
       );
       return channel.id;
     });
-    this.directory.invalidate();
-    const created = await this.dataSource
-      .getRepository(Channel)
-      .findOneOrFail({ where: { id: saved }, relations: { outlet: true, owner: true } });
-    return toView(created);
   }
 }
 

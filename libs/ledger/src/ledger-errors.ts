@@ -29,3 +29,13 @@ export class LedgerError extends HttpException {
     return new LedgerError(HttpStatus.CONFLICT, message, [{ field, message }]);
   }
 }
+
+/**
+ * True for a unique-constraint violation (PostgreSQL 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE): a concurrent request inserted the same key first.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

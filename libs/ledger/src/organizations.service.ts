@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Organization } from '../../persistence/src';
-import { LedgerError } from './ledger-errors';
+import { isUniqueViolation, LedgerError } from './ledger-errors';
 
 export interface NewOrganization {
   slug: string;
@@ -17,10 +17,15 @@ export class OrganizationsService {
   constructor(@InjectRepository(Organization) private readonly orgs: Repository<Organization>) {}
 
   async create(input: NewOrganization): Promise<Organization> {
-    if (await this.orgs.existsBy({ slug: input.slug })) {
-      throw LedgerError.conflict('slug', `organization "${input.slug}" already exists`);
+    const taken = () => LedgerError.conflict('slug', `organization "${input.slug}" already exists`);
+    if (await this.orgs.existsBy({ slug: input.slug })) throw taken();
+    try {
+      return await this.orgs.save(this.orgs.create(input));
+    } catch (err) {
+      // Another request created the same slug in between.
+      if (isUniqueViolation(err)) throw taken();
+      throw err;
     }
-    return this.orgs.save(this.orgs.create(input));
   }
 
   list(): Promise<Organization[]> {

@@ -140,15 +140,16 @@ export class PlacementQueries {
       case 'outlet': {
         const [id, name, order] =
           groupBy === 'channel' ? ['c.id', 'c.name', 'MIN(c.display_order)'] : ['o.id', 'o.name', 'MIN(c.display_order)'];
-        const found: { k: number; label: string; n: string | number; ord: number; tier: string }[] = await this.dataSource.query(
-          `SELECT ${id} AS k, ${name} AS label, COUNT(*) AS n, ${order} AS ord, MIN(c.tier) AS tier ${body}
+        // An outlet is listed with its highest tier (红网 is provincial though 红网大祥站 is district).
+        const found: { k: number; label: string; n: string | number; ord: number; rank: string | number }[] = await this.dataSource.query(
+          `SELECT ${id} AS k, ${name} AS label, COUNT(*) AS n, ${order} AS ord, ${TIER_RANK} AS rank ${body}
            GROUP BY ${id}, ${name}`,
           w.params,
         );
         rows = found
           .sort(
             (a, b) =>
-              TIERS.indexOf(a.tier as Tier) - TIERS.indexOf(b.tier as Tier) ||
+              Number(a.rank) - Number(b.rank) ||
               Number(b.n) - Number(a.n) ||
               Number(a.ord) - Number(b.ord) ||
               Number(a.k) - Number(b.k),
@@ -204,6 +205,9 @@ export class PlacementQueries {
     return { sql, params, from, to };
   }
 }
+
+/** The rank of the highest tier among the grouped channels: 0 central … 3 district. */
+const TIER_RANK = `MIN(CASE c.tier ${TIERS.map((t, i) => `WHEN '${t}' THEN ${i}`).join(' ')} END)`;
 
 const SELECT_VIEW = `SELECT p.id, p.title, p.url, p.published_on, p.channel_id, c.name AS channel_name, c.tier,
   c.outlet_id, o.name AS outlet_name, p.section, p.prominence, p.genre, p.authors, p.note, p.source, p.status,

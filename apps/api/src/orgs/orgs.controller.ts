@@ -1,11 +1,23 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsNotEmpty, IsString, Matches, MaxLength, Validate } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  MaxLength,
+  Validate,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { isIsoDate } from '../../../../libs/domain/src';
 import { OrganizationsService } from '../../../../libs/ledger/src';
 import { Organization } from '../../../../libs/persistence/src';
 
-class IsoDate {
+/** A real calendar date written YYYY-MM-DD; class-validator runs it only when registered as a constraint. */
+@ValidatorConstraint({ name: 'isoDate' })
+class IsoDate implements ValidatorConstraintInterface {
   validate(v: unknown) {
     return typeof v === 'string' && isIsoDate(v);
   }
