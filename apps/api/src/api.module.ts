@@ -5,12 +5,16 @@ import { IngestionModule } from '../../../libs/ingestion/src';
 import { LedgerModule } from '../../../libs/ledger/src';
 import { PersistenceModule } from '../../../libs/persistence/src';
 import { QueueModule } from '../../../libs/queue/src';
+import { ReportingModule } from '../../../libs/reporting/src';
+import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
 import { IngestionsController } from './ingestions/ingestions.controller';
 import { OrgsController } from './orgs/orgs.controller';
 import { PlacementsController } from './placements/placements.controller';
+import { ProfilesController } from './profiles/profiles.controller';
+import { ReportsController } from './reports/reports.controller';
 
 export interface ApiOptions {
   /** Run the ingestion worker in this process too (the single-machine `npm start`). */
@@ -27,6 +31,7 @@ export class ApiModule {
         PersistenceModule.forRoot(),
         QueueModule,
         LedgerModule,
+        ReportingModule,
         MulterModule.registerAsync({
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({ limits: { fileSize: c.http.uploadLimitBytes, files: 1 } }),
@@ -40,6 +45,9 @@ export class ApiModule {
         PlacementsController,
         IngestionsController,
         ImportsController,
+        BudgetsController,
+        ProfilesController,
+        ReportsController,
       ],
     };
   }

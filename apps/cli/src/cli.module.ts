@@ -4,6 +4,7 @@ import { IngestionModule } from '../../../libs/ingestion/src';
 import { LedgerModule } from '../../../libs/ledger/src';
 import { PersistenceModule } from '../../../libs/persistence/src';
 import { QueueModule } from '../../../libs/queue/src';
+import { ReportingModule } from '../../../libs/reporting/src';
 
 /**
  * What operator commands need: the database, the queue's producer and, for
@@ -19,6 +20,7 @@ export class CliModule {
         PersistenceModule.forRoot(),
         QueueModule,
         LedgerModule,
+        ReportingModule,
         ...(options.withWorker ? [IngestionModule] : []),
       ],
     };

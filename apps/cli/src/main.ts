@@ -8,8 +8,11 @@ import { openDatabase } from '../../../libs/persistence/src';
 import { RedisUnreachableError, assertRedisReachable } from '../../../libs/queue/src';
 import { CliError } from './cli-error';
 import { CliModule } from './cli.module';
+import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
+import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
+import { parseFormats, writeReports } from './commands/report';
 import { say } from './output';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -19,7 +22,12 @@ Commands:
   seed                             load the catalog of outlets and channels (and the demo organization)
   import <file.xlsx|file.csv> --org <slug> [--no-wait]
                                    import a placement ledger through the queue
-  demo                             migrate, seed, import the demo ledger and print its summary
+${BUDGET_USAGE}
+${PROFILE_USAGE}
+  report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>]
+  report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>]
+                                   write the annual evaluation report or the monthly bulletin (default: all formats, ./out)
+  demo [--no-reports]              migrate, seed, import the demo ledger, print its summary and write its 2021 report to ./out
 
 Environment: DATABASE_URL (PostgreSQL; default: SQLite at SQLITE_PATH), REDIS_URL.`;
 
@@ -67,10 +75,44 @@ async function run(argv: string[]): Promise<void> {
       if (r.errors > 0) process.exitCode = 3;
       return;
     }
-    case 'demo':
-      parseCommand(rest, {});
-      await withContext(config, true, runDemo);
+    case 'budget':
+      await runBudgetCommand(rest, (fn) => withContext(config, false, fn));
       return;
+    case 'profile':
+      await runProfileCommand(rest, (fn) => withContext(config, false, fn));
+      return;
+    case 'report': {
+      const [kind, ...args] = rest;
+      const { values, positionals } = parseCommand(args, {
+        org: { type: 'string' },
+        year: { type: 'string' },
+        'as-of': { type: 'string' },
+        month: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+      });
+      if (kind !== 'annual' && kind !== 'monthly') throw new CliError('report takes `annual` or `monthly`: npm run cli -- report annual --org <slug> --year <y>');
+      if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
+      if (!values.org) throw new CliError('--org <slug> is required');
+      const formats = parseFormats(values.format as string | undefined);
+      let request: Parameters<typeof writeReports>[2];
+      if (kind === 'annual') {
+        if (!/^\d{4}$/.test(String(values.year ?? ''))) throw new CliError('--year <yyyy> is required for the annual report');
+        request = { kind, year: Number(values.year), asOf: values['as-of'] as string | undefined };
+      } else {
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(values.month ?? ''))) throw new CliError('--month YYYY-MM is required for the monthly bulletin');
+        request = { kind, month: String(values.month) };
+      }
+      const out = path.resolve(String(values.out ?? 'out'));
+      const files = await withContext(config, false, (app) => writeReports(app, String(values.org), request, formats, out));
+      for (const f of files) say(f);
+      return;
+    }
+    case 'demo': {
+      const { values } = parseCommand(rest, { 'no-reports': { type: 'boolean' } });
+      await withContext(config, true, (app) => runDemo(app, { reports: !values['no-reports'] }));
+      return;
+    }
     default:
       throw new CliError(`unknown command "${command}"\n${USAGE}`);
   }

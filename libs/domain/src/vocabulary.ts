@@ -115,3 +115,11 @@ export const PROMINENCE_ALIASES: Record<string, Prominence> = {
   一般: 'normal',
   非头条: 'normal',
 };
+
+export const STATUS_LABELS: Record<PlacementStatus, string> = {
+  claimed: '已登记',
+  confirmed: '已核实',
+  rejected: '已否决',
+  discovered: '待审核',
+  dismissed: '已忽略',
+};

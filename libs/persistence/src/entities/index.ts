@@ -1,9 +1,22 @@
+import { Budget } from './budget.entity';
 import { Channel } from './channel.entity';
 import { Ingestion } from './ingestion.entity';
+import { OrganizationProfile } from './organization-profile.entity';
 import { Organization } from './organization.entity';
 import { Outlet } from './outlet.entity';
 import { PlacementEvent } from './placement-event.entity';
+import { ReportJob } from './report-job.entity';
 import { Placement } from './placement.entity';
 
-export { Channel, Ingestion, Organization, Outlet, Placement, PlacementEvent };
-export const ENTITIES = [Organization, Outlet, Channel, Placement, PlacementEvent, Ingestion];
+export { Budget, Channel, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
+export const ENTITIES = [
+  Organization,
+  Outlet,
+  Channel,
+  Placement,
+  PlacementEvent,
+  Ingestion,
+  Budget,
+  OrganizationProfile,
+  ReportJob,
+];

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { OrganizationsService } from '../../../../libs/ledger/src';
+import { BudgetOutput, BudgetsService, budgetToOutput, fiscalYearText, moneyUnitOf, MoneyUnit } from '../../../../libs/reporting/src';
+import { parseOr400 } from '../http/validation';
+
+const unitQuery = z.object({
+  unit: z
+    .string()
+    .refine((u) => moneyUnitOf(u) !== null, 'unit must be 元 or 万元 (or yuan, wan)')
+    .transform((u) => moneyUnitOf(u) as MoneyUnit)
+    .optional()
+    .transform((u) => u ?? '万元'),
+});
+
+const example = {
+  unit: '万元',
+  total: '150.36',
+  basic: {
+    total: '91.58',
+    personnel: { amount: '37.38', description: '基本工资、津贴补贴、奖金…' },
+    public: '26.69',
+    capital: { amount: '27.51', description: '办公设备购置' },
+  },
+  projects: [{ name: '融媒体能力建设', amount: '58.78', description: '融媒体中心融媒体能力建设' }],
+  otherFunds: { districtOther: '0', governmentFund: '0', stateCapital: '0', socialInsurance: '0' },
+};
+
+/**
+ * An organization's budget per fiscal year. PUT takes amounts in 元 or 万元
+ * (decimal strings), stores fen, and refuses parts that do not add up to
+ * their totals; GET gives the same shape back in the unit asked for.
+ */
+@ApiTags('budgets')
+@Controller('api/orgs/:org/budgets')
+export class BudgetsController {
+  constructor(
+    private readonly orgs: OrganizationsService,
+    private readonly budgets: BudgetsService,
+  ) {}
+
+  /** Creates (201) or replaces (200) the budget of a fiscal year; responds with it in the unit it was written in. */
+  @Put(':year')
+  @ApiBody({ schema: { type: 'object', example } })
+  async put(
+    @Param('org') slug: string,
+    @Param('year') yearText: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BudgetOutput> {
+    const year = parseOr400(fiscalYearText, yearText, 'year');
+    const org = await this.orgs.bySlug(slug);
+    const saved = await this.budgets.put(org, year, body);
+    res.status(saved.created ? 201 : 200);
+    return budgetToOutput(saved.document, saved.unit);
+  }
+
+  @Get(':year')
+  @ApiQuery({ name: 'unit', required: false, enum: ['万元', '元'] })
+  async get(@Param('org') slug: string, @Param('year') yearText: string, @Query() query: Record<string, unknown>): Promise<BudgetOutput> {
+    const year = parseOr400(fiscalYearText, yearText, 'year');
+    const { unit } = parseOr400(unitQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    return budgetToOutput(await this.budgets.get(org, year), unit);
+  }
+}

@@ -1,0 +1,87 @@
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { OrganizationsService } from '../../../../libs/ledger/src';
+import {
+  AnnualProfileDocument,
+  fiscalYearText,
+  OrganizationProfileDocument,
+  ProfilesService,
+} from '../../../../libs/reporting/src';
+import { parseOr400 } from '../http/validation';
+
+const standingExample = {
+  shortName: '区融媒体中心',
+  nature: '中共大祥区委直属正科级公益一类全额拨款事业单位',
+  supervisor: '区委宣传部',
+  units: ['综合运行部', '采编部', '技术保障部', '综合服务部'],
+  establishment: { authorized: 8, actual: 4, kind: '全额事业编' },
+  leadership: [
+    { title: '主任', count: 1 },
+    { title: '副主任', count: 2 },
+  ],
+  duties: ['坚决贯彻党管媒体原则，…', '围绕区委、区政府重大决策、中心工作开展宣传。…'],
+};
+
+const annualExample = {
+  goals: ['突出落实首要任务，…'],
+  achievements: ['基本完成区融媒体中心功能建设，…'],
+  placementsLead: '紧扣时代主题，不断提升新闻策划宣传质量。',
+  improvements: ['进一步加强资金管理，通过部门建章建制，合理有效地提高资金使用效率。'],
+  targets: { central: 12, provincial: 80, municipal: 200, district: 2000 },
+};
+
+/**
+ * What the annual report says about an organization in prose: the standing
+ * profile (PUT/GET /profile) and each year's goals, achievements,
+ * improvement measures and targets (PUT/GET /profile/:year).
+ */
+@ApiTags('profiles')
+@Controller('api/orgs/:org/profile')
+export class ProfilesController {
+  constructor(
+    private readonly orgs: OrganizationsService,
+    private readonly profiles: ProfilesService,
+  ) {}
+
+  /** Creates (201) or replaces (200) the standing profile. */
+  @Put()
+  @ApiBody({ schema: { type: 'object', example: standingExample } })
+  async putStanding(
+    @Param('org') slug: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OrganizationProfileDocument> {
+    const org = await this.orgs.bySlug(slug);
+    const saved = await this.profiles.putStanding(org, body);
+    res.status(saved.created ? 201 : 200);
+    return saved.document;
+  }
+
+  @Get()
+  async getStanding(@Param('org') slug: string): Promise<OrganizationProfileDocument> {
+    return this.profiles.getStanding(await this.orgs.bySlug(slug));
+  }
+
+  /** Creates (201) or replaces (200) the profile of one fiscal year. */
+  @Put(':year')
+  @ApiBody({ schema: { type: 'object', example: annualExample } })
+  async putAnnual(
+    @Param('org') slug: string,
+    @Param('year') yearText: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AnnualProfileDocument> {
+    const year = parseOr400(fiscalYearText, yearText, 'year');
+    const org = await this.orgs.bySlug(slug);
+    const saved = await this.profiles.putAnnual(org, year, body);
+    res.status(saved.created ? 201 : 200);
+    return saved.document;
+  }
+
+  @Get(':year')
+  async getAnnual(@Param('org') slug: string, @Param('year') yearText: string): Promise<AnnualProfileDocument> {
+    const year = parseOr400(fiscalYearText, yearText, 'year');
+    return this.profiles.getAnnual(await this.orgs.bySlug(slug), year);
+  }
+}

@@ -1,0 +1,76 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { isIsoDate, todayInShanghai } from '../../../../libs/domain/src';
+import { OrganizationsService } from '../../../../libs/ledger/src';
+import { REPORT_FORMATS, RenderedReport, ReportsService } from '../../../../libs/reporting/src';
+import { parseOr400 } from '../http/validation';
+
+const format = z.enum(REPORT_FORMATS, { error: `format must be one of ${REPORT_FORMATS.join(', ')}` }).optional().default('md');
+const year = z
+  .string({ error: 'year is required' })
+  .regex(/^\d{4}$/, 'year must be a four-digit year')
+  .transform(Number)
+  .refine((y) => y >= 1990 && y <= 2999, 'year must be between 1990 and 2999');
+const date = (field: string) => z.string().refine(isIsoDate, `${field} must be a real calendar date written YYYY-MM-DD`);
+
+const annualQuery = z.object({ year, asOf: date('asOf').optional(), format });
+const monthlyQuery = z.object({
+  month: z
+    .string({ error: 'month is required (YYYY-MM)' })
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be written YYYY-MM'),
+  format,
+});
+const rankingQuery = z.object({ from: date('from').optional(), to: date('to').optional() });
+
+/** Sends a rendered file: documents inline, Word and Excel as downloads. */
+export function sendReport(res: Response, r: RenderedReport): void {
+  const inline = /^(text\/|application\/json)/.test(r.contentType);
+  res
+    .status(200)
+    .type(r.contentType)
+    .setHeader(
+      'Content-Disposition',
+      `${inline ? 'inline' : 'attachment'}; filename="${r.fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
+    )
+    .send(r.body);
+}
+
+@ApiTags('reports')
+@Controller('api')
+export class ReportsController {
+  constructor(
+    private readonly orgs: OrganizationsService,
+    private readonly reports: ReportsService,
+  ) {}
+
+  /** The annual performance-evaluation report (部门整体支出绩效评价报告). */
+  @Get('orgs/:org/reports/annual')
+  @ApiQuery({ name: 'year', required: true, example: 2021 })
+  @ApiQuery({ name: 'asOf', required: false, example: '2021-12-22' })
+  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
+  async annual(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const q = parseOr400(annualQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    sendReport(res, await this.reports.render(org, { kind: 'annual', year: q.year, asOf: q.asOf, format: q.format }));
+  }
+
+  /** The monthly bulletin (上稿情况通报). */
+  @Get('orgs/:org/reports/monthly')
+  @ApiQuery({ name: 'month', required: true, example: '2021-12' })
+  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
+  async monthly(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const q = parseOr400(monthlyQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    sendReport(res, await this.reports.render(org, { kind: 'monthly', month: q.month, format: q.format }));
+  }
+
+  /** A region's organizations ranked by placements over a period (default: this year so far). */
+  @Get('regions/:region/rankings')
+  async rankings(@Param('region') region: string, @Query() query: Record<string, unknown>) {
+    const q = parseOr400(rankingQuery, query);
+    const to = q.to ?? todayInShanghai();
+    return this.reports.rank(region, q.from ?? `${to.slice(0, 4)}-01-01`, to);
+  }
+}

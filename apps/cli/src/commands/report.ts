@@ -1,0 +1,45 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { OrganizationsService } from '../../../../libs/ledger/src';
+import { REPORT_FORMATS, ReportFormat, ReportRequest, ReportsService } from '../../../../libs/reporting/src';
+import { CliError } from '../cli-error';
+
+/** Renders a report in the given formats into `outDir`; returns the written paths. */
+export async function writeReports(
+  app: INestApplicationContext,
+  orgSlug: string,
+  request: { kind: 'annual'; year: number; asOf?: string } | { kind: 'monthly'; month: string },
+  formats: ReportFormat[],
+  outDir: string,
+): Promise<string[]> {
+  const org = await app.get(OrganizationsService).bySlug(orgSlug).catch(() => {
+    throw new CliError(`unknown organization "${orgSlug}" (--org)`);
+  });
+  const reports = app.get(ReportsService);
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const format of formats) {
+    const r = await reports.render(org, { ...request, format } as ReportRequest).catch((err: unknown) => {
+      const e = err as { getResponse?: () => { message?: string } };
+      if (e.getResponse) throw new CliError(String(e.getResponse().message));
+      throw err;
+    });
+    const file = path.join(outDir, r.fileName);
+    writeFileSync(file, r.body);
+    written.push(file);
+  }
+  return written;
+}
+
+/** Parses --format: one format, a comma list, or `all`. */
+export function parseFormats(value: string | undefined): ReportFormat[] {
+  if (!value || value === 'all') return [...REPORT_FORMATS];
+  const list = value.split(',').map((s) => s.trim());
+  for (const f of list) {
+    if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
+      throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')} or all (got "${f}")`);
+    }
+  }
+  return list as ReportFormat[];
+}

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { TIERS, Tier, normaliseName } from '../../../domain/src';
+import { ChannelDirectory } from '../../../ledger/src';
+import { Budget, Organization, OrganizationProfile, Outlet, SqlDialect } from '../../../persistence/src';
+import type { BudgetDocument } from '../budget/budget';
+import type { AnnualProfileDocument, OrganizationProfileDocument } from '../profile/profile';
+import type { HighlightFilter, ReportTemplate } from '../template/report-template';
+import { CountFilter, LedgerCounts } from './ledger-counts';
+
+export type TierCounts = Record<Tier, number>;
+
+export interface HighlightCount {
+  label: string;
+  count: number;
+  of?: { label: string; count: number };
+}
+
+export interface LedgerRow {
+  publishedOn: string;
+  title: string;
+  channel: string;
+  tier: Tier;
+  outlet: string;
+  section: string | null;
+  prominence: string;
+  genre: string | null;
+  authors: string;
+  url: string | null;
+  status: string;
+}
+
+export const zeroTiers = (): TierCounts => ({ central: 0, provincial: 0, municipal: 0, district: 0 });
+export const sumTiers = (t: TierCounts): number => TIERS.reduce((s, k) => s + t[k], 0);
+
+/**
+ * Gathers the figures reports are written from: counts by tier, month,
+ * outlet and channel, the template's highlight lines, and the budget and
+ * profile documents. Every figure is counted from ledger rows.
+ */
+@Injectable()
+export class ReportFacts {
+  private readonly sql: SqlDialect;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly counts: LedgerCounts,
+    private readonly channels: ChannelDirectory,
+  ) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  async tierCounts(orgIds: number[], from: string, to: string): Promise<TierCounts> {
+    const out = zeroTiers();
+    if (from > to) return out;
+    for (const r of await this.counts.count({ organizationIds: orgIds, from, to }, ['tier'])) out[r.tier!] = r.count;
+    return out;
+  }
+
+  /** Counts by month and tier; every month of the range appears, empty ones with zeros. */
+  async monthly(orgId: number, from: string, to: string): Promise<{ month: string; tiers: TierCounts; total: number }[]> {
+    const rows = from > to ? [] : await this.counts.count({ organizationIds: [orgId], from, to }, ['month', 'tier']);
+    const months: { month: string; tiers: TierCounts; total: number }[] = [];
+    let [y, m] = from.slice(0, 7).split('-').map(Number);
+    const [ey, em] = to.slice(0, 7).split('-').map(Number);
+    while (from <= to && (y < ey || (y === ey && m <= em))) {
+      const tiers = zeroTiers();
+      for (const r of rows) if (r.year === y && r.month === m) tiers[r.tier!] += r.count;
+      months.push({ month: `${y}-${String(m).padStart(2, '0')}`, tiers, total: sumTiers(tiers) });
+      m++;
+      if (m > 12) {
+        m = 1;
+        y++;
+      }
+    }
+    return months;
+  }
+
+  /** The template's highlight lines over a period, in the template's order. */
+  async highlights(orgId: number, template: ReportTemplate, from: string, to: string): Promise<HighlightCount[]> {
+    const out: HighlightCount[] = [];
+    for (const line of template.highlights) {
+      const base = await this.toFilter(line.filter, { organizationIds: [orgId], from, to });
+      const count = from > to ? 0 : await this.counts.total(base);
+      const h: HighlightCount = { label: line.label, count };
+      if (line.of) {
+        const sub = await this.toFilter(line.of.filter, base);
+        h.of = { label: line.of.label, count: from > to ? 0 : await this.counts.total(sub) };
+      }
+      out.push(h);
+    }
+    return out;
+  }
+
+  /**
+   * Outlets with placements in a tier, in catalog order; the template may
+   * name which to list. Returns the names to print.
+   */
+  async tierOutlets(orgId: number, tier: Tier, from: string, to: string, named?: string[]): Promise<string[]> {
+    const rows = await this.counts.count({ organizationIds: [orgId], from, to, tier }, ['outlet']);
+    const present = rows.filter((r) => r.count > 0).sort((a, b) => a.displayOrder! - b.displayOrder! || a.outletId! - b.outletId!);
+    if (named?.length) {
+      const have = new Set(present.map((r) => normaliseName(r.outletName!)));
+      const listed = named.filter((n) => have.has(normaliseName(n)));
+      if (listed.length) return listed;
+    }
+    return present.map((r) => r.outletName!);
+  }
+
+  /** Counts per channel of a tier, in the catalog's display order (the seed lists district channels so). */
+  async channelBreakdown(orgId: number, tier: Tier, from: string, to: string): Promise<{ name: string; count: number }[]> {
+    const rows = await this.counts.count({ organizationIds: [orgId], from, to, tier }, ['channel']);
+    return rows
+      .filter((r) => r.count > 0)
+      .sort((a, b) => a.displayOrder! - b.displayOrder! || a.channelId! - b.channelId!)
+      .map((r) => ({ name: r.channelName!, count: r.count }));
+  }
+
+  /** The busiest outlets of each tier over a period. */
+  async topOutlets(orgId: number, from: string, to: string, perTier: number): Promise<Record<Tier, { name: string; count: number }[]>> {
+    const rows = await this.counts.count({ organizationIds: [orgId], from, to }, ['tier', 'outlet']);
+    const out = Object.fromEntries(TIERS.map((t) => [t, [] as { name: string; count: number }[]])) as Record<Tier, { name: string; count: number }[]>;
+    for (const t of TIERS) {
+      out[t] = rows
+        .filter((r) => r.tier === t)
+        .sort((a, b) => b.count - a.count || a.displayOrder! - b.displayOrder!)
+        .slice(0, perTier)
+        .map((r) => ({ name: r.outletName!, count: r.count }));
+    }
+    return out;
+  }
+
+  async budget(orgId: number, year: number): Promise<BudgetDocument | null> {
+    const row = await this.dataSource.getRepository(Budget).findOneBy({ organizationId: orgId, fiscalYear: year });
+    return (row?.document as unknown as BudgetDocument | undefined) ?? null;
+  }
+
+  async profile(orgId: number): Promise<OrganizationProfileDocument | null> {
+    const row = await this.dataSource.getRepository(OrganizationProfile).findOneBy({ organizationId: orgId, yearKey: 0 });
+    return (row?.document as unknown as OrganizationProfileDocument | undefined) ?? null;
+  }
+
+  async annualProfile(orgId: number, year: number): Promise<AnnualProfileDocument | null> {
+    const row = await this.dataSource.getRepository(OrganizationProfile).findOneBy({ organizationId: orgId, yearKey: year });
+    return (row?.document as unknown as AnnualProfileDocument | undefined) ?? null;
+  }
+
+  async organizationsOfRegion(region: string): Promise<Organization[]> {
+    return this.dataSource.getRepository(Organization).find({ where: { region }, order: { id: 'ASC' } });
+  }
+
+  /** The period's placements as ledger rows (for the Excel sheet), oldest first. */
+  async ledger(orgId: number, from: string, to: string): Promise<LedgerRow[]> {
+    const p = (n: number) => this.sql.param(n);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT p.published_on, p.title, c.name AS channel, c.tier, o.name AS outlet, p.section, p.prominence, p.genre,
+              p.authors, p.url, p.status
+       FROM placements p JOIN channels c ON c.id = p.channel_id JOIN outlets o ON o.id = c.outlet_id
+       WHERE p.organization_id = ${p(1)} AND p.published_on >= ${p(2)} AND p.published_on <= ${p(3)}
+       ORDER BY p.published_on, p.id`,
+      [orgId, from, to],
+    );
+    return rows.map((r) => ({
+      publishedOn: String(r.published_on),
+      title: String(r.title),
+      channel: String(r.channel),
+      tier: r.tier as Tier,
+      outlet: String(r.outlet),
+      section: (r.section as string | null) ?? null,
+      prominence: String(r.prominence),
+      genre: (r.genre as string | null) ?? null,
+      authors: (JSON.parse(String(r.authors ?? '[]')) as string[]).join('、'),
+      url: (r.url as string | null) ?? null,
+      status: String(r.status),
+    }));
+  }
+
+  private async toFilter(f: HighlightFilter, base: CountFilter): Promise<CountFilter> {
+    const out: CountFilter = { ...base };
+    if (f.channel !== undefined) {
+      const names = Array.isArray(f.channel) ? f.channel : [f.channel];
+      const ids: number[] = [];
+      for (const n of names) {
+        const ch = await this.channels.resolve(n);
+        if (ch) ids.push(ch.id);
+      }
+      out.channelIds = base.channelIds ? base.channelIds.filter((id) => ids.includes(id)) : ids;
+    }
+    if (f.outlet !== undefined) {
+      const key = normaliseName(f.outlet);
+      const outlets = await this.dataSource.getRepository(Outlet).find();
+      const found = outlets.filter((o) => normaliseName(o.name) === key || o.aliases.some((a) => normaliseName(a) === key));
+      out.outletIds = found.map((o) => o.id);
+    }
+    if (f.section !== undefined) out.section = f.section;
+    if (f.prominence) out.prominence = f.prominence;
+    if (f.genre) out.genre = f.genre;
+    return out;
+  }
+}

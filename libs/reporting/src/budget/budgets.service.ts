@@ -1,0 +1,85 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { isUniqueViolation, LedgerError } from '../../../ledger/src/ledger-errors';
+import { Budget, Organization } from '../../../persistence/src';
+import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
+import type { MoneyUnit } from '../money';
+import type { BudgetDocument } from './budget';
+import { parseBudgetInput } from './budget-input';
+
+export type OrgRef = Pick<Organization, 'id' | 'slug'>;
+
+export interface SavedBudget {
+  document: BudgetDocument;
+  /** The unit the input was written in. */
+  unit: MoneyUnit;
+  /** True when the year had no budget before. */
+  created: boolean;
+}
+
+function assertYear(year: number): void {
+  if (!isFiscalYear(year)) throw LedgerError.invalid([{ field: 'year', message: YEAR_MESSAGE }]);
+}
+
+/**
+ * Budgets per organization and fiscal year. A write is validated in full
+ * (structure, amounts to fen, parts adding up) before anything touches the
+ * database, then replaces the year's budget in one transaction.
+ */
+@Injectable()
+export class BudgetsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Creates or replaces the budget of `year`; invalid input is a 400 naming the lines, and nothing is written. */
+  async put(org: OrgRef, year: number, raw: unknown): Promise<SavedBudget> {
+    assertYear(year);
+    const parsed = parseBudgetInput(raw, year);
+    if (!parsed.ok) {
+      throw LedgerError.invalid(parsed.errors, `Budget ${year} not saved: ${parsed.errors.map((e) => e.message).join('; ')}`);
+    }
+    const document = parsed.value;
+    const write = () =>
+      this.dataSource.transaction(async (m) => {
+        const repo = m.getRepository(Budget);
+        const existing = await repo.findOneBy({ organizationId: org.id, fiscalYear: year });
+        const stored = document as unknown as Record<string, unknown>;
+        if (existing) {
+          existing.totalFen = document.total.amount;
+          existing.document = stored;
+          await repo.save(existing);
+          return false;
+        }
+        await repo.save(repo.create({ organizationId: org.id, fiscalYear: year, totalFen: document.total.amount, document: stored }));
+        return true;
+      });
+    let created: boolean;
+    try {
+      created = await write();
+    } catch (err) {
+      // A concurrent PUT created the year first: replace it.
+      if (!isUniqueViolation(err)) throw err;
+      console.log('RETRY-PATH');
+      created = await write();
+    }
+    return { document, unit: parsed.unit, created };
+  }
+
+  /** The budget of `year`, or null. */
+  async find(org: OrgRef, year: number): Promise<BudgetDocument | null> {
+    const row = await this.dataSource.getRepository(Budget).findOneBy({ organizationId: org.id, fiscalYear: year });
+    return row ? (row.document as unknown as BudgetDocument) : null;
+  }
+
+  /** The budget of `year`, or a 404 naming `year`. */
+  async get(org: OrgRef, year: number): Promise<BudgetDocument> {
+    assertYear(year);
+    const doc = await this.find(org, year);
+    if (!doc) {
+      throw new LedgerError(HttpStatus.NOT_FOUND, `organization "${org.slug}" has no budget for ${year}`, [
+        { field: 'year', message: `no budget for fiscal year ${year}` },
+      ]);
+    }
+    return doc;
+  }
+}

@@ -1,0 +1,32 @@
+export { ReportingModule } from './reporting.module';
+export { Fen, MoneyUnit, MoneyFormatError, toFen, formatWan, formatYuan, percentShares } from './money';
+export { BudgetDocument, BudgetFigure, ProjectFigure, OTHER_FUNDS, OTHER_FUND_LABELS, OtherFund } from './budget/budget';
+export {
+  BudgetInput,
+  BudgetAmountInput,
+  BudgetFigureInput,
+  BudgetOutput,
+  BudgetOutputAmount,
+  MONEY_UNITS,
+  ParsedBudget,
+  budgetToOutput,
+  checkBudgetTotals,
+  formatMoneyIn,
+  moneyUnitOf,
+  parseBudgetInput,
+} from './budget/budget-input';
+export { BUDGET_SHEET_LABELS, BudgetSheetError, readBudgetSheet } from './budget/budget-sheet';
+export { BudgetsService, OrgRef, SavedBudget } from './budget/budgets.service';
+export { AnnualProfileDocument, OrganizationProfileDocument } from './profile/profile';
+export { annualProfileInputSchema, parseAnnualProfileInput, parseProfileInput, profileInputSchema } from './profile/profile-input';
+export { ProfilesService, SavedProfile, STANDING_PROFILE } from './profile/profiles.service';
+export { MAX_YEAR, MIN_YEAR, YEAR_MESSAGE, fiscalYearText, isFiscalYear } from './input-errors';
+export { REPORT_FORMATS, ReportFormat, renderReport } from './render';
+export { Block, ChartSpec, ReportDocument, Sheet } from './document/report-document';
+export { DEFAULT_TEMPLATE, ReportTemplate, loadTemplate } from './template/report-template';
+export { LedgerCounts, CountFilter, CountRow, CountDimension } from './aggregate/ledger-counts';
+export { ReportFacts, TierCounts } from './aggregate/report-facts';
+export { AnnualReportComposer, AnnualReportData } from './compose/annual-report';
+export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
+export { Ranking, RankingRow, RegionRankings } from './compose/rankings';
+export { RenderedReport, ReportRequest, ReportsService } from './reports.service';

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { FieldError } from '../../domain/src';
+
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/**
+ * Default wording of zod's own issues, phrased as a predicate: the field
+ * name is put in front by {@link toInputFieldErrors} ("basic must be an object").
+ */
+export const inputErrorMap = (issue: z.core.$ZodRawIssue): string | undefined => {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = String(issue.expected);
+      const article = /^[aeiou]/.test(expected) ? 'an' : 'a';
+      return `must be ${expected === 'array' ? 'a list' : `${article} ${expected}`}`;
+    }
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `must hold at most ${String(issue.maximum)} items`
+        : issue.origin === 'string'
+          ? `must be at most ${String(issue.maximum)} characters`
+          : `must be at most ${String(issue.maximum)}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `must hold at least ${String(issue.minimum)} item(s)`
+        : issue.origin === 'string'
+          ? 'must not be empty'
+          : `must be at least ${String(issue.minimum)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * Zod issues as field errors: `field` is the dotted path, the message starts
+ * with it; unknown fields are named one by one with their full path.
+ */
+export function toInputFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => {
+        const field = [...path, k].join('.');
+        return { field, message: `unknown field ${field}` };
+      });
+    }
+    const field = path.join('.') || 'body';
+    if (issue.code === 'invalid_type' && issue.input === undefined) return [{ field, message: `${field} is required` }];
+    return [{ field, message: `${field} ${issue.message}` }];
+  });
+}
+
+/** Parses with the friendly wording; errors as {@link toInputFieldErrors}. */
+export function safeParseInput<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+): { ok: true; value: z.output<S> } | { ok: false; errors: FieldError[] } {
+  const r = schema.safeParse(raw, { reportInput: true, error: inputErrorMap });
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: toInputFieldErrors(r.error.issues) };
+}
+
+/** A trimmed single piece of text: no control characters, at most `max` characters. */
+export const inputText = (max: number) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .refine((s) => s.length <= max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+
+/** Required, non-empty text. */
+export const requiredText = (max: number) => inputText(max).refine((s) => s.length > 0, 'must not be empty');
+
+/** Optional text: missing, null or blank → null. */
+export const optionalText = (max: number) =>
+  inputText(max)
+    .nullish()
+    .transform((s) => (s ? s : null));
+
+/** The fiscal years the platform accepts. */
+export const MIN_YEAR = 1990;
+export const MAX_YEAR = 2999;
+
+export function isFiscalYear(year: unknown): year is number {
+  return typeof year === 'number' && Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR;
+}
+
+export const YEAR_MESSAGE = `year must be a fiscal year between ${MIN_YEAR} and ${MAX_YEAR}`;
+
+/** A fiscal year written in a path or option: four digits, 1990..2999. */
+export const fiscalYearText = z
+  .string()
+  .regex(/^\d{4}$/, YEAR_MESSAGE)
+  .transform(Number)
+  .refine(isFiscalYear, YEAR_MESSAGE);

@@ -1,0 +1,256 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
+import * as echarts from 'echarts';
+import type { ChartSpec } from '../document/report-document';
+import { findSubsettableCjkFont, subsetFont } from './font-subset';
+
+/**
+ * Server-side charts: ECharts 6 renders an SVG string (no DOM, no animation),
+ * resvg turns it into a PNG for Word. ECharts escapes the text it writes into
+ * the SVG (titles, labels, legend), so data cannot inject markup.
+ */
+
+export interface ChartSize {
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_CHART_SIZE: ChartSize = { width: 640, height: 360 };
+
+/** CJK-capable fonts first (Linux servers, Windows, macOS), then the generic family. */
+export const CHART_FONT_FAMILY =
+  'Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Zen Hei, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif';
+
+/** A sober palette: muted blue, brick, olive, ochre, plum, teal, grey. */
+export const CHART_PALETTE = ['#3a5f8f', '#b5523b', '#6b8e4e', '#c99a2e', '#6d5a8a', '#4a8c99', '#8c8c8c', '#a3785c'];
+
+const TEXT_COLOR = '#333333';
+const AXIS_COLOR = '#888888';
+const GRID_COLOR = '#e3e3e3';
+
+/** Integers as they are, anything else with two decimals (money in 万元, percentages). */
+export function formatChartValue(value: number): string {
+  if (!Number.isFinite(value)) return '';
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function withUnit(value: number, unit: string | undefined): string {
+  return `${formatChartValue(value)}${unit ?? ''}`;
+}
+
+/** Rough rendered width of a label: CJK and full-width characters one em, others about 0.6 em. */
+function estimateTextWidth(text: string, fontSize: number): number {
+  let width = 0;
+  for (const ch of text) width += (ch.codePointAt(0) ?? 0) > 0x2e80 ? fontSize : fontSize * 0.6;
+  return width;
+}
+
+function isEmpty(spec: ChartSpec): boolean {
+  if (spec.categories.length === 0 || spec.series.length === 0) return true;
+  if (spec.kind === 'pie') return (spec.series[0]?.values ?? []).every((v) => !v);
+  return false;
+}
+
+/** The ECharts option for a spec; exported for tests and for callers that want to tweak it. */
+export function chartOption(spec: ChartSpec, size: ChartSize = DEFAULT_CHART_SIZE): echarts.EChartsCoreOption {
+  const unit = spec.unit;
+  const base: echarts.EChartsCoreOption = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    color: CHART_PALETTE,
+    textStyle: { fontFamily: CHART_FONT_FAMILY, color: TEXT_COLOR },
+    title: {
+      text: spec.title,
+      left: 'center',
+      top: 8,
+      textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 16, fontWeight: 'bold', color: TEXT_COLOR },
+    },
+  };
+
+  if (isEmpty(spec)) {
+    return {
+      ...base,
+      graphic: {
+        type: 'text',
+        left: 'center',
+        top: 'middle',
+        silent: true,
+        style: { text: '暂无数据', fontSize: 14, fill: AXIS_COLOR, fontFamily: CHART_FONT_FAMILY },
+      },
+    };
+  }
+
+  if (spec.kind === 'pie') {
+    const values = spec.series[0]?.values ?? [];
+    return {
+      ...base,
+      legend: {
+        bottom: 6,
+        left: 'center',
+        itemWidth: 12,
+        itemHeight: 12,
+        textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, color: TEXT_COLOR },
+      },
+      series: [
+        {
+          type: 'pie',
+          name: spec.series[0]?.name ?? spec.title,
+          radius: ['0%', '55%'],
+          center: ['50%', '52%'],
+          silent: true,
+          emphasis: { disabled: true },
+          stillShowZeroSum: false,
+          percentPrecision: 2,
+          itemStyle: { borderColor: '#ffffff', borderWidth: 1 },
+          label: {
+            show: true,
+            fontFamily: CHART_FONT_FAMILY,
+            fontSize: 12,
+            color: TEXT_COLOR,
+            // A function, not a template string: names and units from data are never parsed as templates.
+            formatter: (p: { name: string; value: number; percent: number }) =>
+              `${p.name}\n${withUnit(p.value, unit)}（${p.percent.toFixed(2)}%）`,
+          },
+          labelLine: { show: true, length: 10, length2: 10 },
+          data: spec.categories.map((name, i) => ({ name, value: values[i] ?? 0 })),
+        },
+      ],
+    };
+  }
+
+  // Rotate category labels when they would not fit side by side.
+  const band = (size.width - 80) / Math.max(1, spec.categories.length);
+  const rotate = spec.categories.some((c) => estimateTextWidth(c, 12) > band - 4) ? 30 : 0;
+  const showLegend = spec.series.length > 1;
+  // Value labels on every point: always for bars; for lines only with one series (two lines' labels collide).
+  const showValues = spec.kind === 'bar' || spec.series.length === 1;
+  return {
+    ...base,
+    legend: showLegend
+      ? {
+          bottom: 6,
+          left: 'center',
+          itemWidth: 14,
+          itemHeight: 10,
+          textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, color: TEXT_COLOR },
+        }
+      : undefined,
+    grid: { left: 16, right: 24, top: 56, bottom: showLegend ? 40 : 16, containLabel: true },
+    xAxis: {
+      type: 'category',
+      data: spec.categories,
+      boundaryGap: true,
+      axisTick: { alignWithLabel: true },
+      axisLine: { lineStyle: { color: AXIS_COLOR } },
+      axisLabel: {
+        interval: 0,
+        rotate,
+        fontFamily: CHART_FONT_FAMILY,
+        fontSize: 12,
+        color: TEXT_COLOR,
+      },
+    },
+    yAxis: {
+      type: 'value',
+      name: unit ?? '',
+      nameTextStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, color: TEXT_COLOR },
+      splitNumber: 4,
+      axisLabel: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, color: TEXT_COLOR },
+      splitLine: { lineStyle: { color: GRID_COLOR } },
+    },
+    series: spec.series.map((s) => ({
+      type: spec.kind,
+      name: s.name,
+      data: spec.categories.map((_, i) => s.values[i] ?? 0),
+      silent: true,
+      emphasis: { disabled: true },
+      barMaxWidth: 48,
+      symbol: 'circle',
+      symbolSize: 6,
+      lineStyle: { width: 2 },
+      label: {
+        show: showValues,
+        position: 'top',
+        fontFamily: CHART_FONT_FAMILY,
+        fontSize: 11,
+        color: TEXT_COLOR,
+        formatter: (p: { value: number }) => formatChartValue(p.value),
+      },
+    })),
+  };
+}
+
+/** Renders a chart as a standalone SVG document (UTF-8 string, xmlns set, no scripts, no external references). */
+export function renderChartSvg(spec: ChartSpec, size: ChartSize = DEFAULT_CHART_SIZE): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
+  try {
+    chart.setOption(chartOption(spec, size));
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+export interface ChartPngOptions extends Partial<ChartSize> {
+  /** Pixel density relative to the SVG size; 2 gives print-quality images at the chart's nominal size. */
+  scale?: number;
+}
+
+function baseResvgOptions(width: number, scale: number): ResvgRenderOptions {
+  return {
+    background: '#ffffff',
+    fitTo: { mode: 'width', value: Math.round(width * scale) },
+    logLevel: 'off',
+  };
+}
+
+let tempCounter = 0;
+
+/**
+ * Runs `render` with resvg options whose fonts cover `svg`: a temporary subset
+ * of the installed CJK font when one can be subset (fast), else all system
+ * fonts (correct, but resvg re-reads the large font file for every glyph).
+ */
+async function withChartFonts<T>(svg: string, base: ResvgRenderOptions, render: (o: ResvgRenderOptions) => Promise<T> | T): Promise<T> {
+  const font = findSubsettableCjkFont();
+  if (font) {
+    let file: string | undefined;
+    try {
+      const subset = subsetFont(font, svg);
+      file = path.join(os.tmpdir(), `placement-ledger-chart-font-${process.pid}-${++tempCounter}.ttf`);
+      fs.writeFileSync(file, subset);
+    } catch {
+      file = undefined;
+    }
+    if (file) {
+      const fontFile = file;
+      try {
+        return await render({ ...base, font: { loadSystemFonts: false, fontFiles: [fontFile] } });
+      } finally {
+        fs.rmSync(fontFile, { force: true });
+      }
+    }
+  }
+  return render({
+    ...base,
+    font: {
+      loadSystemFonts: true,
+      // Used when none of the SVG's families is installed; CI installs fonts-wqy-zenhei.
+      defaultFontFamily: 'WenQuanYi Zen Hei',
+      sansSerifFamily: 'WenQuanYi Zen Hei',
+    },
+  });
+}
+
+/**
+ * Renders a chart as PNG (white background, `scale` × the chart size in
+ * pixels). Rasterising runs on the libuv thread pool.
+ */
+export async function renderChartPng(spec: ChartSpec, opts: ChartPngOptions = {}): Promise<Buffer> {
+  const width = opts.width ?? DEFAULT_CHART_SIZE.width;
+  const height = opts.height ?? DEFAULT_CHART_SIZE.height;
+  const svg = renderChartSvg(spec, { width, height });
+  return withChartFonts(svg, baseResvgOptions(width, opts.scale ?? 2), async (o) => (await renderAsync(svg, o)).asPng());
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { LedgerModule } from '../../ledger/src';
+import { LedgerCounts } from './aggregate/ledger-counts';
+import { ReportFacts } from './aggregate/report-facts';
+import { BudgetsService } from './budget/budgets.service';
+import { AnnualReportComposer } from './compose/annual-report';
+import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
+import { RegionRankings } from './compose/rankings';
+import { ProfilesService } from './profile/profiles.service';
+import { ReportsService } from './reports.service';
+
+const PROVIDERS = [
+  BudgetsService,
+  ProfilesService,
+  LedgerCounts,
+  ReportFacts,
+  AnnualReportComposer,
+  MonthlyBulletinComposer,
+  RegionRankings,
+  ReportsService,
+];
+
+/** Budgets, organization profiles and the reports written from them. Needs PersistenceModule (global). */
+@Module({ imports: [LedgerModule], providers: PROVIDERS, exports: PROVIDERS })
+export class ReportingModule {}

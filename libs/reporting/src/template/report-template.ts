@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { GENRES, PROMINENCES, TIERS } from '../../../domain/src';
+import defaultTemplateJson from './default-template.json';
+
+const lineFilter = z
+  .object({
+    /** A channel name or alias, or several. */
+    channel: z.union([z.string(), z.array(z.string())]).optional(),
+    /** An outlet name: all its channels. */
+    outlet: z.string().optional(),
+    section: z.string().optional(),
+    prominence: z.enum(PROMINENCES).optional(),
+    genre: z.enum(GENRES).optional(),
+  })
+  .strict();
+
+const tierSpec = z
+  .object({
+    /** Outlets to name for this tier (those with placements); absent: every outlet with placements, in catalog order. */
+    outlets: z.array(z.string()).optional(),
+    label: z.string(),
+    /** List the tier's channels one by one (其中…篇). */
+    channelBreakdown: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * A report template: data, not code. It says which highlight lines to list,
+ * in which order and under which names, and how the cumulative paragraph
+ * names each tier's outlets.
+ */
+export const reportTemplateSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    annual: z
+      .object({
+        title: z.string(),
+        highlightsClosing: z.string(),
+        tiers: z.object(Object.fromEntries(TIERS.map((t) => [t, tierSpec])) as Record<(typeof TIERS)[number], typeof tierSpec>).strict(),
+      })
+      .strict(),
+    highlights: z.array(
+      z
+        .object({
+          label: z.string().min(1),
+          filter: lineFilter,
+          of: z.object({ label: z.string().min(1), filter: lineFilter }).strict().optional(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type ReportTemplate = z.output<typeof reportTemplateSchema>;
+export type HighlightFilter = z.output<typeof lineFilter>;
+
+export const DEFAULT_TEMPLATE: ReportTemplate = reportTemplateSchema.parse(defaultTemplateJson);
+
+/** Reads and validates a template file; throws naming the bad path. */
+export function loadTemplate(file: string): ReportTemplate {
+  const r = reportTemplateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!r.success) {
+    throw new Error(`invalid report template ${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}
