@@ -5,7 +5,7 @@ import { IngestionModule } from '../../../libs/ingestion/src';
 import { LedgerModule } from '../../../libs/ledger/src';
 import { PersistenceModule } from '../../../libs/persistence/src';
 import { QueueModule } from '../../../libs/queue/src';
-import { ReportingModule } from '../../../libs/reporting/src';
+import { ReportingModule, ReportWorkerModule } from '../../../libs/reporting/src';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { HealthController } from './health/health.controller';
@@ -36,7 +36,7 @@ export class ApiModule {
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({ limits: { fileSize: c.http.uploadLimitBytes, files: 1 } }),
         }),
-        ...(options.withWorker ? [IngestionModule] : []),
+        ...(options.withWorker ? [IngestionModule, ReportWorkerModule] : []),
       ],
       controllers: [
         HealthController,

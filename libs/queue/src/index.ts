@@ -1,6 +1,7 @@
 export * from './contract';
 export { IngestionQueue, QueueUnavailableError } from './ingestion-queue';
 export { QueueModule } from './queue.module';
+export { ReportQueue } from './report-queue';
 export {
   assertRedisReachable,
   producerConnection,

@@ -1,5 +1,5 @@
 export { ReportingModule } from './reporting.module';
-export { Fen, MoneyUnit, MoneyFormatError, toFen, formatWan, formatYuan, percentShares } from './money';
+export { Fen, MoneyUnit, MoneyFormatError, toFen, formatWan, formatYuan, percentOf, percentShares } from './money';
 export { BudgetDocument, BudgetFigure, ProjectFigure, OTHER_FUNDS, OTHER_FUND_LABELS, OtherFund } from './budget/budget';
 export {
   BudgetInput,
@@ -30,3 +30,5 @@ export { AnnualReportComposer, AnnualReportData } from './compose/annual-report'
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
 export { Ranking, RankingRow, RegionRankings } from './compose/rankings';
 export { RenderedReport, ReportRequest, ReportsService } from './reports.service';
+export { ReportJobs, ReportJobView } from './jobs/report-jobs.service';
+export { ReportWorkerModule } from './jobs/report-worker.module';

@@ -7,6 +7,7 @@ import { AnnualReportComposer } from './compose/annual-report';
 import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { RegionRankings } from './compose/rankings';
 import { ProfilesService } from './profile/profiles.service';
+import { ReportJobs } from './jobs/report-jobs.service';
 import { ReportsService } from './reports.service';
 
 const PROVIDERS = [
@@ -18,6 +19,7 @@ const PROVIDERS = [
   MonthlyBulletinComposer,
   RegionRankings,
   ReportsService,
+  ReportJobs,
 ];
 
 /** Budgets, organization profiles and the reports written from them. Needs PersistenceModule (global). */

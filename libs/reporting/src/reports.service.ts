@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { isIsoDate } from '../../domain/src';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/src';
+import { PLACEMENT_STATUSES, isIsoDate } from '../../domain/src';
 import { LedgerError } from '../../ledger/src';
 import { Organization } from '../../persistence/src';
 import { AnnualReportComposer } from './compose/annual-report';
@@ -7,6 +8,8 @@ import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { Ranking, RegionRankings } from './compose/rankings';
 import type { ReportDocument } from './document/report-document';
 import { ReportFormat, renderReport } from './render';
+import { LedgerCounts } from './aggregate/ledger-counts';
+import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
 
 export interface RenderedReport {
   body: Buffer;
@@ -22,22 +25,39 @@ export type ReportRequest =
 @Injectable()
 export class ReportsService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly annual: AnnualReportComposer,
     private readonly monthly: MonthlyBulletinComposer,
     private readonly rankings: RegionRankings,
+    private readonly counts: LedgerCounts,
+    private readonly jobs: ReportJobs,
   ) {}
 
+  /**
+   * Renders the report now, or, when it covers more placements than
+   * REPORT_SYNC_LIMIT, queues it for the worker and returns the job to poll.
+   */
+  async renderOrQueue(org: Organization, req: ReportRequest): Promise<{ file: RenderedReport } | { job: ReportJobView }> {
+    this.validate(req);
+    const end = req.kind === 'annual' ? (req.asOf ?? `${req.year}-12-31`) : `${req.month}-31`;
+    const covered = await this.counts.total({ organizationIds: [org.id], from: '0000-01-01', to: end, statuses: PLACEMENT_STATUSES });
+    if (covered > this.config.reports.syncLimit) return { job: await this.jobs.request(org, req) };
+    return { file: await this.render(org, req) };
+  }
+
   async compose(org: Organization, req: ReportRequest): Promise<ReportDocument> {
-    if (req.kind === 'annual') {
-      if (req.asOf !== undefined && !isIsoDate(req.asOf)) {
-        throw LedgerError.invalid([{ field: 'asOf', message: 'asOf must be a real calendar date written YYYY-MM-DD' }]);
-      }
-      if (req.asOf !== undefined && req.asOf.slice(0, 4) !== String(req.year)) {
-        throw LedgerError.invalid([{ field: 'asOf', message: `asOf must fall in ${req.year}` }]);
-      }
-      return this.annual.compose(org, { year: req.year, asOf: req.asOf });
+    this.validate(req);
+    return req.kind === 'annual' ? this.annual.compose(org, { year: req.year, asOf: req.asOf }) : this.monthly.compose(org, req.month);
+  }
+
+  private validate(req: ReportRequest): void {
+    if (req.kind !== 'annual' || req.asOf === undefined) return;
+    if (!isIsoDate(req.asOf)) {
+      throw LedgerError.invalid([{ field: 'asOf', message: 'asOf must be a real calendar date written YYYY-MM-DD' }]);
     }
-    return this.monthly.compose(org, req.month);
+    if (req.asOf.slice(0, 4) !== String(req.year)) {
+      throw LedgerError.invalid([{ field: 'asOf', message: `asOf must fall in ${req.year}` }]);
+    }
   }
 
   async render(org: Organization, req: ReportRequest): Promise<RenderedReport> {

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { isIsoDate, todayInShanghai } from '../../../../libs/domain/src';
 import { OrganizationsService } from '../../../../libs/ledger/src';
-import { REPORT_FORMATS, RenderedReport, ReportsService } from '../../../../libs/reporting/src';
+import { REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '../../../../libs/reporting/src';
+import { LedgerError } from '../../../../libs/ledger/src';
 import { parseOr400 } from '../http/validation';
 
 const format = z.enum(REPORT_FORMATS, { error: `format must be one of ${REPORT_FORMATS.join(', ')}` }).optional().default('md');
@@ -23,6 +24,8 @@ const monthlyQuery = z.object({
   format,
 });
 const rankingQuery = z.object({ from: date('from').optional(), to: date('to').optional() });
+
+const uuid = new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) });
 
 /** Sends a rendered file: documents inline, Word and Excel as downloads. */
 export function sendReport(res: Response, r: RenderedReport): void {
@@ -43,7 +46,14 @@ export class ReportsController {
   constructor(
     private readonly orgs: OrganizationsService,
     private readonly reports: ReportsService,
+    private readonly jobs: ReportJobs,
   ) {}
+
+  /** The file, or for a large report 202 with the queued job to poll (GET /api/reports/:id). */
+  private async answer(res: Response, outcome: { file: RenderedReport } | { job: ReportJobView }): Promise<void> {
+    if ('file' in outcome) sendReport(res, outcome.file);
+    else res.status(202).json(outcome.job);
+  }
 
   /** The annual performance-evaluation report (部门整体支出绩效评价报告). */
   @Get('orgs/:org/reports/annual')
@@ -53,7 +63,7 @@ export class ReportsController {
   async annual(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const q = parseOr400(annualQuery, query);
     const org = await this.orgs.bySlug(slug);
-    sendReport(res, await this.reports.render(org, { kind: 'annual', year: q.year, asOf: q.asOf, format: q.format }));
+    await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'annual', year: q.year, asOf: q.asOf, format: q.format }));
   }
 
   /** The monthly bulletin (上稿情况通报). */
@@ -63,7 +73,7 @@ export class ReportsController {
   async monthly(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const q = parseOr400(monthlyQuery, query);
     const org = await this.orgs.bySlug(slug);
-    sendReport(res, await this.reports.render(org, { kind: 'monthly', month: q.month, format: q.format }));
+    await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'monthly', month: q.month, format: q.format }));
   }
 
   /** A region's organizations ranked by placements over a period (default: this year so far). */
@@ -72,5 +82,17 @@ export class ReportsController {
     const q = parseOr400(rankingQuery, query);
     const to = q.to ?? todayInShanghai();
     return this.reports.rank(region, q.from ?? `${to.slice(0, 4)}-01-01`, to);
+  }
+
+  /** A queued report: its state, and once completed the file's address. */
+  @Get('reports/:id')
+  report(@Param('id', uuid) id: string): Promise<ReportJobView> {
+    return this.jobs.get(id);
+  }
+
+  /** The queued report's file once completed (409 before). */
+  @Get('reports/:id/file')
+  async reportFile(@Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
+    sendReport(res, await this.jobs.file(id));
   }
 }

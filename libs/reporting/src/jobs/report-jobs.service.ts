@@ -1,0 +1,97 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { LedgerError } from '../../../ledger/src';
+import { Organization, ReportJob } from '../../../persistence/src';
+import { ReportQueue } from '../../../queue/src';
+import type { RenderedReport, ReportRequest } from '../reports.service';
+
+export interface ReportJobView {
+  id: string;
+  kind: ReportJob['kind'];
+  format: string;
+  state: ReportJob['state'];
+  params: Record<string, unknown>;
+  error: string | null;
+  fileName: string | null;
+  /** Where to download the file once the state is `completed`. */
+  fileUrl: string;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/**
+ * Reports rendered by the worker: the request is stored, queued, and the
+ * finished file kept in the database so that any API process can serve it.
+ */
+@Injectable()
+export class ReportJobs {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: ReportQueue,
+  ) {}
+
+  async request(org: Organization, req: ReportRequest): Promise<ReportJobView> {
+    const repo = this.dataSource.getRepository(ReportJob);
+    const job = repo.create({
+      id: randomUUID(),
+      organizationId: org.id,
+      kind: req.kind,
+      format: req.format,
+      params: { ...req },
+      state: 'queued',
+      error: null,
+      fileName: null,
+      contentType: null,
+      contentBase64: null,
+      finishedAt: null,
+    });
+    await repo.save(job);
+    try {
+      await this.queue.enqueue({ reportJobId: job.id });
+    } catch (err) {
+      await repo.delete({ id: job.id }); // nothing half-written
+      throw err;
+    }
+    return toView(job);
+  }
+
+  async get(id: string): Promise<ReportJobView> {
+    const job = await this.dataSource.getRepository(ReportJob).findOneBy({ id });
+    if (!job) throw LedgerError.notFound('report', 'id', id);
+    return toView(job);
+  }
+
+  /** The finished file; 409 while it is still being rendered or when rendering failed. */
+  async file(id: string): Promise<RenderedReport> {
+    const job = await this.dataSource
+      .getRepository(ReportJob)
+      .createQueryBuilder('j')
+      .addSelect('j.contentBase64')
+      .where('j.id = :id', { id })
+      .getOne();
+    if (!job) throw LedgerError.notFound('report', 'id', id);
+    if (job.state !== 'completed' || !job.contentBase64) {
+      throw new LedgerError(HttpStatus.CONFLICT, `report ${id} is ${job.state}${job.error ? `: ${job.error}` : ''}`, [
+        { field: 'id', message: `report is ${job.state}` },
+      ]);
+    }
+    return { body: Buffer.from(job.contentBase64, 'base64'), contentType: job.contentType ?? 'application/octet-stream', fileName: job.fileName ?? `${id}` };
+  }
+}
+
+function toView(j: ReportJob): ReportJobView {
+  return {
+    id: j.id,
+    kind: j.kind,
+    format: j.format,
+    state: j.state,
+    params: j.params,
+    error: j.error,
+    fileName: j.fileName,
+    fileUrl: `/api/reports/${j.id}/file`,
+    createdAt: j.createdAt instanceof Date ? j.createdAt.toISOString() : String(j.createdAt),
+    finishedAt: j.finishedAt,
+  };
+}
