@@ -2,7 +2,7 @@ import path from 'node:path';
 import { docxParagraphs } from '../support/docx-text';
 import { repoDir, startApi, TestApi, waitForIngestion } from '../support/harness';
 
-const binary = (r: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
+const binary = (r: import('superagent').Response, cb: (err: Error | null, body: unknown) => void) => {
   const chunks: Buffer[] = [];
   r.on('data', (c: Buffer) => chunks.push(c));
   r.on('end', () => cb(null, Buffer.concat(chunks)));

@@ -7,3 +7,4 @@ export { OrganizationsService, NewOrganization } from './organizations.service';
 export { GROUP_BY, GroupBy, PlacementFilter, PlacementQueries, PlacementView, Summary, SummaryRow } from './placement-queries';
 export { BULK_MAX, BulkReceipt, PlacementSubmissions, RejectedEntry } from './placement-submissions';
 export { ImportReceipt, LedgerImports } from './ledger-imports';
+export { COUNT_DIMENSIONS, CountDimension, CountFilter, CountRow, LedgerCounts, placementConditions } from './ledger-counts';

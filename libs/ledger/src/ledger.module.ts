@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelDirectory } from './channel-directory';
 import { ChannelsService } from './channels.service';
 import { IngestionsService } from './ingestions.service';
+import { LedgerCounts } from './ledger-counts';
 import { LedgerImports } from './ledger-imports';
 import { OrganizationsService } from './organizations.service';
 import { PlacementQueries } from './placement-queries';
@@ -9,7 +10,7 @@ import { PlacementSubmissions } from './placement-submissions';
 
 /** The ledger as interfaces see it: organizations, channels, submissions and reads. */
 @Module({
-  providers: [ChannelDirectory, ChannelsService, IngestionsService, LedgerImports, OrganizationsService, PlacementQueries, PlacementSubmissions],
-  exports: [ChannelDirectory, ChannelsService, IngestionsService, LedgerImports, OrganizationsService, PlacementQueries, PlacementSubmissions],
+  providers: [ChannelDirectory, ChannelsService, IngestionsService, LedgerCounts, LedgerImports, OrganizationsService, PlacementQueries, PlacementSubmissions],
+  exports: [ChannelDirectory, ChannelsService, IngestionsService, LedgerCounts, LedgerImports, OrganizationsService, PlacementQueries, PlacementSubmissions],
 })
 export class LedgerModule {}

@@ -13,6 +13,7 @@ import {
 } from '../../domain/src';
 import { Organization, PlacementEvent, SqlDialect, containsPattern } from '../../persistence/src';
 import { ChannelDirectory } from './channel-directory';
+import { CountFilter, CountRow, LedgerCounts, placementConditions } from './ledger-counts';
 import { LedgerError } from './ledger-errors';
 
 export const GROUP_BY = ['tier', 'channel', 'outlet', 'month', 'year'] as const;
@@ -79,6 +80,7 @@ export class PlacementQueries {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly channels: ChannelDirectory,
+    private readonly counts: LedgerCounts,
   ) {
     this.sql = new SqlDialect(dataSource);
   }
@@ -123,91 +125,75 @@ export class PlacementQueries {
    * Counts claimed and confirmed placements unless statuses are given.
    */
   async summary(org: Organization, filter: PlacementFilter, groupBy: GroupBy): Promise<Summary> {
-    const w = await this.where(org, filter, { defaultStatuses: true });
-    const body = `FROM placements p JOIN channels c ON c.id = p.channel_id JOIN outlets o ON o.id = c.outlet_id WHERE ${w.sql}`;
+    const f = await this.countFilter(org, filter, { defaultStatuses: true });
+    const found = await this.counts.count(f, [groupBy]);
     let rows: SummaryRow[];
     switch (groupBy) {
       case 'tier': {
-        const found: { k: string; n: string | number }[] = await this.dataSource.query(
-          `SELECT c.tier AS k, COUNT(*) AS n ${body} GROUP BY c.tier`,
-          w.params,
-        );
-        const counts = new Map(found.map((r) => [r.k, Number(r.n)]));
+        const counts = new Map(found.map((r) => [r.tier, r.count]));
         rows = TIERS.map((t) => ({ key: t, label: TIER_LABELS[t], count: counts.get(t) ?? 0 }));
         break;
       }
       case 'channel':
       case 'outlet': {
-        const [id, name, order] =
-          groupBy === 'channel' ? ['c.id', 'c.name', 'MIN(c.display_order)'] : ['o.id', 'o.name', 'MIN(c.display_order)'];
         // An outlet is listed with its highest tier (红网 is provincial though 红网大祥站 is district).
-        const found: { k: number; label: string; n: string | number; ord: number; rank: string | number }[] = await this.dataSource.query(
-          `SELECT ${id} AS k, ${name} AS label, COUNT(*) AS n, ${order} AS ord, ${TIER_RANK} AS rank ${body}
-           GROUP BY ${id}, ${name}`,
-          w.params,
-        );
+        const id = (r: CountRow) => (groupBy === 'channel' ? r.channelId! : r.outletId!);
         rows = found
           .sort(
             (a, b) =>
-              Number(a.rank) - Number(b.rank) ||
-              Number(b.n) - Number(a.n) ||
-              Number(a.ord) - Number(b.ord) ||
-              Number(a.k) - Number(b.k),
+              TIERS.indexOf(a.topTier!) - TIERS.indexOf(b.topTier!) ||
+              b.count - a.count ||
+              a.displayOrder! - b.displayOrder! ||
+              id(a) - id(b),
           )
-          .map((r) => ({ key: String(r.k), label: r.label, count: Number(r.n) }));
+          .map((r) => ({ key: String(id(r)), label: (groupBy === 'channel' ? r.channelName : r.outletName)!, count: r.count }));
         break;
       }
-      case 'month': {
-        const found: { y: number; m: number; n: string | number }[] = await this.dataSource.query(
-          `SELECT p.year AS y, p.month AS m, COUNT(*) AS n ${body} GROUP BY p.year, p.month ORDER BY p.year, p.month`,
-          w.params,
-        );
-        rows = found.map((r) => {
-          const key = `${r.y}-${String(r.m).padStart(2, '0')}`;
-          return { key, label: `${r.y}年${Number(r.m)}月`, count: Number(r.n) };
-        });
+      case 'month':
+        rows = found
+          .sort((a, b) => a.year! - b.year! || a.month! - b.month!)
+          .map((r) => ({ key: `${r.year}-${String(r.month).padStart(2, '0')}`, label: `${r.year}年${r.month}月`, count: r.count }));
         break;
-      }
-      case 'year': {
-        const found: { y: number; n: string | number }[] = await this.dataSource.query(
-          `SELECT p.year AS y, COUNT(*) AS n ${body} GROUP BY p.year ORDER BY p.year`,
-          w.params,
-        );
-        rows = found.map((r) => ({ key: String(r.y), label: `${r.y}年`, count: Number(r.n) }));
+      case 'year':
+        rows = found.sort((a, b) => a.year! - b.year!).map((r) => ({ key: String(r.year), label: `${r.year}年`, count: r.count }));
         break;
-      }
     }
-    return { from: w.from, to: w.to, groupBy, rows, total: rows.reduce((s, r) => s + r.count, 0) };
+    return { from: f.from, to: f.to, groupBy, rows, total: rows.reduce((s, r) => s + r.count, 0) };
   }
 
-  private async where(org: Organization, f: PlacementFilter, opts: { defaultStatuses: boolean }): Promise<Where> {
+  /** The count filter a PlacementFilter means for this organization (the channel resolved, defaults applied). */
+  private async countFilter(org: Organization, f: PlacementFilter, opts: { defaultStatuses: boolean }): Promise<CountFilter> {
     const from = f.from ?? org.foundedOn;
     const to = f.to ?? todayInShanghai();
     if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
-    const params: unknown[] = [org.id, from, to];
-    const p = (v: unknown) => {
-      params.push(v);
-      return this.sql.param(params.length);
-    };
-    let sql = `p.organization_id = ${this.sql.param(1)} AND p.published_on >= ${this.sql.param(2)} AND p.published_on <= ${this.sql.param(3)}`;
-    if (f.tier) sql += ` AND c.tier = ${p(f.tier)}`;
+    let channelIds: number[] | undefined;
     if (f.channel !== undefined) {
       const ch = await this.channels.resolve(f.channel);
       if (!ch) throw LedgerError.invalid([{ field: 'channel', message: `unknown channel: ${f.channel}` }]);
-      sql += ` AND p.channel_id = ${p(ch.id)}`;
+      channelIds = [ch.id];
     }
-    if (f.outletId !== undefined) sql += ` AND c.outlet_id = ${p(f.outletId)}`;
-    if (f.section !== undefined) sql += ` AND p.section = ${p(f.section)}`;
-    if (f.prominence) sql += ` AND p.prominence = ${p(f.prominence)}`;
-    if (f.genre) sql += ` AND p.genre = ${p(f.genre)}`;
-    const statuses = f.statuses?.length ? f.statuses : opts.defaultStatuses ? COUNTED_STATUSES : [];
-    if (statuses.length) sql += ` AND p.status IN (${statuses.map((s) => p(s)).join(', ')})`;
-    return { sql, params, from, to };
+    return {
+      organizationIds: [org.id],
+      from,
+      to,
+      tier: f.tier,
+      channelIds,
+      outletIds: f.outletId === undefined ? undefined : [f.outletId],
+      section: f.section,
+      prominence: f.prominence,
+      genre: f.genre,
+      // Lists show every status unless told; counts count claimed and confirmed.
+      statuses: f.statuses?.length ? f.statuses : opts.defaultStatuses ? COUNTED_STATUSES : [],
+    };
+  }
+
+  private async where(org: Organization, f: PlacementFilter, opts: { defaultStatuses: boolean }): Promise<Where> {
+    const filter = await this.countFilter(org, f, opts);
+    const params: unknown[] = [];
+    const sql = placementConditions(this.sql, filter, params);
+    return { sql, params, from: filter.from, to: filter.to };
   }
 }
-
-/** The rank of the highest tier among the grouped channels: 0 central … 3 district. */
-const TIER_RANK = `MIN(CASE c.tier ${TIERS.map((t, i) => `WHEN '${t}' THEN ${i}`).join(' ')} END)`;
 
 const SELECT_VIEW = `SELECT p.id, p.title, p.url, p.published_on, p.channel_id, c.name AS channel_name, c.tier,
   c.outlet_id, o.name AS outlet_name, p.section, p.prominence, p.genre, p.authors, p.note, p.source, p.status,

@@ -12,8 +12,9 @@ import {
 } from '../../domain/src';
 import { Organization } from '../../persistence/src';
 import { IngestionJob, IngestionQueue } from '../../queue/src';
+import { GroupCommit } from '../../ingestion/src/group-commit';
 import { ChannelDirectory } from './channel-directory';
-import { IngestionsService } from './ingestions.service';
+import { IngestionsService, ReceivedSubmission } from './ingestions.service';
 import { LedgerError } from './ledger-errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -38,13 +39,25 @@ export interface BulkReceipt {
  */
 @Injectable()
 export class PlacementSubmissions {
+  /** Receipts of single submissions, written many per statement when they arrive together. */
+  private readonly receipts: GroupCommit<ReceivedSubmission, void>;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queue: IngestionQueue,
     private readonly channels: ChannelDirectory,
     private readonly ingestions: IngestionsService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.receipts = new GroupCommit<ReceivedSubmission, void>(
+      async (items) => {
+        await this.ingestions.recordReceivedMany(items);
+        return items.map(() => undefined);
+      },
+      () => 1,
+      500,
+    );
+  }
 
   /** Validates one placement; returns the draft or the field errors. */
   async toDraft(raw: unknown, row?: number): Promise<{ draft: PlacementDraft } | { errors: FieldError[] }> {
@@ -65,9 +78,10 @@ export class PlacementSubmissions {
     const result = await this.toDraft(raw);
     if ('errors' in result) throw LedgerError.invalid(result.errors);
     const ingestionId = randomUUID();
+    // Under load, concurrent submissions share one queue job (IngestionQueue packs them) and one receipt statement.
     await this.enqueueDrafts(org, ingestionId, [result.draft], 'editor', actor);
-    await this.ingestions
-      .recordReceived({ id: ingestionId, organizationId: org.id, kind: 'placements', received: 1, accepted: 1, rejected: 0 })
+    await this.receipts
+      .submit({ id: ingestionId, organizationId: org.id, kind: 'placements', received: 1, accepted: 1, rejected: 0 })
       .catch(() => undefined); // the worker records the ingestion too
     return { ingestionId };
   }

@@ -24,7 +24,6 @@ export { MAX_YEAR, MIN_YEAR, YEAR_MESSAGE, fiscalYearText, isFiscalYear } from '
 export { REPORT_FORMATS, ReportFormat, renderReport } from './render';
 export { Block, ChartSpec, ReportDocument, Sheet } from './document/report-document';
 export { DEFAULT_TEMPLATE, ReportTemplate, loadTemplate } from './template/report-template';
-export { LedgerCounts, CountFilter, CountRow, CountDimension } from './aggregate/ledger-counts';
 export { ReportFacts, TierCounts } from './aggregate/report-facts';
 export { AnnualReportComposer, AnnualReportData } from './compose/annual-report';
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
@@ -32,3 +31,4 @@ export { Ranking, RankingRow, RegionRankings } from './compose/rankings';
 export { RenderedReport, ReportRequest, ReportsService } from './reports.service';
 export { ReportJobs, ReportJobView } from './jobs/report-jobs.service';
 export { ReportWorkerModule } from './jobs/report-worker.module';
+export { LedgerCounts, CountFilter, CountRow, CountDimension } from '../../ledger/src';

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '../../ledger/src';
-import { LedgerCounts } from './aggregate/ledger-counts';
 import { ReportFacts } from './aggregate/report-facts';
 import { BudgetsService } from './budget/budgets.service';
 import { AnnualReportComposer } from './compose/annual-report';
@@ -13,7 +12,6 @@ import { ReportsService } from './reports.service';
 const PROVIDERS = [
   BudgetsService,
   ProfilesService,
-  LedgerCounts,
   ReportFacts,
   AnnualReportComposer,
   MonthlyBulletinComposer,

@@ -1,14 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/src';
 import { PLACEMENT_STATUSES, isIsoDate } from '../../domain/src';
-import { LedgerError } from '../../ledger/src';
+import { LedgerCounts, LedgerError } from '../../ledger/src';
 import { Organization } from '../../persistence/src';
 import { AnnualReportComposer } from './compose/annual-report';
 import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { Ranking, RegionRankings } from './compose/rankings';
 import type { ReportDocument } from './document/report-document';
 import { ReportFormat, renderReport } from './render';
-import { LedgerCounts } from './aggregate/ledger-counts';
 import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
 
 export interface RenderedReport {

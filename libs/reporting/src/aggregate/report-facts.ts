@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TIERS, Tier, normaliseName } from '../../../domain/src';
-import { ChannelDirectory } from '../../../ledger/src';
+import { ChannelDirectory, CountFilter, LedgerCounts } from '../../../ledger/src';
 import { Budget, Organization, OrganizationProfile, Outlet, SqlDialect } from '../../../persistence/src';
 import type { BudgetDocument } from '../budget/budget';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from '../profile/profile';
 import type { HighlightFilter, ReportTemplate } from '../template/report-template';
-import { CountFilter, LedgerCounts } from './ledger-counts';
 
 export type TierCounts = Record<Tier, number>;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TIERS } from '../../../domain/src';
-import { LedgerCounts } from '../aggregate/ledger-counts';
+import { LedgerCounts } from '../../../ledger/src';
 import { ReportFacts, TierCounts, sumTiers, zeroTiers } from '../aggregate/report-facts';
 
 export interface RankingRow {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { COUNTED_STATUSES, Genre, PlacementStatus, Prominence, Tier } from '../../../domain/src';
-import { SqlDialect } from '../../../persistence/src';
+import { COUNTED_STATUSES, Genre, PlacementStatus, Prominence, TIERS, Tier } from '../../domain/src';
+import { SqlDialect } from '../../persistence/src';
 
 /** The dimensions placements can be counted by. */
 export const COUNT_DIMENSIONS = ['tier', 'outlet', 'channel', 'section', 'prominence', 'genre', 'year', 'month', 'organization'] as const;
@@ -19,7 +19,7 @@ export interface CountFilter {
   section?: string;
   prominence?: Prominence;
   genre?: Genre;
-  /** Defaults to the counted statuses (claimed, confirmed). */
+  /** Defaults to the counted statuses (claimed, confirmed); an empty list means every status. */
   statuses?: readonly PlacementStatus[];
 }
 
@@ -32,6 +32,8 @@ export interface CountRow {
   channelName?: string;
   /** Display order of the channel (or the smallest of the outlet's channels). */
   displayOrder?: number;
+  /** The highest tier among the grouped channels (an outlet such as 红网 spans tiers). */
+  topTier?: Tier;
   section?: string | null;
   prominence?: Prominence;
   genre?: Genre | null;
@@ -40,10 +42,13 @@ export interface CountRow {
   organizationId?: number;
 }
 
+/** The rank of the highest tier among grouped channels: 0 central … 3 district. */
+const TIER_RANK = `MIN(CASE c.tier ${TIERS.map((t, i) => `WHEN '${t}' THEN ${i}`).join(' ')} END)`;
+
 const COLUMNS: Record<CountDimension, { select: string[]; group: string[] }> = {
   tier: { select: ['c.tier AS tier'], group: ['c.tier'] },
-  outlet: { select: ['o.id AS outlet_id', 'o.name AS outlet_name', 'MIN(c.display_order) AS display_order'], group: ['o.id', 'o.name'] },
-  channel: { select: ['c.id AS channel_id', 'c.name AS channel_name', 'MIN(c.display_order) AS display_order'], group: ['c.id', 'c.name'] },
+  outlet: { select: ['o.id AS outlet_id', 'o.name AS outlet_name', 'MIN(c.display_order) AS display_order', `${TIER_RANK} AS tier_rank`], group: ['o.id', 'o.name'] },
+  channel: { select: ['c.id AS channel_id', 'c.name AS channel_name', 'MIN(c.display_order) AS display_order', `${TIER_RANK} AS tier_rank`], group: ['c.id', 'c.name'] },
   section: { select: ['p.section AS section'], group: ['p.section'] },
   prominence: { select: ['p.prominence AS prominence'], group: ['p.prominence'] },
   genre: { select: ['p.genre AS genre'], group: ['p.genre'] },
@@ -67,31 +72,15 @@ export class LedgerCounts {
   async count(filter: CountFilter, dims: CountDimension[] = []): Promise<CountRow[]> {
     if (filter.organizationIds.length === 0) return [];
     const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return this.sql.param(params.length);
-    };
-    const list = (vs: readonly unknown[]) => vs.map((v) => p(v)).join(', ');
-    const where = [
-      `p.organization_id IN (${list(filter.organizationIds)})`,
-      `p.published_on >= ${p(filter.from)}`,
-      `p.published_on <= ${p(filter.to)}`,
-      `p.status IN (${list(filter.statuses ?? COUNTED_STATUSES)})`,
-    ];
-    if (filter.tier) where.push(`c.tier = ${p(filter.tier)}`);
-    if (filter.channelIds) where.push(filter.channelIds.length ? `p.channel_id IN (${list(filter.channelIds)})` : '1 = 0');
-    if (filter.outletIds) where.push(filter.outletIds.length ? `c.outlet_id IN (${list(filter.outletIds)})` : '1 = 0');
-    if (filter.section !== undefined) where.push(`p.section = ${p(filter.section)}`);
-    if (filter.prominence) where.push(`p.prominence = ${p(filter.prominence)}`);
-    if (filter.genre) where.push(`p.genre = ${p(filter.genre)}`);
+    const where = placementConditions(this.sql, filter, params);
 
     const unique = [...new Set(dims)];
-    const select = unique.flatMap((d) => COLUMNS[d].select);
+    const select = [...new Set(unique.flatMap((d) => COLUMNS[d].select))];
     const group = [...new Set(unique.flatMap((d) => COLUMNS[d].group))];
     const needsOutlet = unique.includes('outlet');
     const sql = `SELECT ${[...select, 'COUNT(*) AS n'].join(', ')}
       FROM placements p JOIN channels c ON c.id = p.channel_id${needsOutlet ? ' JOIN outlets o ON o.id = c.outlet_id' : ''}
-      WHERE ${where.join(' AND ')}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}`;
+      WHERE ${where}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}`;
     const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
     return rows.map((r) => {
       const out: CountRow = { count: Number(r.n) };
@@ -105,6 +94,7 @@ export class LedgerCounts {
         out.channelName = String(r.channel_name);
       }
       if ('display_order' in r) out.displayOrder = Number(r.display_order);
+      if ('tier_rank' in r) out.topTier = TIERS[Number(r.tier_rank)];
       if ('section' in r) out.section = (r.section as string | null) ?? null;
       if ('prominence' in r) out.prominence = r.prominence as Prominence;
       if ('genre' in r) out.genre = (r.genre as Genre | null) ?? null;
@@ -120,4 +110,31 @@ export class LedgerCounts {
     const [row] = await this.count(filter);
     return row?.count ?? 0;
   }
+}
+
+/**
+ * The WHERE conditions of a placement filter over `placements p JOIN
+ * channels c`, appending their parameters to `params`. Shared by counts and
+ * lists so that a filter means the same everywhere.
+ */
+export function placementConditions(sql: SqlDialect, filter: CountFilter, params: unknown[]): string {
+  const p = (v: unknown) => {
+    params.push(v);
+    return sql.param(params.length);
+  };
+  const list = (vs: readonly unknown[]) => vs.map((v) => p(v)).join(', ');
+  const where = [
+    `p.organization_id IN (${list(filter.organizationIds)})`,
+    `p.published_on >= ${p(filter.from)}`,
+    `p.published_on <= ${p(filter.to)}`,
+  ];
+  const statuses = filter.statuses ?? COUNTED_STATUSES;
+  if (statuses.length) where.push(`p.status IN (${list(statuses)})`);
+  if (filter.tier) where.push(`c.tier = ${p(filter.tier)}`);
+  if (filter.channelIds) where.push(filter.channelIds.length ? `p.channel_id IN (${list(filter.channelIds)})` : '1 = 0');
+  if (filter.outletIds) where.push(filter.outletIds.length ? `c.outlet_id IN (${list(filter.outletIds)})` : '1 = 0');
+  if (filter.section !== undefined) where.push(`p.section = ${p(filter.section)}`);
+  if (filter.prominence) where.push(`p.prominence = ${p(filter.prominence)}`);
+  if (filter.genre) where.push(`p.genre = ${p(filter.genre)}`);
+  return where.join(' AND ');
 }
