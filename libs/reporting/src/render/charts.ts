@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { ChartSpec } from '../document/report-document';
@@ -157,7 +159,15 @@ export function chartOption(spec: ChartSpec, size: ChartSize = DEFAULT_CHART_SIZ
       name: unit ?? '',
       nameTextStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, color: TEXT_COLOR },
       splitNumber: 4,
-      axisLabel: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, color: TEXT_COLOR },
+      // Counts get whole-number ticks (no 0.5 篇).
+      minInterval: spec.series.every((s) => s.values.every((v) => Number.isInteger(v))) ? 1 : undefined,
+      // Plain numbers like the value labels (no thousands separators).
+      axisLabel: {
+        fontFamily: CHART_FONT_FAMILY,
+        fontSize: 12,
+        color: TEXT_COLOR,
+        formatter: (v: number) => formatChartValue(v),
+      },
       splitLine: { lineStyle: { color: GRID_COLOR } },
     },
     series: spec.series.map((s) => ({
@@ -216,20 +226,19 @@ let tempCounter = 0;
 async function withChartFonts<T>(svg: string, base: ResvgRenderOptions, render: (o: ResvgRenderOptions) => Promise<T> | T): Promise<T> {
   const font = findSubsettableCjkFont();
   if (font) {
-    let file: string | undefined;
+    const file = path.join(os.tmpdir(), `placement-ledger-chart-font-${process.pid}-${++tempCounter}.ttf`);
+    let written = false;
     try {
-      const subset = subsetFont(font, svg);
-      file = path.join(os.tmpdir(), `placement-ledger-chart-font-${process.pid}-${++tempCounter}.ttf`);
-      fs.writeFileSync(file, subset);
+      fs.writeFileSync(file, subsetFont(font, svg));
+      written = true;
     } catch {
-      file = undefined;
+      fs.rmSync(file, { force: true }); // e.g. a full temp directory: render with the system fonts instead
     }
-    if (file) {
-      const fontFile = file;
+    if (written) {
       try {
-        return await render({ ...base, font: { loadSystemFonts: false, fontFiles: [fontFile] } });
+        return await render({ ...base, font: { loadSystemFonts: false, fontFiles: [file] } });
       } finally {
-        fs.rmSync(fontFile, { force: true });
+        fs.rmSync(file, { force: true });
       }
     }
   }
@@ -252,5 +261,40 @@ export async function renderChartPng(spec: ChartSpec, opts: ChartPngOptions = {}
   const width = opts.width ?? DEFAULT_CHART_SIZE.width;
   const height = opts.height ?? DEFAULT_CHART_SIZE.height;
   const svg = renderChartSvg(spec, { width, height });
-  return withChartFonts(svg, baseResvgOptions(width, opts.scale ?? 2), async (o) => (await renderAsync(svg, o)).asPng());
+  const image = await withChartFonts(svg, baseResvgOptions(width, opts.scale ?? 2), (o) => renderAsync(svg, o));
+  return encodePng(image.pixels, image.width, image.height);
+}
+
+const deflate = promisify(zlib.deflate);
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(data, zlib.crc32(head.subarray(4))) >>> 0, 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+/**
+ * PNG from resvg's RGBA pixels, compressed on the thread pool (resvg's own
+ * asPng() encodes on the main thread and takes longer). The pixels are
+ * premultiplied, which equals straight alpha here: the background is opaque.
+ */
+async function encodePng(pixels: Buffer, width: number, height: number): Promise<Buffer> {
+  const stride = width * 4;
+  const raw = Buffer.alloc(height * (stride + 1));
+  for (let y = 0; y < height; y++) pixels.copy(raw, y * (stride + 1) + 1, y * stride, (y + 1) * stride); // filter byte 0
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 6; // RGBA
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', await deflate(raw, { level: 6 })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -274,7 +274,8 @@ function chartParagraph(spec: ChartSpec, png: Buffer): Paragraph {
   });
 }
 
-function block(b: Block, charts: Map<ChartSpec, Buffer>): (Paragraph | Table)[] {
+/** Document content; charts are left as their specs and placed once their images are ready. */
+function block(b: Block): (Paragraph | Table | ChartSpec)[] {
   switch (b.type) {
     case 'heading':
       return [new Paragraph({ heading: HEADING[b.level], children: runs(b.text) })];
@@ -286,10 +287,8 @@ function block(b: Block, charts: Map<ChartSpec, Buffer>): (Paragraph | Table)[] 
     }
     case 'table':
       return table(b);
-    case 'chart': {
-      const png = charts.get(b.chart);
-      return png ? [chartParagraph(b.chart, png)] : [];
-    }
+    case 'chart':
+      return [b.chart];
   }
 }
 
@@ -308,13 +307,21 @@ function pageNumberFooter(alignment: 'left' | 'right'): Footer {
 }
 
 export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
+  // Start the charts first: they rasterise on the thread pool while the text is laid out here.
   const chartSpecs = doc.blocks.filter((b) => b.type === 'chart').map((b) => b.chart);
-  const pngs = await Promise.all(chartSpecs.map((spec) => renderChartPng(spec, { ...CHART, scale: 2 })));
-  const charts = new Map(chartSpecs.map((spec, i) => [spec, pngs[i] as Buffer]));
+  const pending = Promise.all(chartSpecs.map((spec) => renderChartPng(spec, { ...CHART, scale: 2 })));
 
-  const children: (Paragraph | Table)[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) })];
-  if (doc.subtitle) children.push(new Paragraph({ style: 'ReportSubtitle', children: runs(doc.subtitle) }));
-  for (const b of doc.blocks) children.push(...block(b, charts));
+  const content: (Paragraph | Table | ChartSpec)[] = [
+    new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) }),
+  ];
+  if (doc.subtitle) content.push(new Paragraph({ style: 'ReportSubtitle', children: runs(doc.subtitle) }));
+  for (const b of doc.blocks) content.push(...block(b));
+
+  const pngs = await pending;
+  const charts = new Map(chartSpecs.map((spec, i) => [spec, pngs[i] as Buffer]));
+  const children = content.map((item) =>
+    item instanceof Paragraph || item instanceof Table ? item : chartParagraph(item, charts.get(item) as Buffer),
+  );
 
   const section: ISectionOptions = {
     properties: {

@@ -307,16 +307,18 @@ let cached: SubsettableFont | null | undefined;
 export function findSubsettableCjkFont(): SubsettableFont | null {
   if (cached !== undefined) return cached;
   cached = null;
-  for (const candidate of [...KNOWN_CJK_FONTS, ...fontconfigCandidates()]) {
-    if (!fs.existsSync(candidate.path)) continue;
-    try {
-      const font = loadSubsettableFont(candidate.path, candidate.index);
-      if (font.lookup(0x4e2d) === 0) continue; // no 中: not a CJK font
-      cached = font;
-      break;
-    } catch {
-      // not usable (CFF outlines, damaged file): try the next one
+  const usable = (candidates: { path: string; index: number }[]): SubsettableFont | null => {
+    for (const candidate of candidates) {
+      if (!fs.existsSync(candidate.path)) continue;
+      try {
+        const font = loadSubsettableFont(candidate.path, candidate.index);
+        if (font.lookup(0x4e2d) !== 0) return font; // has 中: a CJK font
+      } catch {
+        // not usable (CFF outlines, damaged file): try the next one
+      }
     }
-  }
+    return null;
+  };
+  cached = usable(KNOWN_CJK_FONTS) ?? usable(fontconfigCandidates());
   return cached;
 }
