@@ -132,6 +132,10 @@ describe('npm run demo (the CLI)', () => {
     expect(stdout).toMatch(/区级\s+5138\n/);
     expect(stdout).toMatch(/湖南日报要闻\s+11\s+其中通讯稿 4/);
     expect(stdout).toContain('2021年（2021-01-01 至 2021-12-22）');
+    // The demo organization's budget and profile from demo/daxiang/*.yaml, one line each.
+    expect(stdout).toContain('预算已导入：邵阳市大祥区融媒体中心 2021 年，合计 150.36 万元（基本支出 91.58 万元，项目支出 58.78 万元，1 个项目）');
+    expect(stdout).toContain('单位概况已导入：邵阳市大祥区融媒体中心（区融媒体中心），核定编制 8 名、实有 4 人，内设机构 4 个，主要职责 8 条');
+    expect(stdout).toContain('2021 年度概况已导入：邵阳市大祥区融媒体中心，绩效目标 6 条，绩效情况 1 段，改进措施 1 条，上稿目标 4 项');
   }, 150_000);
 });
 

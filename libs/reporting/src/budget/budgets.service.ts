@@ -59,7 +59,6 @@ export class BudgetsService {
     } catch (err) {
       // A concurrent PUT created the year first: replace it.
       if (!isUniqueViolation(err)) throw err;
-      console.log('RETRY-PATH');
       created = await write();
     }
     return { document, unit: parsed.unit, created };

@@ -13,7 +13,7 @@ const paragraphs = (max: number, itemMax: number) =>
     .optional()
     .transform((l) => l ?? []);
 
-const count = (max: number) => z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).max(max);
+const count = (max: number) => z.number().int('must be a whole number').min(0).max(max);
 
 /**
  * The standing profile as written (PUT /api/orgs/:org/profile, `profile
