@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
-  app.enableShutdownHooks();
+  // On SIGTERM the ingestion worker drains (see IngestionWorker), then the process exits 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   new Logger('Main').log(`worker ready (${config.database.type}, queue prefix "${config.redis.prefix}")`);
 }
 

@@ -36,4 +36,20 @@ describe('GroupCommit', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     await gc.idle();
   });
+
+  it('lets the event loop run between flushes when writes never wait on I/O (better-sqlite3)', async () => {
+    const events: string[] = [];
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        // What a BullMQ lock renewal or a socket read would be: work queued behind this write.
+        if (events.length === 0) setImmediate(() => events.push('event loop'));
+        events.push(`write ${items.join(',')}`);
+        return items;
+      },
+      () => 1,
+      2,
+    );
+    await Promise.all([1, 2, 3, 4, 5, 6].map((n) => gc.submit(n)));
+    expect(events).toEqual(['write 1,2', 'event loop', 'write 3,4', 'write 5,6']);
+  });
 });

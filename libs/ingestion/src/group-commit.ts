@@ -31,10 +31,14 @@ export class GroupCommit<T, R> {
   }
 
   private async drain(): Promise<void> {
-    // Let the jobs that the queue delivered in the same tick join the first batch.
-    await new Promise((r) => setImmediate(r));
     try {
       while (this.pending.length > 0) {
+        // Yield to the event loop before each flush: it lets the jobs the queue
+        // delivered in the same tick join the batch and, with a synchronous
+        // driver (better-sqlite3) whose awaits never leave the microtask queue,
+        // lets timers and sockets run between flushes (BullMQ lock renewals,
+        // job completions), so that a long backlog does not starve them.
+        await new Promise((r) => setImmediate(r));
         let budget = this.maxBatch;
         let n = 0;
         while (n < this.pending.length && (n === 0 || budget - this.pending[n].size >= 0)) {

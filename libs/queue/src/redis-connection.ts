@@ -69,12 +69,16 @@ export async function assertRedisReachable(url: string, timeoutMs = 3000): Promi
     connectTimeout: timeoutMs,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // connect() only says "Connection is closed."; the socket's error says why (ECONNREFUSED…).
+  let cause: unknown;
+  client.on('error', (err) => {
+    cause ??= err;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    throw new RedisUnreachableError(url, err);
+    throw new RedisUnreachableError(url, cause ?? err);
   } finally {
     client.disconnect();
   }
