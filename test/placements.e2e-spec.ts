@@ -36,3 +36,53 @@ describe('placements through the queue', () => {
     expect(one.body.events[0]).toMatchObject({ type: 'logged', actor: 'editor:张三', ingestionId: res.body.ingestionId });
   });
 });
+
+describe('many writes at once', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('confirms 40 placements requested at the same moment, each exactly once', async () => {
+    const placements = Array.from({ length: 40 }, (_, i) => ({ channel: '红网大祥站', title: `大祥区并发写入测试稿件第${i + 1}篇`, publishedOn: '2021-04-01' }));
+    const bulk = await api.http().post('/api/orgs/daxiang/placements/bulk').send({ placements }).expect(202);
+    await waitForIngestion(api, bulk.body.ingestionId);
+    const list = await api.http().get('/api/orgs/daxiang/placements?pageSize=100&q=并发写入').expect(200);
+    expect(list.body.total).toBe(40);
+
+    // All status changes at once, while an org and a budget are written too.
+    const patches = await Promise.all(
+      list.body.items.map((p: { id: number }) =>
+        api.http().patch(`/api/orgs/daxiang/placements/${p.id}`).send({ status: 'confirmed', reason: '并发核实' }).expect(202),
+      ),
+    );
+    await api.http().post('/api/orgs').send({ slug: 'concurrent', name: '并发测试中心', region: '邵阳市', foundedOn: '2020-01-01', keywords: [] }).expect(201);
+    for (const r of patches) expect(await waitForIngestion(api, r.body.ingestionId)).toMatchObject({ inserted: 1, rejected: 0 });
+
+    const after = await api.http().get('/api/orgs/daxiang/placements?pageSize=100&q=并发写入&status=confirmed').expect(200);
+    expect(after.body.total).toBe(40);
+    const [{ n }] = await api.dataSource.query(`SELECT COUNT(*) AS n FROM placement_events WHERE type = 'confirmed'`);
+    expect(Number(n)).toBe(40);
+    expect((await api.http().get('/api/orgs').expect(200)).body.map((o: { slug: string }) => o.slug)).toContain('concurrent');
+  });
+
+  it('counts a refused status change on its ingestion, so that polling it ends', async () => {
+    const res = await api.http().post('/api/orgs/daxiang/placements').send({ channel: '红网大祥站', title: '大祥区重复核实测试', publishedOn: '2021-04-02' }).expect(202);
+    await waitForIngestion(api, res.body.ingestionId);
+    const { body } = await api.http().get('/api/orgs/daxiang/placements?q=重复核实').expect(200);
+    const id = body.items[0].id;
+    // Both pass the API's check (the placement is still claimed); the worker refuses the second.
+    const [a, b] = await Promise.all([
+      api.http().patch(`/api/orgs/daxiang/placements/${id}`).send({ status: 'confirmed' }).expect(202),
+      api.http().patch(`/api/orgs/daxiang/placements/${id}`).send({ status: 'confirmed' }).expect(202),
+    ]);
+    const outcomes = [await waitForIngestion(api, a.body.ingestionId), await waitForIngestion(api, b.body.ingestionId)];
+    expect(outcomes.map((o) => [o.inserted, o.rejected]).sort()).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+  });
+});

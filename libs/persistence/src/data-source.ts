@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../../config/src';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { serialiseSqliteAccess } from './sqlite-serial';
 
 /** TypeORM options for the configured database. `synchronize` is never on. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
@@ -41,5 +42,6 @@ export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   const ds = createDataSource(db);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
+  serialiseSqliteAccess(ds);
   return ds;
 }

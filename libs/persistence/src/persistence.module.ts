@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/src';
+import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { serialiseSqliteAccess } from './sqlite-serial';
 import { ENTITIES } from './entities';
 
 /** The database connection; migrations run on start (never synchronize). */
@@ -19,6 +21,11 @@ export class PersistenceModule {
             migrationsRun: true,
             migrationsTransactionMode: 'each',
           }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            serialiseSqliteAccess(dataSource);
+            return dataSource;
+          },
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],

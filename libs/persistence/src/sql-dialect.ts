@@ -36,6 +36,15 @@ export class SqlDialect {
     return out.join(', ');
   }
 
+  /**
+   * Locks the selected rows until the transaction ends, so that two
+   * transactions cannot both act on what they read (SQLite needs none: its
+   * transactions run one at a time, see serialiseSqliteAccess).
+   */
+  get forUpdate(): string {
+    return this.isPostgres ? ' FOR UPDATE' : '';
+  }
+
   /** Case-insensitive substring match of a column against a parameter. */
   like(column: string, n: number): string {
     return this.isPostgres
