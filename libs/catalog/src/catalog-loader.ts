@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Channel, Organization, Outlet } from '../../persistence/src';
+import { Channel, CrawlSource, Organization, Outlet } from '../../persistence/src';
 import { Catalog } from './catalog';
 
 export interface CatalogLoadResult {
@@ -14,7 +14,7 @@ export interface CatalogLoadResult {
  * Running it twice changes nothing the second time. One transaction.
  */
 export async function loadCatalog(dataSource: DataSource, catalog: Catalog): Promise<CatalogLoadResult> {
-  return dataSource.transaction(async (em) => {
+  const result = await dataSource.transaction(async (em) => {
     const orgRepo = em.getRepository(Organization);
     const outletRepo = em.getRepository(Outlet);
     const channelRepo = em.getRepository(Channel);
@@ -52,10 +52,25 @@ export async function loadCatalog(dataSource: DataSource, catalog: Catalog): Pro
       const existing = channels.get(c.name);
       await channelRepo.save(existing ? Object.assign(existing, fields) : channelRepo.create({ name: c.name, ...fields }));
     }
+    // Crawl sources are added once (matched by channel and URL); editors may change them afterwards.
+    const sourceRepo = em.getRepository(CrawlSource);
+    const channelIds = new Map((await channelRepo.find()).map((c) => [c.name, c.id]));
+    for (const s of catalog.sources ?? []) {
+      const channelId = channelIds.get(s.channel);
+      if (channelId === undefined) throw new Error(`catalog source names unknown channel "${s.channel}"`);
+      if (await sourceRepo.existsBy({ channelId, url: s.url })) continue;
+      await sourceRepo.save(
+        sourceRepo.create({ channelId, type: s.type, url: s.url, selectors: s.selectors ?? null, schedule: s.schedule ?? null, enabled: true }),
+      );
+    }
     return {
       organizations: catalog.organizations.length,
       outlets: catalog.outlets.length,
       channels: catalog.channels.length,
     };
   });
+  // PostgreSQL plans tier filters badly on a small table it has never analysed
+  // (autovacuum waits for ~50 changes): give it statistics now.
+  if (dataSource.options.type === 'postgres') await dataSource.query('ANALYZE channels');
+  return result;
 }

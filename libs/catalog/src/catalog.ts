@@ -25,10 +25,20 @@ export interface CatalogChannel {
   urlPatterns: string[];
 }
 
+/** A crawl source seeded for a catalog channel (see libs/crawling). */
+export interface CatalogSource {
+  channel: string;
+  type: 'list' | 'epaper' | 'feed';
+  url: string;
+  selectors?: Record<string, unknown>;
+  schedule?: string;
+}
+
 export interface Catalog {
   organizations: CatalogOrganization[];
   outlets: CatalogOutlet[];
   channels: CatalogChannel[];
+  sources?: CatalogSource[];
 }
 
 /** The committed catalog: every outlet and channel the seed report names, with tiers and aliases. */

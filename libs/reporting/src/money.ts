@@ -55,3 +55,13 @@ export function percentShares(parts: Fen[]): string[] {
   }
   return units.map((u) => new Decimal(u).dividedBy(100).toFixed(2));
 }
+
+/**
+ * part / whole as a percentage with two decimals, rounded half up like every
+ * other figure of the reports (23 of 160 → "14.38"; binary floating point
+ * would print 14.37). `whole` must be positive.
+ */
+export function percentOf(part: number, whole: number): string {
+  if (!(whole > 0)) throw new RangeError(`percentOf: whole must be positive, got ${whole}`);
+  return new Decimal(part).times(100).dividedBy(whole).toFixed(2, Decimal.ROUND_HALF_UP);
+}

@@ -46,7 +46,9 @@ export class ReportsService {
 
   async compose(org: Organization, req: ReportRequest): Promise<ReportDocument> {
     this.validate(req);
-    return req.kind === 'annual' ? this.annual.compose(org, { year: req.year, asOf: req.asOf }) : this.monthly.compose(org, req.month);
+    return req.kind === 'annual'
+      ? this.annual.compose(org, { year: req.year, asOf: req.asOf, ledgerSheet: req.format === 'xlsx' })
+      : this.monthly.compose(org, req.month);
   }
 
   private validate(req: ReportRequest): void {

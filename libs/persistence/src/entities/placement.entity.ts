@@ -19,7 +19,7 @@ import type { PlacementEvent } from './placement-event.entity';
  */
 @Entity('placements')
 @Index('uq_placements_dedup', ['organizationId', 'dedupKey'], { unique: true })
-@Index('idx_placements_org_date', ['organizationId', 'publishedOn'])
+@Index('idx_placements_org_date_counts', ['organizationId', 'publishedOn', 'status', 'channelId', 'year', 'month'])
 @Index('idx_placements_org_year_month', ['organizationId', 'year', 'month'])
 @Index('idx_placements_org_channel', ['organizationId', 'channelId'])
 export class Placement {
@@ -76,6 +76,10 @@ export class Placement {
   /** sha1 of channel + canonical link, or channel + date + normalised title. */
   @Column({ name: 'dedup_key', type: 'varchar', length: 40 })
   dedupKey: string;
+
+  /** When the crawler last found the link gone (404/410): for an editor to look at, not a rejection. */
+  @Column({ name: 'link_gone_at', type: 'varchar', length: 30, nullable: true })
+  linkGoneAt: string | null;
 
   @OneToMany('PlacementEvent', (e: PlacementEvent) => e.placement)
   events?: PlacementEvent[];

@@ -14,6 +14,12 @@ export interface AnnualReportRequest {
   /** Figures as of this date (default: the year's end, or today if the year is not over). */
   asOf?: string;
   template?: ReportTemplate;
+  /**
+   * Read the period's placements for the ledger sheet (上稿台账). Only the
+   * Excel rendering shows sheets, and for a large organization this is the
+   * dearest read of the report, so the other formats skip it. Default true.
+   */
+  ledgerSheet?: boolean;
 }
 
 /** What the annual report states, as data (the JSON rendering). */
@@ -109,7 +115,7 @@ export class AnnualReportComposer {
       subtitle: `数据截至${chineseDate(asOf)}`,
       fileBaseName: `${org.slug}-annual-${year}`,
       blocks,
-      sheets: sheets(data, await this.facts.ledger(org.id, from, to)),
+      sheets: sheets(data, req.ledgerSheet === false ? null : await this.facts.ledger(org.id, from, to)),
       data,
     };
   }
@@ -314,7 +320,7 @@ function performance(
   return blocks;
 }
 
-function sheets(data: AnnualReportData, ledger: Awaited<ReturnType<ReportFacts['ledger']>>): Sheet[] {
+function sheets(data: AnnualReportData, ledger: Awaited<ReturnType<ReportFacts['ledger']>> | null): Sheet[] {
   const p = data.placements;
   const out: Sheet[] = [
     {
@@ -350,6 +356,7 @@ function sheets(data: AnnualReportData, ledger: Awaited<ReturnType<ReportFacts['
       ],
     });
   }
+  if (!ledger) return out;
   out.push({
     name: '上稿台账',
     columns: [

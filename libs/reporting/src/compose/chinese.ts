@@ -1,4 +1,5 @@
 /** Small helpers for Chinese report text. */
+import { percentOf } from '../money';
 
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 const SECTION_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二'];
@@ -38,7 +39,7 @@ export function changeText(now: number, before: number): string {
   const diff = now - before;
   const word = diff > 0 ? '增加' : '减少';
   if (before === 0) return `${word}${Math.abs(diff)}篇`;
-  const pct = ((Math.abs(diff) / before) * 100).toFixed(2);
+  const pct = percentOf(Math.abs(diff), before);
   return `${word}${Math.abs(diff)}篇（${diff > 0 ? '增长' : '下降'}${pct}%）`;
 }
 

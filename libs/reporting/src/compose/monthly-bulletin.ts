@@ -3,6 +3,7 @@ import { TIER_LABELS, TIERS, todayInShanghai } from '../../../domain/src';
 import { Organization } from '../../../persistence/src';
 import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
 import { Block, ReportDocument } from '../document/report-document';
+import { percentOf } from '../money';
 import { DEFAULT_TEMPLATE, ReportTemplate } from '../template/report-template';
 import { changeText, chineseDate, signed } from './chinese';
 import { Ranking, RegionRankings } from './rankings';
@@ -108,7 +109,7 @@ export class MonthlyBulletinComposer {
           signed(data.thisMonth[t] - data.sameMonthLastYear[t]),
           data.yearToDate[t],
         ];
-        if (hasTargets) row.push(target ?? '—', target ? `${((data.yearToDate[t] / target) * 100).toFixed(2)}%` : '—');
+        if (hasTargets) row.push(target ?? '—', target ? `${percentOf(data.yearToDate[t], target)}%` : '—');
         return row;
       }),
     });
