@@ -6,6 +6,8 @@ import { LedgerModule } from '../../../libs/ledger/src';
 import { PersistenceModule } from '../../../libs/persistence/src';
 import { QueueModule } from '../../../libs/queue/src';
 import { ReportingModule, ReportWorkerModule } from '../../../libs/reporting/src';
+import { CrawlerWorkerModule, CrawlingModule } from '../../../libs/crawling/src';
+import { CrawlController } from './crawl/crawl.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { HealthController } from './health/health.controller';
@@ -17,7 +19,7 @@ import { ProfilesController } from './profiles/profiles.controller';
 import { ReportsController } from './reports/reports.controller';
 
 export interface ApiOptions {
-  /** Run the ingestion worker in this process too (the single-machine `npm start`). */
+  /** Run the ingestion worker, report worker and crawler in this process too (the single-machine `npm start`). */
   withWorker: boolean;
 }
 
@@ -32,11 +34,12 @@ export class ApiModule {
         QueueModule,
         LedgerModule,
         ReportingModule,
+        CrawlingModule,
         MulterModule.registerAsync({
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({ limits: { fileSize: c.http.uploadLimitBytes, files: 1 } }),
         }),
-        ...(options.withWorker ? [IngestionModule, ReportWorkerModule] : []),
+        ...(options.withWorker ? [IngestionModule, ReportWorkerModule, CrawlerWorkerModule] : []),
       ],
       controllers: [
         HealthController,
@@ -48,6 +51,7 @@ export class ApiModule {
         BudgetsController,
         ProfilesController,
         ReportsController,
+        CrawlController,
       ],
     };
   }

@@ -11,8 +11,26 @@ export interface AppConfig {
   port: number;
   database: DatabaseConfig;
   redis: { url: string; prefix: string };
-  ingestion: { concurrency: number; chunkSize: number; maxBatch: number };
+  ingestion: {
+    concurrency: number;
+    chunkSize: number;
+    maxBatch: number;
+    /** BullMQ lockDuration: a dead worker's jobs are retaken after this long. */
+    lockMs: number;
+    /** BullMQ stalledInterval: how often expired locks are looked for. */
+    stalledIntervalMs: number;
+  };
   http: { bodyLimitBytes: number; uploadLimitBytes: number };
+  reports: { syncLimit: number };
+  crawler: {
+    allowHosts: string[];
+    timeoutMs: number;
+    maxBodyBytes: number;
+    hostDelayMs: number;
+    retries: number;
+    concurrency: number;
+    matchThreshold: number;
+  };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -49,8 +67,20 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       concurrency: c.INGEST_CONCURRENCY,
       chunkSize: c.INGEST_CHUNK_SIZE,
       maxBatch: c.INGEST_MAX_BATCH,
+      lockMs: c.INGEST_LOCK_MS,
+      stalledIntervalMs: c.INGEST_STALLED_INTERVAL_MS,
     },
     http: { bodyLimitBytes: c.BODY_LIMIT_BYTES, uploadLimitBytes: c.UPLOAD_LIMIT_BYTES },
+    reports: { syncLimit: c.REPORT_SYNC_LIMIT },
+    crawler: {
+      allowHosts: c.CRAWLER_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+      timeoutMs: c.CRAWLER_TIMEOUT_MS,
+      maxBodyBytes: c.CRAWLER_MAX_BODY_BYTES,
+      hostDelayMs: c.CRAWLER_HOST_DELAY_MS,
+      retries: c.CRAWLER_RETRIES,
+      concurrency: c.CRAWLER_CONCURRENCY,
+      matchThreshold: c.CRAWLER_MATCH_THRESHOLD,
+    },
     logLevel: c.LOG_LEVEL,
   };
 }

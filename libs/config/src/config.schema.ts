@@ -28,6 +28,30 @@ export const configSchema = z.object({
   INGEST_CHUNK_SIZE: integer(500, 1, 5000),
   /** Upper bound of placements the worker writes in one transaction. */
   INGEST_MAX_BATCH: integer(2000, 1, 20000),
+  /**
+   * How long a worker's hold on a job lasts without renewal: the jobs of a
+   * worker that died come back to the queue once it has expired.
+   */
+  INGEST_LOCK_MS: integer(30_000, 1000, 600_000),
+  /** How often a worker looks for jobs whose holder died (expired locks). */
+  INGEST_STALLED_INTERVAL_MS: integer(30_000, 500, 600_000),
+  /** Reports over more placements than this are rendered by a queued job (202, then poll). */
+  REPORT_SYNC_LIMIT: integer(100_000, 0, 100_000_000),
+  /** `host:port` entries the crawler may fetch although they resolve to private or loopback addresses. */
+  CRAWLER_ALLOW_HOSTS: z
+    .string()
+    .regex(/^\s*([^\s,:]+:\d+\s*)?(,\s*[^\s,:]+:\d+\s*)*$/, 'must be a comma-separated list of host:port')
+    .default(''),
+  /** Per-request limits of the crawler. */
+  CRAWLER_TIMEOUT_MS: integer(15_000, 100, 120_000),
+  CRAWLER_MAX_BODY_BYTES: integer(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  /** Minimum delay between two requests to the same host (one at a time per host). */
+  CRAWLER_HOST_DELAY_MS: integer(1000, 0, 60_000),
+  CRAWLER_RETRIES: integer(2, 0, 10),
+  /** Crawl jobs one crawler process runs at once (different hosts proceed in parallel). */
+  CRAWLER_CONCURRENCY: integer(4, 1, 100),
+  /** Normalised title similarity (0–1) at which a fetched page confirms a placement. */
+  CRAWLER_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   /** Largest accepted HTTP JSON body, in bytes. */
   BODY_LIMIT_BYTES: integer(4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   /** Largest accepted uploaded ledger file, in bytes. */

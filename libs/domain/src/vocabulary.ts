@@ -58,6 +58,7 @@ export const EVENT_TYPES = [
   'confirmed',
   'rejected',
   'dismissed',
+  'link-gone',
 ] as const;
 export type PlacementEventType = (typeof EVENT_TYPES)[number];
 

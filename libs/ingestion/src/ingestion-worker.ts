@@ -40,7 +40,34 @@ export class IngestionWorker implements OnApplicationBootstrap, OnApplicationShu
       }
       return { inserted: outcome.inserted, duplicates: outcome.duplicates, replayed: outcome.replayed };
     },
+    'placements.record-batch': async (job) => {
+      const records = job.data?.records;
+      if (!Array.isArray(records)) throw new UnrecoverableError('a record batch must carry a list of records');
+      // Each record goes into the group commit on its own: claimed, deduplicated and counted alone.
+      const settled = await Promise.allSettled(records.map((r) => this.commits.submit(r)));
+      const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      // Retry while any failure may pass next time: the records already committed are replays then.
+      const transient = failures.find((e) => !(e instanceof PermanentJobError));
+      if (transient !== undefined) throw transient;
+      if (failures.length > 0) throw failures[0];
+      const outcomes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const refused = outcomes.flatMap((o, i) => o.refused.map((r) => ({ ingestionId: records[i].ingestionId, ...r })));
+      if (refused.length > 0) {
+        const sample = refused
+          .slice(0, 5)
+          .map((r) => `ingestion ${r.ingestionId} row ${r.row} ${r.field}: ${r.message}`)
+          .join('; ');
+        throw new UnrecoverableError(`${refused.length} placement(s) refused: ${sample}`);
+      }
+      return {
+        records: records.length,
+        inserted: outcomes.reduce((n, o) => n + o.inserted, 0),
+        duplicates: outcomes.reduce((n, o) => n + o.duplicates, 0),
+        replayed: outcomes.filter((o) => o.replayed).length,
+      };
+    },
     'placement.set-status': async (job) => this.writer.setStatus(job.data),
+    'placement.flag-link': async (job) => this.writer.flagLink(job.data),
   };
 
   constructor(
@@ -73,6 +100,8 @@ export class IngestionWorker implements OnApplicationBootstrap, OnApplicationShu
         connection: this.connection,
         prefix: this.config.redis.prefix,
         concurrency: this.config.ingestion.concurrency,
+        lockDuration: this.config.ingestion.lockMs,
+        stalledInterval: this.config.ingestion.stalledIntervalMs,
         autorun: true,
       },
     );

@@ -6,13 +6,14 @@ import {
   FieldError,
   PlacementDraft,
   PlacementEventType,
+  PlacementStatus,
   STATUS_TRANSITIONS,
   parsePlacementDraft,
   placementDedupKey,
   yearMonthOf,
 } from '../../domain/src';
 import { SqlDialect } from '../../persistence/src';
-import type { RecordPlacementsJob, SetPlacementStatusJob } from '../../queue/src';
+import type { FlagPlacementLinkJob, RecordPlacementsJob, SetPlacementStatusJob } from '../../queue/src';
 
 /** A refused entry of a job, reported on the failed job. */
 export interface RefusedEntry extends FieldError {
@@ -35,13 +36,26 @@ export class PermanentJobError extends Error {
   }
 }
 
-const PLACEMENT_COLUMNS = [
+/** Columns of a new placement row, in insert order (the ingestion bench inserts the same). */
+export const PLACEMENT_COLUMNS = [
   'organization_id', 'channel_id', 'title', 'url', 'published_on', 'year', 'month', 'section',
   'prominence', 'genre', 'authors', 'note', 'source', 'status', 'dedup_key', 'created_at', 'updated_at',
 ];
+/** PostgreSQL element types of PLACEMENT_COLUMNS, for inserts from unnest()ed arrays. */
+const PLACEMENT_PG_TYPES = [
+  'int', 'int', 'text', 'text', 'text', 'int', 'int', 'text',
+  'text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamp', 'timestamp',
+];
 const EVENT_COLUMNS = ['placement_id', 'organization_id', 'type', 'actor', 'ingestion_id', 'data', 'occurred_at'];
-/** Rows per INSERT statement: keeps the parameter count under both databases' limits. */
+const EVENT_PG_TYPES = ['int', 'int', 'text', 'text', 'text', 'text', 'timestamp'];
+/** Rows per VALUES-list INSERT statement: keeps the parameter count under both databases' limits. */
 const ROWS_PER_STATEMENT = 500;
+/**
+ * Rows per INSERT … SELECT FROM unnest(…) statement on PostgreSQL: one array
+ * parameter per column, so the statement stays short whatever the row count
+ * and the server parses and plans it once, not once per 500 rows.
+ */
+const ROWS_PER_ARRAY_STATEMENT = 5000;
 
 interface Candidate {
   job: number;
@@ -129,7 +143,7 @@ export class PlacementWriter {
       if (id === undefined) continue;
       events.push([id, job.organizationId, CREATION_EVENT[job.source], job.actor, job.ingestionId, null, this.sql.timestamp(now)]);
     }
-    await this.insertRows(em, 'placement_events', EVENT_COLUMNS, events);
+    await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, events);
 
     await this.addToIngestions(
       em,
@@ -145,37 +159,73 @@ export class PlacementWriter {
    * not allowed from its current status.
    */
   async setStatus(job: SetPlacementStatusJob): Promise<{ replayed: boolean }> {
-    return this.dataSource.transaction(async (em) => {
-      const now = new Date();
-      const [fresh] = await this.claimChunks(em, [[job.ingestionId, 0]]);
-      if (!fresh) return { replayed: true };
-      const p = this.sql.param.bind(this.sql);
-      const rows: { status: string }[] = await em.query(
-        `SELECT status FROM placements WHERE id = ${p(1)} AND organization_id = ${p(2)}`,
-        [job.placementId, job.organizationId],
-      );
-      if (rows.length === 0) throw new PermanentJobError(`placement ${job.placementId} does not exist`);
-      const from = rows[0].status as keyof typeof STATUS_TRANSITIONS;
-      if (!STATUS_TRANSITIONS[from]?.includes(job.status)) {
-        throw new PermanentJobError(`placement ${job.placementId} cannot go from ${from} to ${job.status}`);
-      }
-      await em.query(
-        `UPDATE placements SET status = ${p(1)}, updated_at = ${p(2)} WHERE id = ${p(3)}`,
-        [job.status, this.sql.timestamp(now), job.placementId],
-      );
+    return this.changePlacement(job, async (em, from, now) => {
+      if (!STATUS_TRANSITIONS[from]?.includes(job.status)) return `placement ${job.placementId} cannot go from ${from} to ${job.status}`;
+      await em.query(`UPDATE placements SET status = ${this.sql.param(1)}, updated_at = ${this.sql.param(2)} WHERE id = ${this.sql.param(3)}`, [
+        job.status,
+        this.sql.timestamp(now),
+        job.placementId,
+      ]);
       const data: Record<string, unknown> = { from };
       if (job.reason) data.reason = job.reason;
       if (job.evidence) data.evidence = job.evidence;
-      await this.insertRows(em, 'placement_events', EVENT_COLUMNS, [
-        [job.placementId, job.organizationId, job.status as PlacementEventType, job.actor, job.ingestionId, JSON.stringify(data), this.sql.timestamp(now)],
+      return { type: job.status as PlacementEventType, data };
+    });
+  }
+
+  /** Marks a placement's link as gone (for an editor to look at; its status does not change). */
+  async flagLink(job: FlagPlacementLinkJob): Promise<{ replayed: boolean }> {
+    return this.changePlacement(job, async (em, _from, now) => {
+      await em.query(`UPDATE placements SET link_gone_at = ${this.sql.param(1)} WHERE id = ${this.sql.param(2)}`, [
+        now.toISOString(),
+        job.placementId,
       ]);
+      return { type: 'link-gone', data: { evidence: job.evidence } };
+    });
+  }
+
+  /**
+   * One change to an existing placement in one transaction: the (ingestion,
+   * 0) marker, the change, its event and the ingestion's count. A change
+   * that can never apply (placement missing, transition not allowed) is
+   * counted as rejected on its ingestion — so whoever polls it sees the end
+   * — and then fails the job with PermanentJobError.
+   */
+  private async changePlacement(
+    job: { ingestionId: string; organizationId: number; placementId: number; actor: string },
+    change: (em: EntityManager, status: PlacementStatus, now: Date) => Promise<string | { type: PlacementEventType; data: Record<string, unknown> }>,
+  ): Promise<{ replayed: boolean }> {
+    const outcome = await this.dataSource.transaction(async (em) => {
+      const now = new Date();
+      const [fresh] = await this.claimChunks(em, [[job.ingestionId, 0]]);
+      if (!fresh) return { replayed: true, refusal: null };
+      const rows: { status: PlacementStatus }[] = await em.query(
+        `SELECT status FROM placements WHERE id = ${this.sql.param(1)} AND organization_id = ${this.sql.param(2)}${this.sql.forUpdate}`,
+        [job.placementId, job.organizationId],
+      );
+      const result = rows.length === 0 ? `placement ${job.placementId} does not exist` : await change(em, rows[0].status, now);
+      const refused = typeof result === 'string';
+      if (!refused) {
+        await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, [
+          [job.placementId, job.organizationId, result.type, job.actor, job.ingestionId, JSON.stringify(result.data), this.sql.timestamp(now)],
+        ]);
+      }
       await this.addToIngestions(
         em,
-        [{ job: { ...job, accepted: 1 }, outcome: { replayed: false, inserted: 1, duplicates: 0, refused: [] } }],
+        [
+          {
+            job: { ...job, accepted: 1 },
+            outcome: refused
+              ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, field: 'status', message: result }] }
+              : { replayed: false, inserted: 1, duplicates: 0, refused: [] },
+          },
+        ],
         now,
       );
-      return { replayed: false };
+      return { replayed: false, refusal: refused ? result : null };
     });
+    if (outcome.refusal) throw new PermanentJobError(outcome.refusal);
+    return { replayed: outcome.replayed };
   }
 
   /** Marks each (ingestion, chunk) as committed; false for those already marked. */
@@ -222,39 +272,64 @@ export class PlacementWriter {
     now: Date,
   ): Promise<Map<string, number>> {
     const ts = this.sql.timestamp(now);
+    const rows = candidates.map(({ job, draft: d, key }) => {
+      const { year, month } = yearMonthOf(d.publishedOn);
+      const j = jobs[job];
+      const status = j.source === 'crawler' ? 'discovered' : 'claimed';
+      return [
+        j.organizationId, d.channelId, d.title, d.url, d.publishedOn, year, month, d.section,
+        d.prominence, d.genre, JSON.stringify(d.authors), d.note, j.source, status, key, ts, ts,
+      ];
+    });
     const inserted = new Map<string, number>();
-    for (let i = 0; i < candidates.length; i += ROWS_PER_STATEMENT) {
-      const part = candidates.slice(i, i + ROWS_PER_STATEMENT);
-      const params: unknown[] = [];
-      for (const { job, draft: d, key } of part) {
-        const { year, month } = yearMonthOf(d.publishedOn);
-        const j = jobs[job];
-        const status = j.source === 'crawler' ? 'discovered' : 'claimed';
-        params.push(
-          j.organizationId, d.channelId, d.title, d.url, d.publishedOn, year, month, d.section,
-          d.prominence, d.genre, JSON.stringify(d.authors), d.note, j.source, status, key, ts, ts,
-        );
-      }
-      const rows: { id: number; organization_id: number; dedup_key: string }[] = await em.query(
-        `INSERT INTO placements (${PLACEMENT_COLUMNS.join(', ')})
-         VALUES ${this.sql.valuesList(part.length, PLACEMENT_COLUMNS.length)}
-         ON CONFLICT (organization_id, dedup_key) DO NOTHING
-         RETURNING id, organization_id, dedup_key`,
-        params,
-      );
-      for (const r of rows) inserted.set(`${Number(r.organization_id)}|${r.dedup_key}`, Number(r.id));
-    }
+    const returned: { id: number; organization_id: number; dedup_key: string }[] = await this.insertRows(
+      em,
+      'placements',
+      PLACEMENT_COLUMNS,
+      PLACEMENT_PG_TYPES,
+      rows,
+      'ON CONFLICT (organization_id, dedup_key) DO NOTHING RETURNING id, organization_id, dedup_key',
+    );
+    for (const r of returned) inserted.set(`${Number(r.organization_id)}|${r.dedup_key}`, Number(r.id));
     return inserted;
   }
 
-  private async insertRows(em: EntityManager, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  /**
+   * Multi-row INSERT of `rows` (values in `columns` order), followed by
+   * `tail` (ON CONFLICT…, RETURNING…); returns what RETURNING gives. Many
+   * rows per statement on both databases: VALUES lists of 500 rows on SQLite,
+   * one array per column through unnest() on PostgreSQL.
+   */
+  private async insertRows<R = unknown>(
+    em: EntityManager,
+    table: string,
+    columns: string[],
+    pgTypes: string[],
+    rows: unknown[][],
+    tail = '',
+  ): Promise<R[]> {
+    const out: R[] = [];
+    if (this.sql.isPostgres) {
+      const arrays = pgTypes.map((t, c) => `${this.sql.param(c + 1)}::${t}[]`).join(', ');
+      for (let i = 0; i < rows.length; i += ROWS_PER_ARRAY_STATEMENT) {
+        const part = rows.slice(i, i + ROWS_PER_ARRAY_STATEMENT);
+        const result: R[] = await em.query(
+          `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays}) ${tail}`,
+          columns.map((_, c) => part.map((r) => r[c])),
+        );
+        if (tail.includes('RETURNING')) out.push(...result);
+      }
+      return out;
+    }
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-      await em.query(
-        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${this.sql.valuesList(part.length, columns.length)}`,
+      const result: R[] = await em.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${this.sql.valuesList(part.length, columns.length)} ${tail}`,
         part.flat(),
       );
+      if (tail.includes('RETURNING')) out.push(...result);
     }
+    return out;
   }
 
   /** Adds the outcomes to their ingestions' counters, creating rows the API has not written yet. */
@@ -271,12 +346,17 @@ export class PlacementWriter {
       t.refused += new Set(outcome.refused.map((r) => r.row)).size;
       totals.set(job.ingestionId, t);
     }
-    const p = this.sql.param.bind(this.sql);
-    // Sorted, so that concurrent workers lock ingestion rows in the same order.
-    for (const [id, t] of [...totals].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const ts = this.sql.timestamp(now);
+    // Sorted, so that concurrent workers (and the API) lock ingestion rows in the same order.
+    const rows = [...totals]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, t]) => [id, t.org, 'placements', t.accepted, t.inserted, t.duplicates, t.refused, t.refused, ts, ts]);
+    // One statement per 500 ingestions (a batch of single submissions touches one row each).
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const part = rows.slice(i, i + ROWS_PER_STATEMENT);
       await em.query(
         `INSERT INTO ingestions (id, organization_id, kind, accepted, inserted, duplicates, rejected, worker_rejected, created_at, updated_at)
-         VALUES (${p(1)}, ${p(2)}, 'placements', ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)})
+         VALUES ${this.sql.valuesList(part.length, 10)}
          ON CONFLICT (id) DO UPDATE SET
            accepted = excluded.accepted,
            inserted = ingestions.inserted + excluded.inserted,
@@ -284,7 +364,7 @@ export class PlacementWriter {
            rejected = ingestions.rejected + excluded.rejected,
            worker_rejected = ingestions.worker_rejected + excluded.worker_rejected,
            updated_at = excluded.updated_at`,
-        [id, t.org, t.accepted, t.inserted, t.duplicates, t.refused, t.refused, this.sql.timestamp(now), this.sql.timestamp(now)],
+        part.flat(),
       );
     }
   }

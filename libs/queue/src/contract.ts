@@ -18,6 +18,17 @@ export interface RecordPlacementsJob {
   placements: PlacementDraft[];
 }
 
+/**
+ * Several small record jobs that reached the producer together (single
+ * submissions under load), carried by one queue job so that the queue pays
+ * for one job instead of many. Each record is claimed, deduplicated and
+ * counted exactly as if it were its own 'placements.record' job, so a retry
+ * of the whole batch changes nothing already committed.
+ */
+export interface RecordPlacementsBatchJob {
+  records: RecordPlacementsJob[];
+}
+
 /** Move a placement to a new status (confirm, reject, dismiss), with a reason or evidence. */
 export interface SetPlacementStatusJob {
   ingestionId: string;
@@ -29,19 +40,31 @@ export interface SetPlacementStatusJob {
   evidence?: Record<string, unknown> | null;
 }
 
+/** Mark a placement's link as gone (404/410 when the crawler fetched it), with the evidence. */
+export interface FlagPlacementLinkJob {
+  ingestionId: string;
+  organizationId: number;
+  placementId: number;
+  actor: string;
+  evidence: Record<string, unknown>;
+}
+
 /**
  * Job name → payload. Names are stable strings stored in Redis: renaming one
  * strands the jobs already queued under the old name.
  */
 export interface IngestionJobs {
   'placements.record': RecordPlacementsJob;
+  'placements.record-batch': RecordPlacementsBatchJob;
   'placement.set-status': SetPlacementStatusJob;
+  'placement.flag-link': FlagPlacementLinkJob;
 }
 
 export type IngestionJobName = keyof IngestionJobs;
 
 export const INGESTION_JOB_NAMES: readonly IngestionJobName[] = [
   'placements.record',
+  'placements.record-batch',
   'placement.set-status',
 ];
 
@@ -58,5 +81,64 @@ export const INGESTION_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: false,
+};
+
+/** The queue of report renderings too large to render during a request. */
+export const REPORTS_QUEUE = 'reports';
+
+/** Render the report described by a report_jobs row and store the file there. */
+export interface RenderReportJob {
+  reportJobId: string;
+}
+
+/** Job name → payload of the reports queue. */
+export interface ReportJobs {
+  'report.render': RenderReportJob;
+}
+
+export type ReportJobName = keyof ReportJobs;
+
+/** Rendering fails for reasons worth one retry (a restart), not eight. */
+export const REPORT_JOB_OPTIONS: JobsOptions = {
+  attempts: 2,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: false,
+};
+
+/** The queue of crawl work: source runs (scheduled or asked for) and confirmation passes. */
+export const CRAWL_QUEUE = 'crawl';
+
+/** Crawl one source: fetch its pages, confirm placements it shows, discover unlogged ones. */
+export interface CrawlSourceJob {
+  /** The crawl_runs row to fill; absent for scheduled runs (the processor creates one). */
+  runId?: string;
+  sourceId: number;
+  /** Local date whose edition or items to look at (default: today, Asia/Shanghai). */
+  date?: string;
+}
+
+/** Check an organization's claimed placements against the outlets' pages. */
+export interface CrawlConfirmJob {
+  runId: string;
+  organizationId: number;
+  /** Only these (default: every claimed placement). */
+  placementIds?: number[];
+}
+
+/** Job name → payload of the crawl queue. */
+export interface CrawlJobs {
+  'crawl.source': CrawlSourceJob;
+  'crawl.confirm': CrawlConfirmJob;
+}
+
+export type CrawlJobName = keyof CrawlJobs;
+
+/** A crawl is retried once (a restart); its pages are retried by the fetcher itself. */
+export const CRAWL_JOB_OPTIONS: JobsOptions = {
+  attempts: 2,
+  backoff: { type: 'exponential', delay: 5000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
   removeOnFail: false,
 };

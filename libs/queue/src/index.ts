@@ -2,6 +2,8 @@ export * from './contract';
 export { IngestionQueue, QueueUnavailableError } from './ingestion-queue';
 export { QueueModule } from './queue.module';
 export { ReportQueue } from './report-queue';
+export { CrawlQueue, sourceSchedulerId } from './crawl-queue';
+export { QueueProducer } from './queue-producer';
 export {
   assertRedisReachable,
   producerConnection,

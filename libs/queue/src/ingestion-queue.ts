@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/src';
-import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob } from './contract';
+import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob, RecordPlacementsJob } from './contract';
 import { producerConnection } from './redis-connection';
 
 /** Redis could not take the job: the caller answers 503, nothing was written. */
@@ -16,11 +16,53 @@ export class QueueUnavailableError extends Error {
 /** How long an enqueue may take before it is reported as unavailable. */
 const ENQUEUE_TIMEOUT_MS = 1000;
 
+/** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
+const PACK_MAX_PLACEMENTS = 500;
+
+interface PendingEnqueue {
+  jobs: IngestionJob[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The jobs to add for what several callers asked for at once. A call that is
+ * one small record job (a single submission) may share a queue job with other
+ * such calls: they are packed, up to PACK_MAX_PLACEMENTS placements, into
+ * 'placements.record-batch' jobs, and one alone stays as it is. Calls of
+ * several jobs (a bulk or an import, already split into chunks) go unchanged.
+ */
+export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
+  const out: IngestionJob[] = [];
+  let pack: RecordPlacementsJob[] = [];
+  let size = 0;
+  const close = () => {
+    if (pack.length === 1) out.push({ name: 'placements.record', data: pack[0] });
+    else if (pack.length > 1) out.push({ name: 'placements.record-batch', data: { records: pack } });
+    pack = [];
+    size = 0;
+  };
+  for (const jobs of calls) {
+    const [job] = jobs;
+    if (jobs.length !== 1 || job.name !== 'placements.record' || job.data.placements.length >= PACK_MAX_PLACEMENTS) {
+      out.push(...jobs);
+      continue;
+    }
+    if (size + job.data.placements.length > PACK_MAX_PLACEMENTS) close();
+    pack.push(job.data);
+    size += job.data.placements.length;
+  }
+  close();
+  return out;
+}
+
 /** The producer side of the ingestion queue. The only way to ask for a placement write. */
 @Injectable()
 export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
   private readonly connection: IORedis;
   readonly queue: Queue;
+  /** Calls waiting for the next flush (one per event-loop turn). */
+  private pending: PendingEnqueue[] = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.connection = producerConnection(config.redis.url);
@@ -54,9 +96,33 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  /** Enqueues all jobs at once (one round trip), or throws QueueUnavailableError within a second. */
-  async enqueue(jobs: IngestionJob[]): Promise<void> {
-    if (jobs.length === 0) return;
+  /**
+   * Enqueues all jobs at once, or throws QueueUnavailableError within a
+   * second. Calls made in the same event-loop turn (concurrent requests under
+   * load) share one round trip: their jobs go in one addBulk, single
+   * submissions packed together (see packJobs), and all of them succeed or
+   * fail together. A call alone is sent as it is, after at most one turn.
+   */
+  enqueue(jobs: IngestionJob[]): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      if (this.pending.length === 0) setImmediate(() => void this.flush());
+      this.pending.push({ jobs, resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const calls = this.pending;
+    this.pending = [];
+    try {
+      await this.add(packJobs(calls.map((c) => c.jobs)));
+      for (const c of calls) c.resolve();
+    } catch (err) {
+      for (const c of calls) c.reject(err);
+    }
+  }
+
+  private async add(jobs: IngestionJob[]): Promise<void> {
     const started = Date.now();
     if (this.connection.status !== 'ready') {
       // Still connecting or reconnecting: give it part of the budget, then fail fast.

@@ -1,50 +1,23 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/src';
-import { REPORT_JOB_OPTIONS, REPORTS_QUEUE, RenderReportJob } from './contract';
-import { QueueUnavailableError } from './ingestion-queue';
-import { producerConnection } from './redis-connection';
-
-/** How long an enqueue may take before it is reported as unavailable. */
-const ENQUEUE_TIMEOUT_MS = 1000;
+import { REPORT_JOB_OPTIONS, REPORTS_QUEUE, RenderReportJob, ReportJobs } from './contract';
+import { QueueProducer } from './queue-producer';
 
 /** The producer side of the reports queue (large reports rendered by the worker). */
 @Injectable()
 export class ReportQueue implements OnModuleDestroy {
-  private readonly connection: IORedis;
-  private readonly queue: Queue;
+  private readonly producer: QueueProducer<ReportJobs>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = producerConnection(config.redis.url);
-    this.connection.on('error', () => undefined); // reported per request instead
-    this.queue = new Queue(REPORTS_QUEUE, {
-      connection: this.connection,
-      prefix: config.redis.prefix,
-      defaultJobOptions: REPORT_JOB_OPTIONS,
-    });
-    this.queue.on('error', () => undefined);
+    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, REPORTS_QUEUE, REPORT_JOB_OPTIONS);
   }
 
   /** Queues one rendering (the report job's id is the queue job's id), or throws QueueUnavailableError. */
-  async enqueue(data: RenderReportJob): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.queue.add('report.render', data, { jobId: data.reportJobId }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
-        }),
-      ]);
-    } catch (err) {
-      throw new QueueUnavailableError(err);
-    } finally {
-      clearTimeout(timer);
-    }
+  enqueue(data: RenderReportJob): Promise<void> {
+    return this.producer.add('report.render', data, { jobId: data.reportJobId });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
+  onModuleDestroy(): Promise<void> {
+    return this.producer.close();
   }
 }

@@ -1,5 +1,7 @@
 import { Budget } from './budget.entity';
 import { Channel } from './channel.entity';
+import { CrawlRun } from './crawl-run.entity';
+import { CRAWL_SOURCE_TYPES, CrawlSource, CrawlSourceType } from './crawl-source.entity';
 import { Ingestion } from './ingestion.entity';
 import { OrganizationProfile } from './organization-profile.entity';
 import { Organization } from './organization.entity';
@@ -8,6 +10,7 @@ import { PlacementEvent } from './placement-event.entity';
 import { ReportJob } from './report-job.entity';
 import { Placement } from './placement.entity';
 
+export { CRAWL_SOURCE_TYPES, CrawlRun, CrawlSource, CrawlSourceType };
 export { Budget, Channel, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
 export const ENTITIES = [
   Organization,
@@ -19,4 +22,6 @@ export const ENTITIES = [
   Budget,
   OrganizationProfile,
   ReportJob,
+  CrawlSource,
+  CrawlRun,
 ];

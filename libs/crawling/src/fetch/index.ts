@@ -1,0 +1,5 @@
+export * from './decode';
+export * from './fetcher';
+export * from './politeness';
+export * from './robots';
+export * from './ssrf-guard';

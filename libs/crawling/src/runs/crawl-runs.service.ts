@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { LedgerError } from '../../../ledger/src';
+import { CrawlRun, SqlDialect } from '../../../persistence/src';
+
+export type RunCounter = 'pages' | 'items' | 'confirmed' | 'discovered' | 'linkGone';
+
+export interface CrawlRunView {
+  id: string;
+  kind: CrawlRun['kind'];
+  sourceId: number | null;
+  organizationId: number | null;
+  state: CrawlRun['state'];
+  pages: number;
+  items: number;
+  confirmed: number;
+  discovered: number;
+  linkGone: number;
+  errors: CrawlRun['errors'];
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+const COLUMN: Record<RunCounter, string> = {
+  pages: 'pages',
+  items: 'items',
+  confirmed: 'confirmed',
+  discovered: 'discovered',
+  linkGone: 'link_gone',
+};
+
+/** The record of each crawl: what it fetched and found, visible by API. */
+@Injectable()
+export class CrawlRuns {
+  private readonly sql: SqlDialect;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  async create(kind: CrawlRun['kind'], ref: { sourceId?: number; organizationId?: number }, id: string = randomUUID()): Promise<CrawlRun> {
+    const repo = this.dataSource.getRepository(CrawlRun);
+    return repo.save(
+      repo.create({
+        id,
+        kind,
+        sourceId: ref.sourceId ?? null,
+        organizationId: ref.organizationId ?? null,
+        state: 'queued',
+        errors: [],
+        startedAt: null,
+        finishedAt: null,
+      }),
+    );
+  }
+
+  async get(id: string): Promise<CrawlRunView> {
+    const run = await this.dataSource.getRepository(CrawlRun).findOneBy({ id });
+    if (!run) throw LedgerError.notFound('crawl run', 'id', id);
+    return toView(run);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.dataSource.getRepository(CrawlRun).delete({ id });
+  }
+
+  find(id: string): Promise<CrawlRun | null> {
+    return this.dataSource.getRepository(CrawlRun).findOneBy({ id });
+  }
+
+  /** Starts (or restarts, after a retried job) a run: its counts begin again from zero. */
+  async start(id: string): Promise<void> {
+    await this.dataSource.getRepository(CrawlRun).update(
+      { id },
+      { state: 'running', pages: 0, items: 0, confirmed: 0, discovered: 0, linkGone: 0, errors: [], startedAt: new Date().toISOString(), finishedAt: null },
+    );
+  }
+
+  /** Adds to a counter atomically (several crawler processes may share a run). */
+  async add(id: string, counter: RunCounter, by = 1): Promise<void> {
+    if (by === 0) return;
+    const c = COLUMN[counter];
+    await this.dataSource.query(`UPDATE crawl_runs SET ${c} = ${c} + ${this.sql.param(1)} WHERE id = ${this.sql.param(2)}`, [by, id]);
+  }
+
+  async error(id: string, e: { url?: string; placementId?: number; message: string }): Promise<void> {
+    const run = await this.find(id);
+    if (!run) return;
+    // Keep the list bounded: the first 200 problems tell the story.
+    if (run.errors.length < 200) await this.dataSource.getRepository(CrawlRun).update({ id }, { errors: [...run.errors, e] });
+  }
+
+  async finish(id: string, state: 'completed' | 'failed', message?: string): Promise<void> {
+    if (message) await this.error(id, { message });
+    await this.dataSource.getRepository(CrawlRun).update({ id }, { state, finishedAt: new Date().toISOString() });
+  }
+}
+
+function toView(r: CrawlRun): CrawlRunView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    sourceId: r.sourceId,
+    organizationId: r.organizationId,
+    state: r.state,
+    pages: r.pages,
+    items: r.items,
+    confirmed: r.confirmed,
+    discovered: r.discovered,
+    linkGone: r.linkGone,
+    errors: r.errors,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+  };
+}

@@ -1,0 +1,142 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { toFieldErrors } from '../../../domain/src';
+import { LedgerError } from '../../../ledger/src';
+import { CRAWL_SOURCE_TYPES, Channel, CrawlSource } from '../../../persistence/src';
+import { CrawlQueue, QueueUnavailableError } from '../../../queue/src';
+import { validateEpaperTemplate } from '../extract';
+
+const httpUrl = z
+  .string({ error: 'url must be a string' })
+  .trim()
+  .max(2048, 'url must be at most 2048 characters')
+  .refine((u) => {
+    try {
+      const p = new URL(u.replace(/\{[^}]*\}/g, '1'));
+      return p.protocol === 'http:' || p.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'url must be an http(s) URL');
+
+const selector = (field: string) => z.string({ error: `${field} must be a CSS selector` }).trim().min(1).max(500);
+
+/** Five or six cron fields (BullMQ checks the pattern itself when scheduling). */
+const CRON = /^\s*(\S+\s+){4,5}\S+\s*$/;
+
+export const crawlSourceInputSchema = z
+  .object({
+    type: z.enum(CRAWL_SOURCE_TYPES, { error: `type must be one of ${CRAWL_SOURCE_TYPES.join(', ')}` }),
+    url: httpUrl,
+    selectors: z
+      .object({
+        item: selector('selectors.item'),
+        title: selector('selectors.title').optional(),
+        link: selector('selectors.link').optional(),
+        date: selector('selectors.date').optional(),
+        /** E-paper pages to read: a list, or {from, to}. */
+        pages: z
+          .union([
+            z.array(z.number().int().min(1).max(99)).min(1).max(99),
+            z.object({ from: z.number().int().min(1).max(99), to: z.number().int().min(1).max(99) }).strict(),
+          ])
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    schedule: z.string().regex(CRON, 'schedule must be a cron expression, e.g. "0 8 * * *" (Asia/Shanghai)').nullish(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.type === 'epaper') {
+      const problem = validateEpaperTemplate(v.url);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+    } else if (/\{[^}]*\}/.test(v.url)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'only e-paper sources take {yyyy}{MM}{dd}{page} placeholders' });
+    }
+  });
+
+export type CrawlSourceInput = z.output<typeof crawlSourceInputSchema>;
+
+export interface CrawlSourceView {
+  id: number;
+  channelId: number;
+  type: CrawlSource['type'];
+  url: string;
+  selectors: Record<string, unknown> | null;
+  schedule: string | null;
+  enabled: boolean;
+}
+
+/** Crawl sources of channels; their schedules live in BullMQ job schedulers. */
+@Injectable()
+export class CrawlSources {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: CrawlQueue,
+  ) {}
+
+  async create(channelId: number, raw: unknown): Promise<CrawlSourceView> {
+    await this.channel(channelId);
+    const parsed = crawlSourceInputSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) throw LedgerError.invalid(toFieldErrors(parsed.error));
+    const input = parsed.data;
+    const repo = this.dataSource.getRepository(CrawlSource);
+    const source = await repo.save(
+      repo.create({ channelId, type: input.type, url: input.url, selectors: input.selectors ?? null, schedule: input.schedule ?? null, enabled: true }),
+    );
+    if (source.schedule) {
+      try {
+        await this.queue.schedule(source.id, source.schedule);
+      } catch (err) {
+        await repo.delete({ id: source.id }); // nothing half-written
+        if (err instanceof QueueUnavailableError) throw err;
+        throw new LedgerError(HttpStatus.BAD_REQUEST, `schedule "${source.schedule}" is not a valid cron pattern`, [
+          { field: 'schedule', message: err instanceof Error ? err.message : String(err) },
+        ]);
+      }
+    }
+    return toView(source);
+  }
+
+  async list(channelId: number): Promise<CrawlSourceView[]> {
+    await this.channel(channelId);
+    return (await this.dataSource.getRepository(CrawlSource).find({ where: { channelId }, order: { id: 'ASC' } })).map(toView);
+  }
+
+  /**
+   * Makes the BullMQ job schedulers match the table: every enabled source
+   * with a schedule runs by it, the others by none. Run when a crawler starts.
+   */
+  async syncSchedules(): Promise<number> {
+    const sources = await this.dataSource.getRepository(CrawlSource).find();
+    let scheduled = 0;
+    for (const s of sources) {
+      if (s.enabled && s.schedule) {
+        await this.queue.schedule(s.id, s.schedule);
+        scheduled++;
+      } else {
+        await this.queue.unschedule(s.id);
+      }
+    }
+    return scheduled;
+  }
+
+  async get(id: number): Promise<CrawlSource> {
+    const s = await this.dataSource.getRepository(CrawlSource).findOneBy({ id });
+    if (!s) throw LedgerError.notFound('crawl source', 'id', id);
+    return s;
+  }
+
+  private async channel(id: number): Promise<Channel> {
+    const c = await this.dataSource.getRepository(Channel).findOneBy({ id });
+    if (!c) throw LedgerError.notFound('channel', 'id', id);
+    return c;
+  }
+}
+
+export function toView(s: CrawlSource): CrawlSourceView {
+  return { id: s.id, channelId: s.channelId, type: s.type, url: s.url, selectors: s.selectors, schedule: s.schedule, enabled: s.enabled };
+}
