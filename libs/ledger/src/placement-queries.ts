@@ -61,6 +61,8 @@ export interface PlacementView {
   note: string | null;
   source: string;
   status: PlacementStatus;
+  /** When the crawler last found the link gone (404/410), for an editor to look at. */
+  linkGoneAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -197,7 +199,7 @@ export class PlacementQueries {
 
 const SELECT_VIEW = `SELECT p.id, p.title, p.url, p.published_on, p.channel_id, c.name AS channel_name, c.tier,
   c.outlet_id, o.name AS outlet_name, p.section, p.prominence, p.genre, p.authors, p.note, p.source, p.status,
-  p.created_at, p.updated_at
+  p.link_gone_at, p.created_at, p.updated_at
   FROM placements p JOIN channels c ON c.id = p.channel_id JOIN outlets o ON o.id = c.outlet_id`;
 
 function isoTime(v: unknown): string {
@@ -222,6 +224,7 @@ function toView(r: Record<string, unknown>): PlacementView {
     note: (r.note as string | null) ?? null,
     source: String(r.source),
     status: r.status as PlacementStatus,
+    linkGoneAt: (r.link_gone_at as string | null) ?? null,
     createdAt: isoTime(r.created_at),
     updatedAt: isoTime(r.updated_at),
   };

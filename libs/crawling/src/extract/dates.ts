@@ -1,15 +1,16 @@
 import { isIsoDate } from '../../../domain/src';
 
 /**
- * Dates as Chinese outlets write them, read to a local (Asia/Shanghai)
- * calendar date YYYY-MM-DD.
+ * Options of parseChineseDate, which reads dates as Chinese outlets write
+ * them to a local (Asia/Shanghai) calendar date YYYY-MM-DD.
  *
  * Understood forms (full-width digits and punctuation are folded first):
  * - 2021年12月15日, 2021年12月15日 10:05, 2021 年 12 月 15 日 星期三
  * - 2021-12-15, 2021-12-15 10:05(:00), 2021/12/15, 2021.12.15 (one separator throughout)
  * - 二〇二一年十二月十五日 (e-paper mastheads)
- * - 12月15日, 12-15 is NOT read (too ambiguous); 12月15日 takes its year from
- *   `reference` (see below) and is null without one
+ * - 12月15日, which takes its year from `reference` (see below) and is null
+ *   without one; a bare 12-15 is not read in free text (too ambiguous), only
+ *   as a list's whole date cell (parseListDate)
  * - ISO timestamps with a zone (2021-12-14T20:00:00Z, 2021-12-15T04:00:00+08:00):
  *   the instant's date in Asia/Shanghai; without a zone the date as written
  * - RFC 822 dates of feeds (Wed, 15 Dec 2021 02:05:00 GMT, … +0800): the

@@ -24,7 +24,7 @@ import type { ListSelectors } from '../types';
  * page URL (extractList reads year-less dates against it) or the link's path
  * (/2021-12/15/content_1121.htm).
  */
-export const EPAPER_TITLE_LIST_SELECTORS: ListSelectors = { item: '#titleList li, .title-list li, ul.news-list li', link: 'a' };
+export const EPAPER_TITLE_LIST_SELECTORS: ListSelectors = { item: '#titleList li, .title-list li', link: 'a' };
 export const EPAPER_IMAGE_MAP_SELECTORS: ListSelectors = { item: 'map area[href]' };
 
 export type EpaperPages = readonly number[] | { from: number; to: number };

@@ -53,6 +53,9 @@ export const crawlSourceInputSchema = z
     if (v.type === 'epaper') {
       const problem = validateEpaperTemplate(v.url);
       if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+      else if (!/\{(yyyy|yy|MM|M|dd|d)\}/.test(v.url)) {
+        ctx.addIssue({ code: 'custom', path: ['url'], message: 'an e-paper URL needs the edition date: {yyyy}, {MM}, {dd} placeholders' });
+      }
     } else if (/\{[^}]*\}/.test(v.url)) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: 'only e-paper sources take {yyyy}{MM}{dd}{page} placeholders' });
     }
