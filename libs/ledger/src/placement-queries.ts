@@ -42,7 +42,8 @@ export interface SummaryRow {
 export interface Summary {
   from: string;
   to: string;
-  groupBy: GroupBy;
+  /** One dimension, or two joined by a comma (tier,month); row keys and labels join theirs likewise. */
+  groupBy: string;
   rows: SummaryRow[];
   total: number;
 }
@@ -126,41 +127,31 @@ export class PlacementQueries {
    * Counts placements grouped by tier, channel, outlet, month or year.
    * Counts claimed and confirmed placements unless statuses are given.
    */
-  async summary(org: Organization, filter: PlacementFilter, groupBy: GroupBy): Promise<Summary> {
+  async summary(org: Organization, filter: PlacementFilter, groupBy: GroupBy | GroupBy[]): Promise<Summary> {
+    const dims = Array.isArray(groupBy) ? groupBy : [groupBy];
     const f = await this.countFilter(org, filter, { defaultStatuses: true });
-    const found = await this.counts.count(f, [groupBy]);
+    const found = await this.counts.count(f, dims);
     let rows: SummaryRow[];
-    switch (groupBy) {
-      case 'tier': {
-        const counts = new Map(found.map((r) => [r.tier, r.count]));
-        rows = TIERS.map((t) => ({ key: t, label: TIER_LABELS[t], count: counts.get(t) ?? 0 }));
-        break;
-      }
-      case 'channel':
-      case 'outlet': {
-        // An outlet is listed with its highest tier (红网 is provincial though 红网大祥站 is district).
-        const id = (r: CountRow) => (groupBy === 'channel' ? r.channelId! : r.outletId!);
-        rows = found
-          .sort(
-            (a, b) =>
-              TIERS.indexOf(a.topTier!) - TIERS.indexOf(b.topTier!) ||
-              b.count - a.count ||
-              a.displayOrder! - b.displayOrder! ||
-              id(a) - id(b),
-          )
-          .map((r) => ({ key: String(id(r)), label: (groupBy === 'channel' ? r.channelName : r.outletName)!, count: r.count }));
-        break;
-      }
-      case 'month':
-        rows = found
-          .sort((a, b) => a.year! - b.year! || a.month! - b.month!)
-          .map((r) => ({ key: `${r.year}-${String(r.month).padStart(2, '0')}`, label: `${r.year}年${r.month}月`, count: r.count }));
-        break;
-      case 'year':
-        rows = found.sort((a, b) => a.year! - b.year!).map((r) => ({ key: String(r.year), label: `${r.year}年`, count: r.count }));
-        break;
+    if (dims.length === 1 && dims[0] === 'tier') {
+      // Every tier is listed, empty ones with 0.
+      const counts = new Map(found.map((r) => [r.tier, r.count]));
+      rows = TIERS.map((t) => ({ key: t, label: TIER_LABELS[t], count: counts.get(t) ?? 0 }));
+    } else {
+      rows = found
+        .sort((a, b) => {
+          for (const d of dims) {
+            const c = compareBy(d, a, b);
+            if (c !== 0) return c;
+          }
+          return 0;
+        })
+        .map((r) => ({
+          key: dims.map((d) => keyOf(d, r)).join('/'),
+          label: dims.map((d) => labelOf(d, r)).join(' · '),
+          count: r.count,
+        }));
     }
-    return { from: f.from, to: f.to, groupBy, rows, total: rows.reduce((s, r) => s + r.count, 0) };
+    return { from: f.from, to: f.to, groupBy: dims.join(','), rows, total: rows.reduce((s, r) => s + r.count, 0) };
   }
 
   /** The count filter a PlacementFilter means for this organization (the channel resolved, defaults applied). */
@@ -228,4 +219,59 @@ function toView(r: Record<string, unknown>): PlacementView {
     createdAt: isoTime(r.created_at),
     updatedAt: isoTime(r.updated_at),
   };
+}
+
+const idOf = (d: GroupBy, r: CountRow): number => (d === 'channel' ? r.channelId! : r.outletId!);
+
+/**
+ * Row order per dimension: tiers central first; channels and outlets by
+ * their highest tier (红网 is provincial though 红网大祥站 is district), then
+ * by count, then by catalog order; months and years in time order.
+ */
+function compareBy(d: GroupBy, a: CountRow, b: CountRow): number {
+  switch (d) {
+    case 'tier':
+      return TIERS.indexOf(a.tier!) - TIERS.indexOf(b.tier!);
+    case 'channel':
+    case 'outlet':
+      return (
+        TIERS.indexOf(a.topTier!) - TIERS.indexOf(b.topTier!) ||
+        b.count - a.count ||
+        a.displayOrder! - b.displayOrder! ||
+        idOf(d, a) - idOf(d, b)
+      );
+    case 'month':
+      return a.year! - b.year! || a.month! - b.month!;
+    case 'year':
+      return a.year! - b.year!;
+  }
+}
+
+function keyOf(d: GroupBy, r: CountRow): string {
+  switch (d) {
+    case 'tier':
+      return r.tier!;
+    case 'channel':
+    case 'outlet':
+      return String(idOf(d, r));
+    case 'month':
+      return `${r.year}-${String(r.month).padStart(2, '0')}`;
+    case 'year':
+      return String(r.year);
+  }
+}
+
+function labelOf(d: GroupBy, r: CountRow): string {
+  switch (d) {
+    case 'tier':
+      return TIER_LABELS[r.tier!];
+    case 'channel':
+      return r.channelName!;
+    case 'outlet':
+      return r.outletName!;
+    case 'month':
+      return `${r.year}年${r.month}月`;
+    case 'year':
+      return `${r.year}年`;
+  }
 }

@@ -14,6 +14,7 @@ import {
   BULK_MAX,
   BulkReceipt,
   GROUP_BY,
+  GroupBy,
   OrganizationsService,
   PlacementQueries,
   PlacementSubmissions,
@@ -72,7 +73,17 @@ const listQuery = z.object({
 
 const summaryQuery = z.object({
   ...filterShape,
-  groupBy: z.enum(GROUP_BY, { error: `groupBy must be one of ${GROUP_BY.join(', ')}` }).optional().default('tier'),
+  groupBy: z
+    .string()
+    .optional()
+    .default('tier')
+    .transform((s) => s.split(',').map((x) => x.trim()))
+    .refine(
+      (l) => l.every((d) => (GROUP_BY as readonly string[]).includes(d)),
+      `groupBy must be one or two of ${GROUP_BY.join(', ')}, comma-separated`,
+    )
+    .refine((l) => l.length <= 2 && new Set(l).size === l.length, 'groupBy takes one dimension or two different ones, e.g. tier,month')
+    .transform((l) => l as GroupBy[]),
 });
 
 const bulkBody = z
@@ -192,7 +203,7 @@ export class PlacementsController {
   }
 
   @Get('summary')
-  @ApiQuery({ name: 'groupBy', required: false, enum: GROUP_BY })
+  @ApiQuery({ name: 'groupBy', required: false, description: `One or two of ${GROUP_BY.join(', ')}, comma-separated (e.g. tier,month)` })
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'status', required: false })
