@@ -208,3 +208,49 @@ describe('crawler', () => {
     await api.http().get('/api/crawl/runs/not-a-uuid').expect(400);
   });
 });
+
+describe('crawl sources are editable', () => {
+  let server: FixtureServer;
+  let api: TestApi;
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    api = await startApi({ env: { CRAWLER_ALLOW_HOSTS: server.host, CRAWLER_HOST_DELAY_MS: '0' } });
+  });
+  afterAll(async () => {
+    await api.close();
+    await server.close();
+  });
+
+  it('changes, disables and deletes a source, its schedule following; lists its runs', async () => {
+    const channels = (await api.http().get('/api/channels').expect(200)).body as { id: number; name: string }[];
+    const channel = channels.find((c) => c.name === '红网大祥站')!.id;
+    const s = (await api.http().post(`/api/channels/${channel}/sources`).send({ type: 'feed', url: `${server.url}/feeds/atom.xml`, schedule: '0 8 * * *' }).expect(201)).body;
+    const connection = workerConnection(api.config.redis.url);
+    const queue = new Queue(CRAWL_QUEUE, { connection, prefix: api.config.redis.prefix });
+    try {
+      const changed = await api.http().patch(`/api/crawl/sources/${s.id}`).send({ url: `${server.url}/feeds/rednet.xml`, schedule: '30 9 * * 1-5' }).expect(200);
+      expect(changed.body).toMatchObject({ id: s.id, url: `${server.url}/feeds/rednet.xml`, schedule: '30 9 * * 1-5', enabled: true });
+      expect(await queue.getJobScheduler(sourceSchedulerId(s.id))).toMatchObject({ pattern: '30 9 * * 1-5', tz: 'Asia/Shanghai' });
+
+      await api.http().patch(`/api/crawl/sources/${s.id}`).send({ enabled: false }).expect(200);
+      expect(await queue.getJobScheduler(sourceSchedulerId(s.id))).toBeFalsy();
+      const bad = await api.http().patch(`/api/crawl/sources/${s.id}`).send({ type: 'list' }).expect(400);
+      expect(bad.body.errors[0].field).toBe('type');
+
+      const r = (await api.http().post(`/api/crawl/sources/${s.id}/run`).send({}).expect(202)).body.runId;
+      for (let i = 0; i < 100; i++) {
+        if ((await api.http().get(`/api/crawl/runs/${r}`).expect(200)).body.state === 'completed') break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const runs = (await api.http().get(`/api/crawl/sources/${s.id}/runs`).expect(200)).body;
+      expect(runs.map((x: { id: string }) => x.id)).toContain(r);
+
+      await api.http().delete(`/api/crawl/sources/${s.id}`).expect(204);
+      expect((await api.http().get(`/api/channels/${channel}/sources`).expect(200)).body.map((x: { id: number }) => x.id)).not.toContain(s.id);
+      await api.http().patch(`/api/crawl/sources/${s.id}`).send({ enabled: true }).expect(404);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+});

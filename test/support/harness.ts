@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import IORedis from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
@@ -69,6 +70,8 @@ export function testEnv(db: TestDatabase, extra: Record<string, string> = {}): R
     REDIS_URL,
     QUEUE_PREFIX: uniquePrefix(),
     LOG_LEVEL: 'warn',
+    // The catalog's seeded sources point at real outlets: never schedule them in tests.
+    CRAWLER_SYNC_SCHEDULES: 'false',
     ...db.env,
     ...extra,
   };
@@ -106,9 +109,25 @@ export async function startApi(
     http: () => request(server),
     close: async () => {
       await app.close();
+      await deleteRedisKeys(config.redis.prefix);
       if (!options.db) await db.drop();
     },
   };
+}
+
+/** Removes every Redis key under a test's queue prefix. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Polls until the ingestion is completed; returns its final view. */

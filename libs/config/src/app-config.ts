@@ -29,7 +29,9 @@ export interface AppConfig {
     hostDelayMs: number;
     retries: number;
     concurrency: number;
+    writeBatch: number;
     matchThreshold: number;
+    syncSchedules: boolean;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -79,7 +81,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       hostDelayMs: c.CRAWLER_HOST_DELAY_MS,
       retries: c.CRAWLER_RETRIES,
       concurrency: c.CRAWLER_CONCURRENCY,
+      writeBatch: c.CRAWLER_WRITE_BATCH,
       matchThreshold: c.CRAWLER_MATCH_THRESHOLD,
+      syncSchedules: c.CRAWLER_SYNC_SCHEDULES === 'true',
     },
     logLevel: c.LOG_LEVEL,
   };

@@ -50,6 +50,13 @@ export const configSchema = z.object({
   CRAWLER_RETRIES: integer(2, 0, 10),
   /** Crawl jobs one crawler process runs at once (different hosts proceed in parallel). */
   CRAWLER_CONCURRENCY: integer(4, 1, 100),
+  /**
+   * Confirmations, link-gone flags and run counts a crawl sends together (one queue round trip, one
+   * UPDATE), at least once a second; 1 sends each as it is found.
+   */
+  CRAWLER_WRITE_BATCH: integer(100, 1, 1000),
+  /** Whether a starting crawler puts the sources' cron schedules in place (tests turn it off). */
+  CRAWLER_SYNC_SCHEDULES: z.enum(['true', 'false']).default('true'),
   /** Normalised title similarity (0–1) at which a fetched page confirms a placement. */
   CRAWLER_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   /** Largest accepted HTTP JSON body, in bytes. */

@@ -42,7 +42,7 @@ export interface SummaryRow {
 export interface Summary {
   from: string;
   to: string;
-  /** One dimension, or two joined by a comma (tier,month); row keys and labels join theirs likewise. */
+  /** One dimension, or two joined by a comma (tier,month); row keys then join with '/', labels with ' · '. */
   groupBy: string;
   rows: SummaryRow[];
   total: number;

@@ -62,11 +62,6 @@ export interface IngestionJobs {
 
 export type IngestionJobName = keyof IngestionJobs;
 
-export const INGESTION_JOB_NAMES: readonly IngestionJobName[] = [
-  'placements.record',
-  'placements.record-batch',
-  'placement.set-status',
-];
 
 /** A job as producers enqueue it: the name fixes the payload type. */
 export type IngestionJob = {

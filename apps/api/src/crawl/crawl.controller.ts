@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -65,6 +65,26 @@ export class CrawlController {
     const run = await this.runs.create('source', { sourceId: source.id }, randomUUID());
     await this.enqueueOrForget(run.id, () => this.queue.runSource({ runId: run.id, sourceId: source.id, date }));
     return { runId: run.id };
+  }
+
+  /** Change a source's URL, selectors, schedule (null: none) or enabled flag; its schedule follows. */
+  @Patch('crawl/sources/:id')
+  @ApiBody({ schema: { type: 'object', example: { schedule: '0 9 * * *', enabled: true } } })
+  update(@Param('id', id('id')) sourceId: number, @Body() body: unknown): Promise<CrawlSourceView> {
+    return this.sources.update(sourceId, body);
+  }
+
+  @Delete('crawl/sources/:id')
+  @HttpCode(204)
+  async remove(@Param('id', id('id')) sourceId: number): Promise<void> {
+    await this.sources.remove(sourceId);
+  }
+
+  /** The source's latest runs, newest first (scheduled ones included). */
+  @Get('crawl/sources/:id/runs')
+  async sourceRuns(@Param('id', id('id')) sourceId: number): Promise<CrawlRunView[]> {
+    await this.sources.get(sourceId);
+    return this.runs.ofSource(sourceId);
   }
 
   @Get('crawl/runs/:id')

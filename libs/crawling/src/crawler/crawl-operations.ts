@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../../../config/src';
 import { canonicalUrl, todayInShanghai } from '../../../domain/src';
 import { PlacementSubmissions } from '../../../ledger/src';
 import { Channel, CrawlSource, Organization, Placement } from '../../../persistence/src';
-import { IngestionQueue } from '../../../queue/src';
+import { IngestionJob, IngestionQueue } from '../../../queue/src';
 import {
   EPAPER_TITLE_LIST_SELECTORS,
   bestMatch,
@@ -20,13 +20,15 @@ import {
   titleSimilarity,
 } from '../extract';
 import { Fetcher } from '../fetch';
-import { CrawlRuns } from '../runs/crawl-runs.service';
+import { CrawlRuns, RunCounter } from '../runs/crawl-runs.service';
 import { CrawledItem, FetchError, FetchedPage, ListSelectors } from '../types';
 
 /** How far from a placement's date its article may appear (days, each way). */
 const DATE_WINDOW_DAYS = 2;
 /** E-paper pages read when a source does not say. */
 const DEFAULT_EPAPER_PAGES = { from: 1, to: 8 };
+/** Gathered writes of a crawl wait at most this long for their batch to fill (checked as the crawl goes). */
+const MAX_WRITE_DELAY_MS = 1000;
 
 /** What the crawler keeps as proof that a placement appeared. */
 interface Evidence {
@@ -60,9 +62,12 @@ export class CrawlOperations {
   /** Crawls one source for a date: its items confirm placements and reveal unlogged ones. */
   async crawlSource(fetcher: Fetcher, runId: string, source: CrawlSource, date: string = todayInShanghai()): Promise<void> {
     const channel = await this.dataSource.getRepository(Channel).findOneByOrFail({ id: source.channelId });
-    const items = await this.readSource(fetcher, runId, source, [date]);
-    await this.runs.add(runId, 'items', items.length);
-    await this.confirmFromItems(runId, channel, items, date);
+    const items = await this.withWrites(runId, async (writes) => {
+      const found = await this.readSource(fetcher, writes, source, [date]);
+      await writes.add('items', found.length);
+      await this.confirmFromItems(writes, channel, found, date);
+      return found;
+    });
     await this.discover(runId, channel, items, date);
   }
 
@@ -74,9 +79,15 @@ export class CrawlOperations {
   async confirmPlacements(fetcher: Fetcher, runId: string, organizationId: number, placementIds?: number[]): Promise<void> {
     const where = { organizationId, status: 'claimed' as const, ...(placementIds?.length ? { id: In(placementIds) } : {}) };
     const placements = await this.dataSource.getRepository(Placement).find({ where, order: { id: 'ASC' } });
-    for (const p of placements.filter((x) => x.url)) await this.checkLink(fetcher, runId, p);
+    await this.withWrites(runId, async (writes) => {
+      for (const p of placements.filter((x) => x.url)) await this.checkLink(fetcher, writes, p);
+      await this.confirmWithoutLinks(fetcher, writes, placements.filter((x) => !x.url));
+    });
+  }
 
-    const withoutLink = placements.filter((x) => !x.url);
+  /** Placements without a link, looked for in their channel's sources within two days of their date. */
+  private async confirmWithoutLinks(fetcher: Fetcher, writes: RunWrites, withoutLink: Placement[]): Promise<void> {
+    const { runId } = writes;
     const byChannel = new Map<number, Placement[]>();
     for (const p of withoutLink) byChannel.set(p.channelId, [...(byChannel.get(p.channelId) ?? []), p]);
     for (const [channelId, list] of byChannel) {
@@ -87,40 +98,38 @@ export class CrawlOperations {
       }
       const dates = [...new Set(list.flatMap((p) => datesAround(p.publishedOn, DATE_WINDOW_DAYS)))].sort();
       const items: CrawledItem[] = [];
-      for (const s of sources) items.push(...(await this.readSource(fetcher, runId, s, s.type === 'epaper' ? dates : [list[0].publishedOn])));
-      await this.runs.add(runId, 'items', items.length);
+      for (const s of sources) items.push(...(await this.readSource(fetcher, writes, s, s.type === 'epaper' ? dates : [list[0].publishedOn])));
+      await writes.add('items', items.length);
       for (const p of list) {
         const near = items.filter((i) => !i.publishedOn || withinDays(i.publishedOn, p.publishedOn, DATE_WINDOW_DAYS));
         const match = bestMatch(p.title, near, (i) => i.title, this.config.crawler.matchThreshold);
-        if (match) await this.confirm(runId, p, match.candidate, match.score);
+        if (match) await this.confirm(writes, p, match.candidate, match.score);
       }
     }
   }
 
   /** Fetches a placement's link: 200 and a matching title confirm it; 404/410 flag the link gone. */
-  private async checkLink(fetcher: Fetcher, runId: string, p: Placement): Promise<void> {
+  private async checkLink(fetcher: Fetcher, writes: RunWrites, p: Placement): Promise<void> {
+    const { runId } = writes;
     let page: FetchedPage;
     try {
       page = await fetcher.fetch(p.url!);
-      await this.runs.add(runId, 'pages');
+      await writes.add('pages');
     } catch (err) {
       await this.runs.error(runId, { placementId: p.id, url: p.url!, message: describe(err) });
       return;
     }
     if (page.status === 404 || page.status === 410) {
-      await this.ingestion.enqueue([
-        {
-          name: 'placement.flag-link',
-          data: {
-            ingestionId: randomUUID(),
-            organizationId: p.organizationId,
-            placementId: p.id,
-            actor: 'crawler',
-            evidence: { url: page.finalUrl, fetchedAt: page.fetchedAt, status: page.status, sha256: page.sha256 },
-          },
+      await writes.add('linkGone', 1, {
+        name: 'placement.flag-link',
+        data: {
+          ingestionId: randomUUID(),
+          organizationId: p.organizationId,
+          placementId: p.id,
+          actor: 'crawler',
+          evidence: { url: page.finalUrl, fetchedAt: page.fetchedAt, status: page.status, sha256: page.sha256 },
         },
-      ]);
-      await this.runs.add(runId, 'linkGone');
+      });
       return;
     }
     if (page.status < 200 || page.status >= 300) {
@@ -130,7 +139,7 @@ export class CrawlOperations {
     const article = extractArticle(page.text, page.finalUrl);
     const similarity = article.title ? titleSimilarity(p.title, article.title) : 0;
     if (article.title && similarity >= this.config.crawler.matchThreshold) {
-      await this.submitConfirmation(runId, p, {
+      await this.submitConfirmation(writes, p, {
         url: page.finalUrl,
         fetchedAt: page.fetchedAt,
         status: page.status,
@@ -148,7 +157,8 @@ export class CrawlOperations {
   }
 
   /** Reads a source's items for the given dates (one fetch per page; failures recorded on the run). */
-  private async readSource(fetcher: Fetcher, runId: string, source: CrawlSource, dates: string[]): Promise<CrawledItem[]> {
+  private async readSource(fetcher: Fetcher, writes: RunWrites, source: CrawlSource, dates: string[]): Promise<CrawledItem[]> {
+    const { runId } = writes;
     const selectors = (source.selectors ?? null) as (ListSelectors & { pages?: number[] | { from: number; to: number } }) | null;
     // An e-paper page's items carry the edition's date.
     const targets: { url: string; date?: string }[] =
@@ -164,7 +174,7 @@ export class CrawlOperations {
         await this.runs.error(runId, { url, message: describe(err) });
         continue;
       }
-      await this.runs.add(runId, 'pages');
+      await writes.add('pages');
       if (page.status === 404 && source.type === 'epaper') continue; // an edition with fewer pages
       if (page.status < 200 || page.status >= 300) {
         await this.runs.error(runId, { url, message: `HTTP ${page.status}` });
@@ -182,7 +192,7 @@ export class CrawlOperations {
   }
 
   /** Claimed placements of the channel near the items' dates, confirmed by the best matching item. */
-  private async confirmFromItems(runId: string, channel: Channel, items: CrawledItem[], date: string): Promise<void> {
+  private async confirmFromItems(writes: RunWrites, channel: Channel, items: CrawledItem[], date: string): Promise<void> {
     if (items.length === 0) return;
     const dates = items.map((i) => i.publishedOn ?? date).sort();
     const from = shiftDate(dates[0], -DATE_WINDOW_DAYS);
@@ -203,7 +213,7 @@ export class CrawlOperations {
       const match = byLink
         ? { candidate: byLink, score: titleSimilarity(p.title, byLink.title) }
         : bestMatch(p.title, near, (i) => i.title, this.config.crawler.matchThreshold);
-      if (match && match.score >= this.config.crawler.matchThreshold) await this.confirm(runId, p, match.candidate, match.score);
+      if (match && match.score >= this.config.crawler.matchThreshold) await this.confirm(writes, p, match.candidate, match.score);
     }
   }
 
@@ -243,9 +253,9 @@ export class CrawlOperations {
     }
   }
 
-  private async confirm(runId: string, p: Placement, item: CrawledItem, score: number): Promise<void> {
+  private async confirm(writes: RunWrites, p: Placement, item: CrawledItem, score: number): Promise<void> {
     const page = (item as CrawledItem & { evidence?: FetchedPage }).evidence;
-    await this.submitConfirmation(runId, p, {
+    await this.submitConfirmation(writes, p, {
       url: item.url ?? item.foundOn,
       fetchedAt: page?.fetchedAt ?? new Date().toISOString(),
       status: page?.status ?? 200,
@@ -256,23 +266,76 @@ export class CrawlOperations {
     });
   }
 
-  private async submitConfirmation(runId: string, p: Placement, evidence: Evidence): Promise<void> {
-    await this.ingestion.enqueue([
-      {
-        name: 'placement.set-status',
-        data: {
-          ingestionId: randomUUID(),
-          organizationId: p.organizationId,
-          placementId: p.id,
-          status: 'confirmed',
-          actor: 'crawler',
-          reason: '爬虫在媒体页面上找到了这篇稿件',
-          evidence: { ...evidence },
-        },
+  private async submitConfirmation(writes: RunWrites, p: Placement, evidence: Evidence): Promise<void> {
+    await writes.add('confirmed', 1, {
+      name: 'placement.set-status',
+      data: {
+        ingestionId: randomUUID(),
+        organizationId: p.organizationId,
+        placementId: p.id,
+        status: 'confirmed',
+        actor: 'crawler',
+        reason: '爬虫在媒体页面上找到了这篇稿件',
+        evidence: { ...evidence },
       },
-    ]);
-    await this.runs.add(runId, 'confirmed');
+    });
     this.logger.debug(`placement ${p.id} confirmed by ${evidence.url} (${evidence.similarity})`);
+  }
+
+  /** Runs a pass with its writes gathered (see RunWrites); what is left is sent when the pass ends, failed or not. */
+  private async withWrites<T>(runId: string, work: (writes: RunWrites) => Promise<T>): Promise<T> {
+    const writes = new RunWrites(runId, this.runs, this.ingestion, this.config.crawler.writeBatch);
+    let result: T;
+    try {
+      result = await work(writes);
+    } catch (err) {
+      await writes.flush().catch(() => undefined); // what was found stands; the error is what the run reports
+      throw err;
+    }
+    await writes.flush();
+    return result;
+  }
+}
+
+/**
+ * What a crawl pass sends as it goes — confirmations and link-gone flags for
+ * the ingestion queue, counts for its run — gathered and sent together: one
+ * enqueue (one addBulk) and one UPDATE of the run per `batch` jobs, or when
+ * the oldest gathered write is a second old (checked as the pass goes), and
+ * whatever is left at the end of the pass, before its run is marked
+ * completed. With a batch of 1 each is sent as it comes, as one enqueue or
+ * one UPDATE. A pass that dies in between leaves its placements claimed: the
+ * retried job checks them again.
+ */
+class RunWrites {
+  private jobs: IngestionJob[] = [];
+  private counts: Partial<Record<RunCounter, number>> = {};
+  private oldest: number | null = null;
+
+  constructor(
+    readonly runId: string,
+    private readonly runs: CrawlRuns,
+    private readonly ingestion: IngestionQueue,
+    private readonly batch: number,
+  ) {}
+
+  /** Adds `by` to a counter of the run and, when given, a job for the ingestion queue. */
+  async add(counter: RunCounter, by = 1, job?: IngestionJob): Promise<void> {
+    if (by === 0 && !job) return;
+    if (job) this.jobs.push(job);
+    this.counts[counter] = (this.counts[counter] ?? 0) + by;
+    this.oldest ??= Date.now();
+    if (this.batch <= 1 || this.jobs.length >= this.batch || Date.now() - this.oldest >= MAX_WRITE_DELAY_MS) await this.flush();
+  }
+
+  /** Sends what was gathered: the jobs first, then the counts (so a count never runs ahead of its job). */
+  async flush(): Promise<void> {
+    const { jobs, counts } = this;
+    this.jobs = [];
+    this.counts = {};
+    this.oldest = null;
+    if (jobs.length > 0) await this.ingestion.enqueue(jobs);
+    await this.runs.addCounts(this.runId, counts);
   }
 }
 

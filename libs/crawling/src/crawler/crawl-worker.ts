@@ -31,7 +31,7 @@ export class CrawlWorker implements OnApplicationBootstrap, OnApplicationShutdow
         throw new UnrecoverableError(`crawl source ${job.data.sourceId} does not exist`);
       });
       // A scheduled job brings no run: derive one from the job's id, so that a retry fills the same run.
-      const runId = job.data.runId ?? createHash('sha1').update(String(job.id)).digest('hex').slice(0, 36);
+      const runId = job.data.runId ?? uuidFrom(String(job.id));
       if (!job.data.runId && !(await this.runs.find(runId))) await this.runs.create('source', { sourceId: source.id }, runId);
       await this.runAs(runId, () => this.operations.crawlSource(this.fetcher!, runId, source, job.data.date));
     },
@@ -81,6 +81,7 @@ export class CrawlWorker implements OnApplicationBootstrap, OnApplicationShutdow
     this.worker.on('failed', (job, err) => this.logger.warn(`crawl job ${job?.id} (${job?.name}) failed: ${err.message}`));
     this.worker.on('error', (err) => this.logger.error(`worker: ${err.message}`));
     this.logger.log(`crawler started (concurrency ${c.concurrency}, ${c.allowHosts.length} allowed private host(s))`);
+    if (!c.syncSchedules) return;
     this.sources
       .syncSchedules()
       .then((n) => this.logger.log(`${n} crawl source schedule(s) in place (Asia/Shanghai)`))
@@ -105,4 +106,13 @@ export class CrawlWorker implements OnApplicationBootstrap, OnApplicationShutdow
     this.politeness?.disconnect();
     this.worker = null;
   }
+}
+
+/** A name-based UUID (version 5 layout) for a string, so that the run can be read at GET /api/crawl/runs/:id. */
+function uuidFrom(name: string): string {
+  const h = createHash('sha1').update(name).digest('hex').split('');
+  h[12] = '5';
+  h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  const x = h.join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }

@@ -66,6 +66,12 @@ export class CrawlRuns {
     await this.dataSource.getRepository(CrawlRun).delete({ id });
   }
 
+  /** A source's latest runs, newest first. */
+  async ofSource(sourceId: number, limit = 50): Promise<CrawlRunView[]> {
+    const runs = await this.dataSource.getRepository(CrawlRun).find({ where: { sourceId }, order: { startedAt: 'DESC' }, take: limit });
+    return runs.map(toView);
+  }
+
   find(id: string): Promise<CrawlRun | null> {
     return this.dataSource.getRepository(CrawlRun).findOneBy({ id });
   }
@@ -80,9 +86,18 @@ export class CrawlRuns {
 
   /** Adds to a counter atomically (several crawler processes may share a run). */
   async add(id: string, counter: RunCounter, by = 1): Promise<void> {
-    if (by === 0) return;
-    const c = COLUMN[counter];
-    await this.dataSource.query(`UPDATE crawl_runs SET ${c} = ${c} + ${this.sql.param(1)} WHERE id = ${this.sql.param(2)}`, [by, id]);
+    await this.addCounts(id, { [counter]: by });
+  }
+
+  /** Adds to several counters at once, atomically, in one UPDATE. */
+  async addCounts(id: string, counts: Partial<Record<RunCounter, number>>): Promise<void> {
+    const entries = (Object.entries(counts) as [RunCounter, number][]).filter(([, by]) => by !== 0);
+    if (entries.length === 0) return;
+    const sets = entries.map(([counter], i) => `${COLUMN[counter]} = ${COLUMN[counter]} + ${this.sql.param(i + 1)}`);
+    await this.dataSource.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = ${this.sql.param(entries.length + 1)}`, [
+      ...entries.map(([, by]) => by),
+      id,
+    ]);
   }
 
   async error(id: string, e: { url?: string; placementId?: number; message: string }): Promise<void> {

@@ -63,6 +63,16 @@ export const crawlSourceInputSchema = z
 
 export type CrawlSourceInput = z.output<typeof crawlSourceInputSchema>;
 
+/** What an editor may change on a source; the type is fixed once created. */
+export const crawlSourceChangeSchema = z
+  .object({
+    url: httpUrl.optional(),
+    selectors: crawlSourceInputSchema.shape.selectors.nullable(),
+    schedule: z.string().regex(CRON, 'schedule must be a cron expression, e.g. "0 8 * * *" (Asia/Shanghai)').nullable().optional(),
+    enabled: z.boolean({ error: 'enabled must be true or false' }).optional(),
+  })
+  .strict();
+
 export interface CrawlSourceView {
   id: number;
   channelId: number;
@@ -92,16 +102,53 @@ export class CrawlSources {
     );
     if (source.schedule) {
       try {
-        await this.queue.schedule(source.id, source.schedule);
+        await this.scheduleOr400(source.id, source.schedule);
       } catch (err) {
         await repo.delete({ id: source.id }); // nothing half-written
-        if (err instanceof QueueUnavailableError) throw err;
-        throw new LedgerError(HttpStatus.BAD_REQUEST, `schedule "${source.schedule}" is not a valid cron pattern`, [
-          { field: 'schedule', message: err instanceof Error ? err.message : String(err) },
-        ]);
+        throw err;
       }
     }
     return toView(source);
+  }
+
+  /** Changes a source; its schedule follows (a disabled source or a null schedule runs by none). */
+  async update(id: number, raw: unknown): Promise<CrawlSourceView> {
+    const source = await this.get(id);
+    const parsed = crawlSourceChangeSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) throw LedgerError.invalid(toFieldErrors(parsed.error));
+    const change = parsed.data;
+    const next = {
+      type: source.type,
+      url: change.url ?? source.url,
+      selectors: change.selectors === undefined ? (source.selectors ?? undefined) : (change.selectors ?? undefined),
+      schedule: change.schedule === undefined ? source.schedule : change.schedule,
+    };
+    const checked = crawlSourceInputSchema.safeParse(next, { reportInput: true });
+    if (!checked.success) throw LedgerError.invalid(toFieldErrors(checked.error));
+    const enabled = change.enabled ?? source.enabled;
+    // The schedule first: if Redis refuses, the row is left as it was.
+    if (enabled && next.schedule) await this.scheduleOr400(id, next.schedule);
+    else await this.queue.unschedule(id);
+    const repo = this.dataSource.getRepository(CrawlSource);
+    Object.assign(source, { url: checked.data.url, selectors: checked.data.selectors ?? null, schedule: checked.data.schedule ?? null, enabled });
+    return toView(await repo.save(source));
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.get(id);
+    await this.queue.unschedule(id);
+    await this.dataSource.getRepository(CrawlSource).delete({ id });
+  }
+
+  private async scheduleOr400(id: number, cron: string): Promise<void> {
+    try {
+      await this.queue.schedule(id, cron);
+    } catch (err) {
+      if (err instanceof QueueUnavailableError) throw err;
+      throw new LedgerError(HttpStatus.BAD_REQUEST, `schedule "${cron}" is not a valid cron pattern`, [
+        { field: 'schedule', message: err instanceof Error ? err.message : String(err) },
+      ]);
+    }
   }
 
   async list(channelId: number): Promise<CrawlSourceView[]> {
