@@ -75,7 +75,8 @@ export type IngestionJob = {
 export const INGESTION_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
   backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  // Completed jobs carry their placements: keep few, Redis runs with noeviction.
+  removeOnComplete: { age: 3600, count: 500 },
   removeOnFail: false,
 };
 

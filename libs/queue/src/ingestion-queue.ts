@@ -44,7 +44,12 @@ export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
   };
   for (const jobs of calls) {
     const [job] = jobs;
-    if (jobs.length !== 1 || job.name !== 'placements.record' || job.data.placements.length >= PACK_MAX_PLACEMENTS) {
+    if (
+      jobs.length !== 1 ||
+      job.name !== 'placements.record' ||
+      !Array.isArray(job.data.placements) ||
+      job.data.placements.length >= PACK_MAX_PLACEMENTS
+    ) {
       out.push(...jobs);
       continue;
     }

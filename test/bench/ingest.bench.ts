@@ -1,0 +1,742 @@
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { INestApplication } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { CATALOG, loadCatalog } from '../../libs/catalog/src';
+import { AppConfig, loadConfig } from '../../libs/config/src';
+import { placementDedupKey, yearMonthOf } from '../../libs/domain/src';
+import { PLACEMENT_COLUMNS } from '../../libs/ingestion/src/placement-writer';
+import { Channel, Organization, SqlDialect, openDatabase } from '../../libs/persistence/src';
+import {
+  INGESTION_JOB_OPTIONS,
+  INGESTION_QUEUE,
+  IngestionJob,
+  IngestionQueue,
+  RecordPlacementsJob,
+  producerConnection,
+  workerConnection,
+} from '../../libs/queue/src';
+import type { LoadResult, LoadSpec } from './load-generator';
+import type { PollerMessage, WatchRequest } from './poller';
+import {
+  BenchDatabase,
+  MB,
+  absoluteNow,
+  REDIS_URL,
+  createBenchDatabase,
+  deleteQueueKeys,
+  envInt,
+  fmt,
+  log,
+  placementCount,
+  placementDraft,
+  placementInput,
+  processedCount,
+  procCpuMs,
+  procMemory,
+  redisUsedMemory,
+  runTag,
+  sleep,
+  table,
+  usingPostgres,
+  waitUntil,
+} from './support';
+
+/** How `npm run start:worker` and docker/compose.yml launch the worker. */
+const WORKER_NODE_ARGS = '--max-old-space-size=256';
+
+/**
+ * npm run bench:ingest — the ingestion benchmark of issue 2 ("Performance").
+ * In one run, against the same Redis and the same (fresh) database:
+ *  (a) raw BullMQ no-op pipeline: addBulk of 50, a Worker of concurrency 100;
+ *  (b) single POST /api/orgs/:org/placements end to end (202 → row committed);
+ *  (c) the bulk endpoint end to end, and a raw batched SQL insert to compare;
+ *  (d) the real worker process's peak RSS while it ingests 1,000,000 placements.
+ * SQLite by default, PostgreSQL when DATABASE_URL is set. Loopback only; every
+ * size is configurable (see SIZES) for a quick run; exit 0 whether or not the
+ * targets are met, non-zero on errors.
+ */
+
+const SIZES = {
+  rawJobs: envInt('BENCH_RAW_JOBS', 20_000),
+  rawBatch: envInt('BENCH_RAW_BATCH', 50),
+  rawConcurrency: envInt('BENCH_RAW_CONCURRENCY', 100),
+  single: envInt('BENCH_SINGLE_PLACEMENTS', 10_000),
+  singleConnections: envInt('BENCH_SINGLE_CONNECTIONS', 64),
+  bulk: envInt('BENCH_BULK_PLACEMENTS', 100_000),
+  bulkSize: envInt('BENCH_BULK_SIZE', 10_000),
+  bulkConnections: envInt('BENCH_BULK_CONNECTIONS', 2),
+  rawInsertRows: envInt('BENCH_RAW_INSERT_ROWS', envInt('BENCH_BULK_PLACEMENTS', 100_000)),
+  rawInsertTxRows: envInt('BENCH_RAW_INSERT_TX_ROWS', 2_000),
+  worker: envInt('BENCH_WORKER_PLACEMENTS', 1_000_000),
+  workerWindow: envInt('BENCH_WORKER_WINDOW', 100_000),
+  stallMs: envInt('BENCH_STALL_SECONDS', 60) * 1000,
+  progressMs: envInt('BENCH_PROGRESS_MS', 5000),
+  timeoutMs: envInt('BENCH_TIMEOUT_SECONDS', 3600) * 1000,
+};
+/** Which parts to run: BENCH_ONLY=a,b,c,d (default all). */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim().toLowerCase()));
+/** Placements per 'placements.record' job in (d), as the API's chunking makes them. */
+const JOB_PLACEMENTS = 500;
+const ENQUEUE_JOBS_PER_CALL = 10;
+const ROWS_PER_STATEMENT = 500;
+
+interface Results {
+  a?: { jobs: number; ms: number; rate: number; producerMs: number; cpuUs: number };
+  b?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number };
+  c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
+  d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
+}
+
+const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
+function onCleanup(name: string, run: () => Promise<unknown>): void {
+  cleanups.push({ name, run });
+}
+async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const c = cleanups.pop()!;
+    try {
+      await c.run();
+    } catch (err) {
+      process.stderr.write(`cleanup "${c.name}" failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+}
+
+const rate = (n: number, ms: number) => (n * 1000) / ms;
+/** CPU time (user + system) this process spent since `from`, in µs. */
+const cpuMicros = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return d.user + d.system;
+};
+const loadAvg = () => os.loadavg()[0].toFixed(2);
+const perItem = (us: number, n: number) => fmt(us / n, 1);
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+// ---------------------------------------------------------------------------
+// (a) raw BullMQ
+
+async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNullable<Results['a']>> {
+  const n = SIZES.rawJobs;
+  const producer = producerConnection(REDIS_URL);
+  const consumer = workerConnection(REDIS_URL);
+  producer.on('error', () => undefined);
+  consumer.on('error', () => undefined);
+  // Same queue name, job options and payload shape as a single POST's job: only the processing is a no-op.
+  const queue = new Queue(INGESTION_QUEUE, { connection: producer, prefix, defaultJobOptions: INGESTION_JOB_OPTIONS });
+  let completed = 0;
+  let failed = 0;
+  let finish: () => void = () => undefined;
+  const allDone = new Promise<void>((r) => (finish = r));
+  const worker = new Worker(INGESTION_QUEUE, async () => undefined, {
+    connection: consumer,
+    prefix,
+    concurrency: SIZES.rawConcurrency,
+  });
+  worker.on('completed', () => {
+    if (++completed + failed === n) finish();
+  });
+  worker.on('failed', () => {
+    if (completed + ++failed === n) finish();
+  });
+  onCleanup('raw BullMQ worker', async () => {
+    await worker.close();
+    await queue.close();
+    producer.disconnect();
+    consumer.disconnect();
+  });
+  await worker.waitUntilReady();
+  await queue.waitUntilReady();
+
+  const batches: { name: 'placements.record'; data: RecordPlacementsJob }[][] = [];
+  for (let i = 0; i < n; i += SIZES.rawBatch) {
+    batches.push(
+      Array.from({ length: Math.min(SIZES.rawBatch, n - i) }, (_, k) => ({
+        name: 'placements.record' as const,
+        data: {
+          ingestionId: `raw-${i + k}`,
+          chunk: 0,
+          accepted: 1,
+          organizationId: 1,
+          source: 'editor' as const,
+          actor: 'editor:bench',
+          placements: [placementDraft('raw', i + k, channelIds, 0)],
+        },
+      })),
+    );
+  }
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  for (const batch of batches) await queue.addBulk(batch);
+  const producerMs = performance.now() - started;
+  const deadline = setTimeout(() => finish(), SIZES.stallMs);
+  await allDone;
+  clearTimeout(deadline);
+  const ms = performance.now() - started;
+  if (completed !== n) throw new Error(`(a) raw BullMQ: ${completed} of ${n} jobs completed (${failed} failed)`);
+  await worker.close();
+  await queue.close();
+  producer.disconnect();
+  consumer.disconnect();
+  cleanups.pop();
+  return { jobs: n, ms, rate: rate(n, ms), producerMs, cpuUs: cpuMicros(cpu) };
+}
+
+// ---------------------------------------------------------------------------
+// (b), (c): the real API with its in-process worker, driven over loopback HTTP
+
+class LoadGenerator {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async prepare(spec: LoadSpec): Promise<LoadGenerator> {
+    const child = fork(path.join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    onCleanup('load generator', async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    const gen = new LoadGenerator(child);
+    await gen.next('ready', 120_000, () => child.send({ type: 'prepare', ...spec }));
+    return gen;
+  }
+
+  /** Starts the traffic; resolves when every response is in. */
+  go(): Promise<LoadResult> {
+    return this.next('done', SIZES.timeoutMs, () => this.child.send({ type: 'go' })) as Promise<LoadResult>;
+  }
+
+  private next(type: string, timeoutMs: number, send: () => void): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`load generator: no '${type}' within ${timeoutMs} ms`)), timeoutMs);
+      const onMessage = (msg: { type: string; message?: string }) => {
+        if (msg.type === type) {
+          done();
+          resolve(msg);
+        } else if (msg.type === 'failed') {
+          done();
+          reject(new Error(`load generator failed: ${msg.message}`));
+        }
+      };
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`load generator exited (${code}) before '${type}'`));
+      };
+      const done = () => {
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+      };
+      this.child.on('message', onMessage);
+      this.child.on('exit', onExit);
+      send();
+    });
+  }
+}
+
+async function createOrg(ds: DataSource, slug: string): Promise<Organization> {
+  const repo = ds.getRepository(Organization);
+  return repo.save(repo.create({ slug, name: `基准测试 ${slug}`, region: '邵阳市', foundedOn: '2019-06-21', keywords: ['基准'] }));
+}
+
+/**
+ * Watches the organization's committed count from a child process (see
+ * poller.ts); resolves with the absolute time the target was reached.
+ */
+class Poller {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly firstSeen: Promise<void>,
+    readonly reached: Promise<number>,
+  ) {}
+
+  static start(
+    what: string,
+    database: AppConfig['database'],
+    orgId: number,
+    target: number,
+    onProgress: (n: number, at: number) => void,
+    abort: () => Error | null,
+  ): Poller {
+    const child = fork(path.join(__dirname, 'poller.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    onCleanup('poller', async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    let seen: () => void = () => undefined;
+    const firstSeen = new Promise<void>((r) => (seen = r));
+    const reached = new Promise<number>((resolve, reject) => {
+      let last = -1;
+      let lastChange = performance.now();
+      const check = setInterval(() => {
+        const err = abort() ?? (performance.now() - lastChange > SIZES.stallMs
+          ? new Error(`${what}: stuck at ${last} of ${target} for ${SIZES.stallMs / 1000} s`)
+          : null);
+        if (err) finish(() => reject(err));
+      }, 100);
+      const finish = (then: () => void) => {
+        clearInterval(check);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        then();
+      };
+      const onMessage = (msg: PollerMessage) => {
+        if (msg.type === 'progress' || msg.type === 'reached') seen();
+        if (msg.type === 'progress') {
+          if (msg.n !== last) {
+            last = msg.n ?? 0;
+            lastChange = performance.now();
+            onProgress(last, msg.at ?? absoluteNow());
+          }
+        } else if (msg.type === 'reached') {
+          finish(() => resolve(msg.at ?? absoluteNow()));
+        } else if (msg.type === 'failed') {
+          finish(() => reject(new Error(`${what}: poller failed: ${msg.message}`)));
+        }
+      };
+      const onExit = (code: number | null) => finish(() => reject(new Error(`${what}: poller exited (${code})`)));
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+    });
+    reached.catch(() => undefined); // awaited by the caller; never an unhandled rejection
+    child.send({ type: 'watch', database, orgId, target, intervalMs: 20 } satisfies WatchRequest);
+    return new Poller(child, firstSeen, reached);
+  }
+
+  /** Resolves once the poller has read the database (so that timing starts with it watching). */
+  ready(): Promise<void> {
+    return Promise.race([
+      this.firstSeen,
+      this.reached.then(() => undefined),
+      sleep(60_000).then(() => {
+        throw new Error('poller did not start within 60 s');
+      }),
+    ]);
+  }
+}
+
+/** Sends the placements through HTTP; returns when the last one is a committed row. */
+async function endToEnd(
+  what: string,
+  database: AppConfig['database'],
+  org: Organization,
+  spec: LoadSpec,
+): Promise<{ ms: number; load: LoadResult; cpuUs: number }> {
+  const gen = await LoadGenerator.prepare(spec);
+  let load: LoadResult | null = null;
+  let loadError: Error | null = null;
+  let started = absoluteNow();
+  let lastReport = started;
+  const poller = Poller.start(
+    what,
+    database,
+    org.id,
+    spec.count,
+    (n, at) => {
+      if (at - lastReport > SIZES.progressMs) {
+        lastReport = at;
+        log(`    … ${fmt(n)} of ${fmt(spec.count)} committed after ${secs(at - started)}`);
+      }
+    },
+    () => {
+      if (loadError) return loadError;
+      if (load && load.accepted < spec.count) {
+        return new Error(
+          `${what}: only ${load.accepted} of ${spec.count} placements accepted; statuses ${JSON.stringify(load.statuses)}; ${load.errors.join(' | ')}`,
+        );
+      }
+      return null;
+    },
+  );
+  await poller.ready();
+  const cpu = process.cpuUsage();
+  started = absoluteNow();
+  lastReport = started;
+  const sending = gen.go().then(
+    (r) => (load = r),
+    (err: unknown) => (loadError = err instanceof Error ? err : new Error(String(err))),
+  );
+  const committedAt = await poller.reached;
+  const cpuUs = cpuMicros(cpu);
+  await sending;
+  if (loadError) throw loadError;
+  const result = load as LoadResult | null;
+  if (!result) throw new Error(`${what}: load generator gave no result`);
+  return { ms: committedAt - started, load: result, cpuUs };
+}
+
+/** Exactly-once check after an end-to-end run: rows, events and the ingestions' counters agree. */
+async function verifyOrg(ds: DataSource, orgId: number, expected: number): Promise<string> {
+  const p = new SqlDialect(ds).param(1);
+  const [{ rows }] = await ds.query(`SELECT COUNT(*) AS rows FROM placements WHERE organization_id = ${p}`, [orgId]);
+  const [{ events }] = await ds.query(`SELECT COUNT(*) AS events FROM placement_events WHERE organization_id = ${p}`, [orgId]);
+  const [{ inserted, duplicates }] = await ds.query(
+    `SELECT COALESCE(SUM(inserted), 0) AS inserted, COALESCE(SUM(duplicates), 0) AS duplicates FROM ingestions WHERE organization_id = ${p}`,
+    [orgId],
+  );
+  const counts = { rows: Number(rows), events: Number(events), inserted: Number(inserted), duplicates: Number(duplicates) };
+  const ok = counts.rows === expected && counts.events === expected && counts.inserted === expected && counts.duplicates === 0;
+  const line = `rows ${fmt(counts.rows)}, events ${fmt(counts.events)}, ingestions.inserted ${fmt(counts.inserted)}, duplicates ${counts.duplicates}`;
+  if (!ok) throw new Error(`exactly-once check failed (expected ${expected}): ${line}`);
+  return line;
+}
+
+/** Raw batched INSERT of the same columns into the same table: 500 rows a statement, `txRows` a transaction. */
+async function rawInsert(ds: DataSource, org: Organization, channelIds: number[], tag: string): Promise<{ rows: number; ms: number }> {
+  const sql = new SqlDialect(ds);
+  const n = SIZES.rawInsertRows;
+  const ts = sql.timestamp(new Date());
+  const statements: { text: string; params: unknown[] }[] = [];
+  for (let i = 0; i < n; i += ROWS_PER_STATEMENT) {
+    const count = Math.min(ROWS_PER_STATEMENT, n - i);
+    const params: unknown[] = [];
+    for (let k = 0; k < count; k++) {
+      const d = placementDraft(`${tag}-raw`, i + k, channelIds, k);
+      const { year, month } = yearMonthOf(d.publishedOn);
+      params.push(
+        org.id, d.channelId, d.title, d.url, d.publishedOn, year, month, d.section,
+        d.prominence, d.genre, JSON.stringify(d.authors), d.note, 'editor', 'claimed', placementDedupKey(d), ts, ts,
+      );
+    }
+    statements.push({
+      text: `INSERT INTO placements (${PLACEMENT_COLUMNS.join(', ')}) VALUES ${sql.valuesList(count, PLACEMENT_COLUMNS.length)}`,
+      params,
+    });
+  }
+  const perTx = Math.max(1, Math.round(SIZES.rawInsertTxRows / ROWS_PER_STATEMENT));
+  const started = performance.now();
+  for (let s = 0; s < statements.length; s += perTx) {
+    await ds.transaction(async (em) => {
+      for (const st of statements.slice(s, s + perTx)) await em.query(st.text, st.params);
+    });
+  }
+  const ms = performance.now() - started;
+  const got = await placementCount(ds, org.id);
+  if (got !== n) throw new Error(`raw insert: ${got} rows instead of ${n}`);
+  return { rows: n, ms };
+}
+
+// ---------------------------------------------------------------------------
+// (d): the real worker process
+
+async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
+  const main = path.resolve(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js');
+  // BENCH_WORKER_NODE_ARGS (e.g. --max-old-space-size=256): node flags for the worker, as a launcher would give them.
+  // Default: the heap cap `npm run start:worker` and docker/compose.yml launch the worker with.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? WORKER_NODE_ARGS).split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  onCleanup('worker process', async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const exited = await Promise.race([
+      new Promise((r) => child.once('exit', () => r(true))),
+      sleep(15_000).then(() => false),
+    ]);
+    if (!exited) child.kill('SIGKILL');
+  });
+  let output = '';
+  const relay = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) =>
+    stream.on('data', (c: Buffer) => {
+      const text = c.toString('utf8');
+      if (output.length < 20_000) output += text;
+      if (/warn|error/i.test(text)) sink.write(text.split('\n').filter(Boolean).map((l) => `    [worker] ${l}\n`).join(''));
+    });
+  relay(child.stdout!, process.stdout);
+  relay(child.stderr!, process.stderr);
+  const deadline = Date.now() + 60_000;
+  while (!/worker ready/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`worker not ready within 60 s:\n${output}`);
+    await sleep(50);
+  }
+  return child;
+}
+
+async function workerMemory(
+  ds: DataSource,
+  dbEnv: Record<string, string>,
+  prefix: string,
+  channelIds: number[],
+  tag: string,
+): Promise<NonNullable<Results['d']>> {
+  const n = SIZES.worker;
+  const org = await createOrg(ds, `bench-worker-${tag}`);
+  const env = { NODE_ENV: 'production', REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'log', ...passThroughEnv(), ...dbEnv };
+  const worker = await startWorkerProcess(env);
+  const pid = worker.pid!;
+  const startRss = procMemory(pid);
+  const args = ` (node ${process.env.BENCH_WORKER_NODE_ARGS ?? WORKER_NODE_ARGS})`;
+  log(`    worker pid ${pid}${args} ready, RSS ${fmt((startRss?.rss ?? 0) / MB, 1)} MB`);
+
+  const config = loadConfig(env);
+  const queue = new IngestionQueue(config);
+  onCleanup('(d) producer', () => queue.onModuleDestroy());
+  await queue.onModuleInit();
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  onCleanup('(d) redis probe', async () => redis.disconnect());
+
+  let sampledRss = 0;
+  let redisPeak = 0;
+  const sampler = setInterval(() => {
+    const m = procMemory(pid);
+    if (m) sampledRss = Math.max(sampledRss, m.rss);
+  }, 100);
+  const redisSampler = setInterval(() => {
+    redisUsedMemory(redis).then((b) => (redisPeak = Math.max(redisPeak, b)), () => undefined);
+  }, 1000);
+  onCleanup('(d) samplers', async () => {
+    clearInterval(sampler);
+    clearInterval(redisSampler);
+  });
+
+  const processed = async () => {
+    if (worker.exitCode !== null || worker.signalCode !== null) {
+      throw new Error(`worker process exited (${worker.exitCode ?? worker.signalCode}) during (d)`);
+    }
+    return processedCount(ds, org.id);
+  };
+
+  const perIngestion = 10_000; // as a bulk request of 10,000 would be chunked
+  const cpuBefore = procCpuMs(pid) ?? 0;
+  const started = performance.now();
+  let enqueued = 0;
+  let done = 0;
+  let lastChange = performance.now();
+  let lastReport = started;
+  while (enqueued < n) {
+    if (enqueued - done >= SIZES.workerWindow) {
+      await sleep(50);
+      const now = await processed();
+      if (now !== done) {
+        done = now;
+        lastChange = performance.now();
+      } else if (performance.now() - lastChange > SIZES.stallMs) {
+        throw new Error(`(d): stuck at ${done} of ${n} processed`);
+      }
+      if (performance.now() - lastReport > SIZES.progressMs) {
+        lastReport = performance.now();
+        const m = procMemory(pid);
+        log(`    … ${fmt(done)} of ${fmt(n)} committed after ${secs(lastReport - started)}, worker RSS ${fmt((m?.rss ?? 0) / MB, 1)} MB`);
+      }
+      continue;
+    }
+    const jobs: IngestionJob[] = [];
+    for (let j = 0; j < ENQUEUE_JOBS_PER_CALL && enqueued < n; j++) {
+      const first = enqueued;
+      const count = Math.min(JOB_PLACEMENTS, n - first);
+      const ingestion = Math.floor(first / perIngestion);
+      jobs.push({
+        name: 'placements.record',
+        data: {
+          ingestionId: `bench-${tag}-${ingestion}`,
+          chunk: Math.floor((first % perIngestion) / JOB_PLACEMENTS),
+          accepted: Math.min(perIngestion, n - ingestion * perIngestion),
+          organizationId: org.id,
+          source: 'import',
+          actor: 'import:bench',
+          placements: Array.from({ length: count }, (_, k) => placementDraft(`${tag}-w`, first + k, channelIds, k)),
+        },
+      });
+      enqueued += count;
+    }
+    await queue.enqueue(jobs);
+  }
+  let reportAt = performance.now();
+  const finishedAt = await waitUntil('(d) worker ingestion', processed, n, {
+    intervalMs: 100,
+    stallMs: SIZES.stallMs,
+    onProgress: (now) => {
+      if (performance.now() - reportAt > SIZES.progressMs) {
+        reportAt = performance.now();
+        const m = procMemory(pid);
+        log(`    … ${fmt(now)} of ${fmt(n)} committed after ${secs(reportAt - started)}, worker RSS ${fmt((m?.rss ?? 0) / MB, 1)} MB`);
+      }
+    },
+  });
+  const ms = finishedAt - started;
+  const peak = procMemory(pid);
+  const rows = await placementCount(ds, org.id);
+  if (rows !== n) throw new Error(`(d): ${rows} placements stored instead of ${n}`);
+  const cpuUs = ((procCpuMs(pid) ?? 0) - cpuBefore) * 1000;
+  return { n, ms, rate: rate(n, ms), peakRss: peak?.hwm ?? 0, sampledRss, redisPeak, cpuUs };
+}
+
+/** Ingestion tuning the caller may set for the API/worker under test. */
+function passThroughEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of ['INGEST_CONCURRENCY', 'INGEST_CHUNK_SIZE', 'INGEST_MAX_BATCH']) {
+    const v = process.env[k];
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const tag = runTag();
+  const prefixes = { raw: `plbench-${tag}-raw`, api: `plbench-${tag}-api`, worker: `plbench-${tag}-worker` };
+  onCleanup('queue keys', async () => {
+    const n = await deleteQueueKeys(Object.values(prefixes));
+    log(`cleanup: deleted ${fmt(n)} Redis keys under plbench-${tag}-*`);
+  });
+  const db: BenchDatabase = await createBenchDatabase(tag);
+  onCleanup('database', async () => {
+    await db.drop();
+    log(`cleanup: dropped ${db.describe}`);
+  });
+
+  log(`Ingestion bench ${tag}: ${db.describe}; Redis ${REDIS_URL}; node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAvg()}`);
+  log(`sizes: ${JSON.stringify(SIZES)}; parts ${[...ONLY].join(',')}`);
+
+  const apiEnv = { NODE_ENV: 'production', REDIS_URL, QUEUE_PREFIX: prefixes.api, LOG_LEVEL: 'warn', ...passThroughEnv(), ...db.env };
+  const config: AppConfig = loadConfig(apiEnv);
+  const ds = await openDatabase(config.database);
+  onCleanup('bench data source', () => ds.destroy());
+  await loadCatalog(ds, CATALOG);
+  const channels = await ds.getRepository(Channel).find({ order: { id: 'ASC' } });
+  const channelIds = channels.map((c) => c.id);
+  const channelNames = channels.map((c) => c.name);
+  log(`ingestion config: concurrency ${config.ingestion.concurrency}, chunk ${config.ingestion.chunkSize}, max batch ${config.ingestion.maxBatch}`);
+
+  const results: Results = {};
+
+  if (ONLY.has('a')) {
+    log(`\n(a) raw BullMQ no-op: ${fmt(SIZES.rawJobs)} jobs, addBulk of ${SIZES.rawBatch}, worker concurrency ${SIZES.rawConcurrency}`);
+    results.a = await rawBullmq(prefixes.raw, channelIds);
+    log(`    ${fmt(results.a.rate)} jobs/s (${secs(results.a.ms)}; producer done after ${secs(results.a.producerMs)}); bench process CPU ${perItem(results.a.cpuUs, results.a.jobs)} µs/job; load average ${loadAvg()}`);
+  }
+
+  if (ONLY.has('b') || ONLY.has('c')) {
+    const app: INestApplication = await createApiApp(config, { withWorker: true });
+    onCleanup('API app', () => app.close());
+    await app.listen(0, '127.0.0.1');
+    const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
+    log(`\nAPI with in-process worker on 127.0.0.1:${port}`);
+
+    if (ONLY.has('b')) {
+      const org = await createOrg(ds, `bench-single-${tag}`);
+      log(`(b) single POST …/placements: ${fmt(SIZES.single)} placements over ${SIZES.singleConnections} keep-alive connections`);
+      const { ms, load, cpuUs } = await endToEnd('(b) single POST', config.database, org, {
+        mode: 'single', port, org: org.slug, tag: `${tag}-s`, count: SIZES.single,
+        connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
+      });
+      results.b = { n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs };
+      log(`    ${fmt(results.b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); API+worker process CPU ${perItem(cpuUs, SIZES.single)} µs/placement; load average ${loadAvg()}`);
+      log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
+      log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
+    }
+
+    if (ONLY.has('c')) {
+      const rawOrg = await createOrg(ds, `bench-raw-${tag}`);
+      log(`(c) raw batched INSERT: ${fmt(SIZES.rawInsertRows)} rows, ${ROWS_PER_STATEMENT} a statement, ${SIZES.rawInsertTxRows} a transaction`);
+      const raw = await rawInsert(ds, rawOrg, channelIds, tag);
+      log(`    ${fmt(rate(raw.rows, raw.ms))} rows/s (${secs(raw.ms)}); load average ${loadAvg()}`);
+
+      const org = await createOrg(ds, `bench-bulk-${tag}`);
+      const requests = Math.ceil(SIZES.bulk / SIZES.bulkSize);
+      const sample = JSON.stringify({
+        placements: Array.from({ length: Math.min(SIZES.bulk, SIZES.bulkSize) }, (_, i) =>
+          placementInput(`${tag}-b`, i, channelNames),
+        ),
+      });
+      const bodyMb = Buffer.byteLength(sample) / MB;
+      log(`(c) bulk POST …/placements/bulk: ${fmt(SIZES.bulk)} placements as ${requests} requests of ${fmt(SIZES.bulkSize)} (${bodyMb.toFixed(2)} MB each), ${SIZES.bulkConnections} at a time`);
+      const { ms, load, cpuUs } = await endToEnd('(c) bulk POST', config.database, org, {
+        mode: 'bulk', port, org: org.slug, tag: `${tag}-b`, count: SIZES.bulk,
+        connections: SIZES.bulkConnections, bulkSize: SIZES.bulkSize, channels: channelNames,
+      });
+      results.c = {
+        n: SIZES.bulk, ms, rate: rate(SIZES.bulk, ms), acceptMs: load.elapsedMs, cpuUs, bodyMb,
+        rawRows: raw.rows, rawMs: raw.ms, rawRate: rate(raw.rows, raw.ms),
+      };
+      log(`    ${fmt(results.c.rate)} placements/s committed (${secs(ms)}); all 202s after ${secs(load.elapsedMs)}; API+worker process CPU ${perItem(cpuUs, SIZES.bulk)} µs/placement; load average ${loadAvg()}`);
+      log(`    latency ms p50 ${load.latency.p50.toFixed(0)}, max ${load.latency.max.toFixed(0)}`);
+      log(`    check: ${await verifyOrg(ds, org.id, SIZES.bulk)}`);
+    }
+    await app.close();
+    cleanups.splice(cleanups.findIndex((c) => c.name === 'API app'), 1);
+  }
+
+  if (ONLY.has('d')) {
+    log(`\n(d) worker process ingesting ${fmt(SIZES.worker)} placements (jobs of ${JOB_PLACEMENTS}, at most ${fmt(SIZES.workerWindow)} in flight)`);
+    results.d = await workerMemory(ds, db.env, prefixes.worker, channelIds, tag);
+    log(`    peak RSS ${fmt(results.d.peakRss / MB, 1)} MB (VmHWM; sampled max ${fmt(results.d.sampledRss / MB, 1)} MB), ${fmt(results.d.rate)} placements/s (${secs(results.d.ms)}), Redis used_memory peak ${fmt(results.d.redisPeak / MB, 1)} MB; worker CPU ${perItem(results.d.cpuUs, results.d.n)} µs/placement; load average ${loadAvg()}`);
+  }
+
+  printSummary(results);
+}
+
+function printSummary(r: Results): void {
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const cpu = (us: number, n: number, what: string) => `${perItem(us, n)} µs/${what}`;
+  const rows: string[][] = [];
+  if (r.a) {
+    rows.push(['(a) raw BullMQ no-op (addBulk 50, conc. 100)', `${fmt(r.a.rate)} jobs/s`, '', 'baseline', '', cpu(r.a.cpuUs, r.a.jobs, 'job')]);
+  }
+  if (r.b) {
+    const ratio = r.a ? r.b.rate / r.a.rate : NaN;
+    rows.push([
+      '(b) single POST end to end',
+      `${fmt(r.b.rate)} placements/s`,
+      r.a ? `${ratio.toFixed(2)}x (a)` : 'n/a',
+      '>= 0.50x (a)',
+      r.a ? met(ratio >= 0.5) : 'n/a (no (a))',
+      cpu(r.b.cpuUs, r.b.n, 'placement'),
+    ]);
+  }
+  if (r.c) {
+    const ratio = r.c.rate / r.c.rawRate;
+    rows.push(['(c) raw batched INSERT (500/stmt)', `${fmt(r.c.rawRate)} rows/s`, '', 'baseline', '', '']);
+    rows.push([
+      '(c) bulk POST end to end',
+      `${fmt(r.c.rate)} placements/s`,
+      `${ratio.toFixed(2)}x raw`,
+      '>= 0.25x raw insert',
+      met(ratio >= 0.25),
+      cpu(r.c.cpuUs, r.c.n, 'placement'),
+    ]);
+  }
+  if (r.d) {
+    rows.push([
+      `(d) worker peak RSS, ${fmt(r.d.n)} placements`,
+      `${fmt(r.d.peakRss / MB, 1)} MB`,
+      `${fmt(r.d.rate)} placements/s`,
+      '<= 300 MB',
+      met(r.d.peakRss <= 300 * MB),
+      cpu(r.d.cpuUs, r.d.n, 'placement'),
+    ]);
+  }
+  log(`\nSummary (${usingPostgres ? 'PostgreSQL' : 'SQLite'}, ${os.cpus().length} CPUs, load average now ${loadAvg()})`);
+  log(table(['figure', 'value', 'ratio / rate', 'target', 'result', 'CPU of the measured process'], rows));
+  log('CPU: (a) the bench process (producer + worker); (b), (c) the API process with its in-process worker; (d) the worker process.');
+}
+
+let exitCode = 0;
+const timeout = setTimeout(() => {
+  process.stderr.write(`bench: gave up after ${SIZES.timeoutMs / 1000} s (BENCH_TIMEOUT_SECONDS)\n`);
+  void cleanUp().finally(() => process.exit(1));
+}, SIZES.timeoutMs);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`bench: ${signal}, cleaning up\n`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .catch((err: unknown) => {
+    exitCode = 1;
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  })
+  .finally(async () => {
+    clearTimeout(timeout);
+    await cleanUp();
+    process.exit(exitCode);
+  });

@@ -1,0 +1,142 @@
+import http from 'node:http';
+import { placementInput } from './support';
+
+/**
+ * The bench's HTTP load generator, run as a child process (fork) so that it
+ * does not share the API's event loop. Protocol over IPC:
+ *   parent → {type:'prepare', ...LoadSpec}   child → {type:'ready'}
+ *   parent → {type:'go'}                     child → {type:'done', ...LoadResult}
+ * Bodies are built before 'go', so the timed part is only the HTTP traffic.
+ */
+export interface LoadSpec {
+  mode: 'single' | 'bulk';
+  port: number;
+  org: string;
+  tag: string;
+  /** Placements in all. */
+  count: number;
+  /** Concurrent keep-alive connections (requests in flight). */
+  connections: number;
+  /** Placements per bulk request. */
+  bulkSize: number;
+  channels: string[];
+}
+
+export interface LoadResult {
+  elapsedMs: number;
+  requests: number;
+  statuses: Record<string, number>;
+  /** Placements the API accepted (202s; for bulk, the sum of `accepted`). */
+  accepted: number;
+  errors: string[];
+  /** Response latency percentiles, ms. */
+  latency: { p50: number; p90: number; p99: number; max: number };
+  /** Responses completed in each second since 'go'. */
+  perSecond: number[];
+}
+
+type Message = ({ type: 'prepare' } & LoadSpec) | { type: 'go' };
+
+function post(agent: http.Agent, port: number, urlPath: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-actor': 'bench',
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function run(spec: LoadSpec, bodies: string[], urlPath: string): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  const statuses: Record<string, number> = {};
+  const errors: string[] = [];
+  let accepted = 0;
+  let next = 0;
+  const latencies: number[] = [];
+  const perSecond: number[] = [];
+  const started = performance.now();
+  const lane = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= bodies.length) return;
+      try {
+        const sent = performance.now();
+        const res = await post(agent, spec.port, urlPath, bodies[i]);
+        const now = performance.now();
+        latencies.push(now - sent);
+        const second = Math.floor((now - started) / 1000);
+        while (perSecond.length <= second) perSecond.push(0);
+        perSecond[second]++;
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status === 202) {
+          accepted += spec.mode === 'bulk' ? (JSON.parse(res.body) as { accepted: number }).accepted : 1;
+        } else if (errors.length < 5) {
+          errors.push(`HTTP ${res.status}: ${res.body.slice(0, 300)}`);
+        }
+      } catch (err) {
+        statuses.network = (statuses.network ?? 0) + 1;
+        if (errors.length < 5) errors.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(spec.connections, bodies.length) }, lane));
+  const elapsedMs = performance.now() - started;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
+  const latency = { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: latencies[latencies.length - 1] ?? 0 };
+  return { elapsedMs, requests: bodies.length, statuses, accepted, errors, latency, perSecond };
+}
+
+function main(): void {
+  let spec: LoadSpec | null = null;
+  let bodies: string[] = [];
+  let urlPath = '';
+  process.on('message', (msg: Message) => {
+    if (msg.type === 'prepare') {
+      spec = msg;
+      const org = encodeURIComponent(spec.org);
+      if (spec.mode === 'single') {
+        bodies = Array.from({ length: spec.count }, (_, i) => JSON.stringify(placementInput(msg.tag, i, msg.channels)));
+      } else {
+        bodies = [];
+        for (let start = 0; start < spec.count; start += spec.bulkSize) {
+          const n = Math.min(spec.bulkSize, spec.count - start);
+          bodies.push(
+            JSON.stringify({ placements: Array.from({ length: n }, (_, k) => placementInput(msg.tag, start + k, msg.channels)) }),
+          );
+        }
+      }
+      urlPath = spec.mode === 'single' ? `/api/orgs/${org}/placements` : `/api/orgs/${org}/placements/bulk`;
+      process.send?.({ type: 'ready' });
+    } else if (msg.type === 'go' && spec) {
+      run(spec, bodies, urlPath).then(
+        (result) => process.send?.({ type: 'done', ...result }, () => process.exit(0)),
+        (err: unknown) => {
+          process.send?.({ type: 'failed', message: err instanceof Error ? err.stack : String(err) }, () => process.exit(1));
+        },
+      );
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+main();

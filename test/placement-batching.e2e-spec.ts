@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Job } from 'bullmq';
+import type { PlacementDraft } from '../libs/domain/src';
+import { IngestionJob, IngestionQueue, RecordPlacementsJob } from '../libs/queue/src';
+import { startApi, tableCounts, TestApi, waitForIngestion } from './support/harness';
+
+/**
+ * Single submissions that arrive together share one queue job
+ * ('placements.record-batch'): each still gets its own ingestion, is stored
+ * once, and a replay or a bad neighbour changes nothing for the others.
+ */
+describe('single submissions batched through the queue', () => {
+  let api: TestApi;
+  let queue: IngestionQueue;
+  let orgId: number;
+  let channelIds: number[];
+
+  const draft = (title: string, channelId = channelIds[0]): PlacementDraft => ({
+    channelId,
+    title,
+    publishedOn: '2021-06-01',
+    url: null,
+    section: null,
+    prominence: 'normal',
+    genre: null,
+    authors: [],
+    note: null,
+  });
+  const record = (title: string, channelId?: number): RecordPlacementsJob => ({
+    ingestionId: randomUUID(),
+    chunk: 0,
+    accepted: 1,
+    organizationId: orgId,
+    source: 'editor',
+    actor: 'editor:test',
+    placements: [draft(title, channelId)],
+  });
+
+  /** Polls until the job has finished; returns it with its final state. */
+  async function finished(id: string): Promise<{ job: Job; state: string }> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const state = await queue.queue.getJobState(id);
+      if (state === 'completed' || state === 'failed') {
+        // Read after the state, so that the job carries its result.
+        const job = await queue.queue.getJob(id);
+        if (job) return { job, state };
+      }
+      if (Date.now() > deadline) throw new Error(`job ${id} still ${state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async function batchJobs(): Promise<Job[]> {
+    const jobs = await queue.queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'], 0, -1);
+    return jobs.filter((j) => j.name === 'placements.record-batch');
+  }
+
+  beforeAll(async () => {
+    api = await startApi();
+    queue = api.app.get(IngestionQueue);
+    const [org] = await api.dataSource.query(`SELECT id FROM organizations WHERE slug = 'daxiang'`);
+    orgId = Number(org.id);
+    channelIds = (await api.dataSource.query('SELECT id FROM channels ORDER BY id')).map((c: { id: number }) => Number(c.id));
+  });
+  afterAll(async () => {
+    await queue.queue.obliterate({ force: true });
+    await api.close();
+  });
+
+  it('gives each of many concurrent single POSTs its own completed ingestion and row', async () => {
+    const titles = Array.from({ length: 40 }, (_, i) => `大祥区并发上稿第${i}篇：社区服务提质增效`);
+    const responses = await Promise.all(
+      titles.map((title) => api.http().post('/api/orgs/daxiang/placements').send({ channel: '邵阳日报', title, publishedOn: '2021-06-02' })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(titles.map(() => 202));
+    const ids = responses.map((r) => r.body.ingestionId as string);
+    expect(new Set(ids).size).toBe(titles.length);
+    for (const id of ids) {
+      expect(await waitForIngestion(api, id)).toMatchObject({ state: 'completed', received: 1, accepted: 1, inserted: 1, duplicates: 0 });
+    }
+    const list = await api.http().get('/api/orgs/daxiang/placements?pageSize=100&from=2021-06-02&to=2021-06-02').expect(200);
+    expect(list.body.total).toBe(titles.length);
+    expect(list.body.items.map((p: { title: string }) => p.title).sort()).toEqual([...titles].sort());
+  });
+
+  it('packs single records enqueued together into one job, and each lands in its own ingestion', async () => {
+    const before = (await batchJobs()).length;
+    const records = Array.from({ length: 25 }, (_, i) => record(`打包入队第${i}篇：大祥区基层治理见闻`));
+    await Promise.all(records.map((data) => queue.enqueue([{ name: 'placements.record', data }])));
+
+    const batches = await batchJobs();
+    expect(batches.length).toBe(before + 1);
+    const batch = batches.find((j) => (j.data.records as RecordPlacementsJob[]).some((r) => r.ingestionId === records[0].ingestionId));
+    expect(batch?.data.records).toHaveLength(records.length);
+    const { job, state } = await finished(batch!.id!);
+    expect(state).toBe('completed');
+    expect(job.returnvalue).toMatchObject({ records: 25, inserted: 25, duplicates: 0, replayed: 0 });
+    for (const r of records) {
+      expect(await waitForIngestion(api, r.ingestionId)).toMatchObject({ state: 'completed', accepted: 1, inserted: 1 });
+    }
+  });
+
+  it('changes nothing when a batch is delivered again', async () => {
+    const records = [record('重放批次第一篇：大祥区文明创建'), record('重放批次第二篇：大祥区文明创建')];
+    const job: IngestionJob = { name: 'placements.record-batch', data: { records } };
+    const first = await queue.queue.add(job.name, job.data);
+    expect((await finished(first.id!)).state).toBe('completed');
+    const counts = await tableCounts(api.dataSource);
+
+    const again = await queue.queue.add(job.name, job.data);
+    const { job: replay, state } = await finished(again.id!);
+    expect(state).toBe('completed');
+    expect(replay.returnvalue).toMatchObject({ records: 2, inserted: 0, replayed: 2 });
+    expect(await tableCounts(api.dataSource)).toEqual(counts);
+    for (const r of records) expect(await waitForIngestion(api, r.ingestionId)).toMatchObject({ inserted: 1, duplicates: 0 });
+  });
+
+  it('fails a batch at once for a record that can never succeed, keeping its neighbours', async () => {
+    const good = [record('坏邻居批次第一篇：大祥区产业园'), record('坏邻居批次第二篇：大祥区产业园')];
+    const bad = record('坏邻居批次：不存在的渠道', 999_999);
+    const added = await queue.queue.add('placements.record-batch', { records: [good[0], bad, good[1]] });
+    const { job, state } = await finished(added.id!);
+    expect(state).toBe('failed');
+    expect(job.attemptsMade).toBe(1);
+    expect(job.failedReason).toMatch(new RegExp(`ingestion ${bad.ingestionId} row 0 channel: unknown channel id 999999`));
+
+    for (const r of good) expect(await waitForIngestion(api, r.ingestionId)).toMatchObject({ state: 'completed', inserted: 1 });
+    const refused = await api.http().get(`/api/ingestions/${bad.ingestionId}`).expect(200);
+    expect(refused.body).toMatchObject({ state: 'completed', accepted: 1, inserted: 0, rejected: 1 });
+    const stored = await api.dataSource.query(`SELECT COUNT(*) AS n FROM placements WHERE title LIKE '坏邻居批次%'`);
+    expect(Number(stored[0].n)).toBe(2);
+  });
+});
