@@ -37,6 +37,7 @@ import {
   sleep,
   table,
   usingPostgres,
+  runBench,
 } from './support';
 
 /**
@@ -931,26 +932,7 @@ if (process.argv[2] === '--fixture-server') {
     process.exit(1);
   });
 } else {
-  let exitCode = 0;
-  const timeout = setTimeout(() => {
-    process.stderr.write(`bench: gave up after ${SIZES.timeoutMs / 1000} s (BENCH_TIMEOUT_SECONDS)\n`);
-    void cleanUp().finally(() => process.exit(1));
-  }, SIZES.timeoutMs);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      process.stderr.write(`bench: ${signal}, cleaning up\n`);
-      void cleanUp().finally(() => process.exit(130));
-    });
-  }
-  main()
-    .catch((err: unknown) => {
-      exitCode = 1;
-      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    })
-    .finally(async () => {
-      clearTimeout(timeout);
-      await cleanUp();
-      if (sink === -1) log('');
-      process.exit(exitCode);
-    });
+  runBench(main, cleanUp, SIZES.timeoutMs, () => {
+    if (sink === -1) log('');
+  });
 }

@@ -46,6 +46,7 @@ import {
   table,
   usingPostgres,
   waitUntil,
+  runBench,
 } from './support';
 
 /** How `npm run start:worker` and docker/compose.yml launch the worker. */
@@ -718,25 +719,4 @@ function printSummary(r: Results): void {
   log('CPU: (a) the bench process (producer + worker); (b), (c) the API process with its in-process worker; (d) the worker process.');
 }
 
-let exitCode = 0;
-const timeout = setTimeout(() => {
-  process.stderr.write(`bench: gave up after ${SIZES.timeoutMs / 1000} s (BENCH_TIMEOUT_SECONDS)\n`);
-  void cleanUp().finally(() => process.exit(1));
-}, SIZES.timeoutMs);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`bench: ${signal}, cleaning up\n`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-main()
-  .catch((err: unknown) => {
-    exitCode = 1;
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  })
-  .finally(async () => {
-    clearTimeout(timeout);
-    await cleanUp();
-    process.exit(exitCode);
-  });
+runBench(main, cleanUp, SIZES.timeoutMs);

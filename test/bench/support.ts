@@ -262,3 +262,33 @@ export function table(header: string[], rows: string[][]): string {
   const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   return [line(header), sep, ...rows.map(line)].join('\n');
 }
+
+/**
+ * Runs a bench: exits 0 when it ends (targets met or not), 1 on an error or
+ * when it runs past `timeoutMs` (BENCH_TIMEOUT_SECONDS), 130 on SIGINT or
+ * SIGTERM — cleaning up (databases, Redis keys, child processes) every time.
+ */
+export function runBench(main: () => Promise<void>, cleanUp: () => Promise<void>, timeoutMs: number, beforeExit: () => void = () => undefined): void {
+  let exitCode = 0;
+  const timeout = setTimeout(() => {
+    process.stderr.write(`bench: gave up after ${timeoutMs / 1000} s (BENCH_TIMEOUT_SECONDS)\n`);
+    void cleanUp().finally(() => process.exit(1));
+  }, timeoutMs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench: ${signal}, cleaning up\n`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  main()
+    .catch((err: unknown) => {
+      exitCode = 1;
+      process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    })
+    .finally(async () => {
+      clearTimeout(timeout);
+      await cleanUp();
+      beforeExit();
+      process.exit(exitCode);
+    });
+}
