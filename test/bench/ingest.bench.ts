@@ -48,6 +48,7 @@ import {
   waitUntil,
   runBench,
 } from './support';
+import { startNoopNestApp } from './http-ceiling';
 
 /** How `npm run start:worker` and docker/compose.yml launch the worker. */
 const WORKER_NODE_ARGS = '--max-old-space-size=256';
@@ -90,7 +91,7 @@ const ROWS_PER_STATEMENT = 500;
 
 interface Results {
   a?: { jobs: number; ms: number; rate: number; producerMs: number; cpuUs: number };
-  b?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number };
+  b?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; ceiling?: number };
   c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
   d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
 }
@@ -628,7 +629,18 @@ async function main(): Promise<void> {
         mode: 'single', port, org: org.slug, tag: `${tag}-s`, count: SIZES.single,
         connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
       });
-      results.b = { n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs };
+      // The ceiling: the same load against a Nest POST that does nothing.
+      const noop = await startNoopNestApp(config.http.bodyLimitBytes);
+      const noopPort = ((noop.getHttpServer() as Server).address() as AddressInfo).port;
+      const ceilingGen = await LoadGenerator.prepare({
+        mode: 'single', port: noopPort, org: org.slug, tag: `${tag}-n`, count: SIZES.single,
+        connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
+      });
+      const ceilingLoad = await ceilingGen.go();
+      await noop.close();
+      const ceiling = rate(SIZES.single, ceilingLoad.elapsedMs);
+      log(`    HTTP ceiling: a do-nothing Nest POST with the same body parser answers ${fmt(ceiling)} requests/s under the same load`);
+      results.b = { n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs, ceiling };
       log(`    ${fmt(results.b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); API+worker process CPU ${perItem(cpuUs, SIZES.single)} µs/placement; load average ${loadAvg()}`);
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
@@ -691,6 +703,16 @@ function printSummary(r: Results): void {
       r.a ? met(ratio >= 0.5) : 'n/a (no (a))',
       cpu(r.b.cpuUs, r.b.n, 'placement'),
     ]);
+    if (r.b.ceiling !== undefined) {
+      rows.push([
+        '    HTTP ceiling: do-nothing Nest POST, same load',
+        `${fmt(r.b.ceiling)} requests/s`,
+        r.a ? `${(r.b.ceiling / r.a.rate).toFixed(2)}x (a)` : '',
+        '',
+        '',
+        '',
+      ]);
+    }
   }
   if (r.c) {
     const ratio = r.c.rate / r.c.rawRate;
