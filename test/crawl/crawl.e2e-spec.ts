@@ -89,6 +89,19 @@ describe('crawler', () => {
     expect((await placement(other)).status).toBe('claimed');
   });
 
+  it('confirms an e-paper article whose <title> is only the name of the paper (GBK page)', async () => {
+    const id = await log({
+      channel: '邵阳日报',
+      title: '大祥区王祎：扎根社区的“贴心人”',
+      publishedOn: '2021-12-15',
+      url: `${server.url}/epaper/shaoyang/2021-12/15/content_1128.html`,
+    });
+    const r = await run((await api.http().post('/api/orgs/daxiang/crawl/confirm').send({ placementIds: [id] }).expect(202)).body.runId);
+    expect(r).toMatchObject({ state: 'completed', confirmed: 1, errors: [] });
+    const p = await eventually(() => placement(id), (x) => x.status === 'confirmed');
+    expect(p.events.find((e: { type: string }) => e.type === 'confirmed').data.evidence.matchedTitle).toBe('大祥区王祎：扎根社区的“贴心人”');
+  });
+
   it('confirms link-less placements and discovers unlogged ones from a list page; a second crawl changes nothing', async () => {
     const linkless = await log({ channel: '邵阳新闻网', title: '大祥区打造15分钟便民生活圈', publishedOn: '2021-12-14' });
     const source = await api

@@ -79,8 +79,9 @@ export class CrawlOperations {
   async confirmPlacements(fetcher: Fetcher, runId: string, organizationId: number, placementIds?: number[]): Promise<void> {
     const where = { organizationId, status: 'claimed' as const, ...(placementIds?.length ? { id: In(placementIds) } : {}) };
     const placements = await this.dataSource.getRepository(Placement).find({ where, order: { id: 'ASC' } });
+    const siteNames = await this.siteNames();
     await this.withWrites(runId, async (writes) => {
-      for (const p of placements.filter((x) => x.url)) await this.checkLink(fetcher, writes, p);
+      for (const p of placements.filter((x) => x.url)) await this.checkLink(fetcher, writes, p, siteNames.get(p.channelId) ?? []);
       await this.confirmWithoutLinks(fetcher, writes, placements.filter((x) => !x.url));
     });
   }
@@ -109,7 +110,18 @@ export class CrawlOperations {
   }
 
   /** Fetches a placement's link: 200 and a matching title confirm it; 404/410 flag the link gone. */
-  private async checkLink(fetcher: Fetcher, writes: RunWrites, p: Placement): Promise<void> {
+  /**
+   * Per channel, the names an outlet's page titles carry besides the
+   * article's (邵阳日报, 邵阳新闻网…): the title cleaner drops them.
+   */
+  private async siteNames(): Promise<Map<number, string[]>> {
+    const channels = await this.dataSource.getRepository(Channel).find({ relations: { outlet: true } });
+    return new Map(
+      channels.map((c) => [c.id, [c.name, ...c.aliases, ...(c.outlet ? [c.outlet.name, ...c.outlet.aliases] : [])]]),
+    );
+  }
+
+  private async checkLink(fetcher: Fetcher, writes: RunWrites, p: Placement, siteNames: string[]): Promise<void> {
     const { runId } = writes;
     let page: FetchedPage;
     try {
@@ -136,7 +148,7 @@ export class CrawlOperations {
       await this.runs.error(runId, { placementId: p.id, url: p.url!, message: `HTTP ${page.status}` });
       return;
     }
-    const article = extractArticle(page.text, page.finalUrl);
+    const article = extractArticle(page.text, page.finalUrl, { siteNames });
     const similarity = article.title ? titleSimilarity(p.title, article.title) : 0;
     if (article.title && similarity >= this.config.crawler.matchThreshold) {
       await this.submitConfirmation(writes, p, {
