@@ -11,7 +11,7 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
  * The HTTP application as `npm start` and the tests run it: body limits, the
- * JSON error shape, validation, OpenAPI at /docs, graceful shutdown.
+ * JSON error shape, validation, OpenAPI at /docs.
  */
 export async function createApiApp(config: AppConfig, options: ApiOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, options), {
@@ -21,7 +21,6 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
   app.useBodyParser('json', { limit: config.http.bodyLimitBytes });
   app.useGlobalFilters(new ErrorFilter(config.http.bodyLimitBytes));
   app.useGlobalPipes(validationPipe);
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

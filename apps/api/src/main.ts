@@ -10,6 +10,8 @@ async function main(): Promise<void> {
   const withWorker = process.argv.includes('--with-worker');
   await assertRedisReachable(config.redis.url);
   const app = await createApiApp(config, { withWorker });
+  // On SIGTERM the workers in this process drain, then it exits 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port);
   new Logger('Main').log(
     `Placement Ledger API on http://127.0.0.1:${config.port} (docs at /docs; ${config.database.type}${withWorker ? '; worker in process' : ''})`,

@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(CrawlerModule.forRoot(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
-  app.enableShutdownHooks();
+  // On SIGTERM running crawls finish their current page, then the process exits 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   new Logger('Main').log(`crawler ready (${config.database.type}, queue prefix "${config.redis.prefix}")`);
 }
 
