@@ -1,6 +1,6 @@
 import { docxParagraphs } from '../support/docx-text';
 import { startApi, TestApi } from '../support/harness';
-import { asBuffer, createOrganization, LedgerEntry, loadLedger, markdownText, SERIAL_WORKER_ON_SQLITE, xlsxSheets } from '../support/reports';
+import { asBuffer, createOrganization, LedgerEntry, loadLedger, markdownText, xlsxSheets } from '../support/reports';
 
 const REGION = '测试市';
 const ALPHA = { slug: 'alpha', name: '甲区融媒体中心', region: REGION };
@@ -81,7 +81,7 @@ describe('the monthly bulletin (上稿情况通报) of two organizations of one 
     api.http().get(`/api/orgs/${slug}/reports/monthly`).query({ month, format });
 
   beforeAll(async () => {
-    api = await startApi({ env: SERIAL_WORKER_ON_SQLITE });
+    api = await startApi();
     await createOrganization(api, ALPHA);
     await createOrganization(api, BETA);
     await loadLedger(api, ALPHA.slug, ALPHA_LEDGER);

@@ -3,7 +3,7 @@ import { CATALOG } from '../../libs/catalog/src';
 import { TIERS, Tier } from '../../libs/domain/src';
 import { formatWan } from '../../libs/reporting/src';
 import { startApi, TestApi } from '../support/harness';
-import { createOrganization, LedgerEntry, loadLedger, markdownText, SERIAL_WORKER_ON_SQLITE, sql } from '../support/reports';
+import { createOrganization, LedgerEntry, loadLedger, markdownText, sql } from '../support/reports';
 
 /**
  * Property tests on random ledgers and budgets against a real database: for
@@ -157,7 +157,7 @@ describe('reports on random ledgers and budgets (fast-check, real database and q
   let caseNo = 0;
 
   beforeAll(async () => {
-    api = await startApi({ env: SERIAL_WORKER_ON_SQLITE });
+    api = await startApi();
   });
   afterAll(async () => {
     await api?.close();

@@ -9,18 +9,6 @@ import { TestApi, usingPostgres, waitForIngestion } from './harness';
  * place through the real API and queue.
  */
 
-/**
- * Worker settings for tests that change many placements' status at once.
- * On SQLite every TypeORM transaction of a process shares one query runner,
- * so status jobs the worker runs concurrently nest inside each other's
- * transactions ("cannot start a transaction within a transaction", "no such
- * savepoint") and a rolled-back one can take another's committed change with
- * it — a bug of the ingestion/persistence layer, reported separately. The
- * reporting tests are about reports: on SQLite they run the worker one job at
- * a time; on PostgreSQL with the default concurrency.
- */
-export const SERIAL_WORKER_ON_SQLITE: Record<string, string> = usingPostgres ? {} : { INGEST_CONCURRENCY: '1' };
-
 /** Makes supertest collect the body as a Buffer (docx, xlsx). */
 export function asBuffer(req: Test): Test {
   return req.buffer(true).parse((res, cb) => {
