@@ -12,7 +12,7 @@ import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
-import { parseFormats, writeReports } from './commands/report';
+import { parseFormats, readTemplate, writeReports } from './commands/report';
 import { say } from './output';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -24,8 +24,8 @@ Commands:
                                    import a placement ledger through the queue
 ${BUDGET_USAGE}
 ${PROFILE_USAGE}
-  report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>]
-  report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>]
+  report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.json>]
+  report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.json>]
                                    write the annual evaluation report or the monthly bulletin (default: all formats, ./out)
   demo [--no-reports]              migrate, seed, import the demo ledger, print its summary and write its 2021 report to ./out
 
@@ -90,18 +90,20 @@ async function run(argv: string[]): Promise<void> {
         month: { type: 'string' },
         format: { type: 'string' },
         out: { type: 'string' },
+        template: { type: 'string' },
       });
       if (kind !== 'annual' && kind !== 'monthly') throw new CliError('report takes `annual` or `monthly`: npm run cli -- report annual --org <slug> --year <y>');
       if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
       if (!values.org) throw new CliError('--org <slug> is required');
       const formats = parseFormats(values.format as string | undefined);
+      const template = readTemplate(values.template as string | undefined);
       let request: Parameters<typeof writeReports>[2];
       if (kind === 'annual') {
         if (!/^\d{4}$/.test(String(values.year ?? ''))) throw new CliError('--year <yyyy> is required for the annual report');
-        request = { kind, year: Number(values.year), asOf: values['as-of'] as string | undefined };
+        request = { kind, year: Number(values.year), asOf: values['as-of'] as string | undefined, template };
       } else {
         if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(values.month ?? ''))) throw new CliError('--month YYYY-MM is required for the monthly bulletin');
-        request = { kind, month: String(values.month) };
+        request = { kind, month: String(values.month), template };
       }
       const out = path.resolve(String(values.out ?? 'out'));
       const files = await withContext(config, false, (app) => writeReports(app, String(values.org), request, formats, out));

@@ -7,6 +7,7 @@ import { AnnualReportComposer } from './compose/annual-report';
 import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { Ranking, RegionRankings } from './compose/rankings';
 import type { ReportDocument } from './document/report-document';
+import type { ReportTemplate } from './template/report-template';
 import { ReportFormat, renderReport } from './render';
 import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
 
@@ -16,9 +17,13 @@ export interface RenderedReport {
   fileName: string;
 }
 
-export type ReportRequest =
+export type ReportRequest = (
   | { kind: 'annual'; year: number; asOf?: string; format: ReportFormat }
-  | { kind: 'monthly'; month: string; format: ReportFormat };
+  | { kind: 'monthly'; month: string; format: ReportFormat }
+) & {
+  /** Which highlight lines to list and how to name them (default: the seed's template). */
+  template?: ReportTemplate;
+};
 
 /** Composes and renders reports; validates what it is asked for. */
 @Injectable()
@@ -47,8 +52,8 @@ export class ReportsService {
   async compose(org: Organization, req: ReportRequest): Promise<ReportDocument> {
     this.validate(req);
     return req.kind === 'annual'
-      ? this.annual.compose(org, { year: req.year, asOf: req.asOf, ledgerSheet: req.format === 'xlsx' })
-      : this.monthly.compose(org, req.month);
+      ? this.annual.compose(org, { year: req.year, asOf: req.asOf, ledgerSheet: req.format === 'xlsx', template: req.template })
+      : this.monthly.compose(org, req.month, req.template);
   }
 
   private validate(req: ReportRequest): void {

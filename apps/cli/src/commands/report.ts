@@ -2,14 +2,14 @@ import { INestApplicationContext } from '@nestjs/common';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OrganizationsService } from '../../../../libs/ledger/src';
-import { REPORT_FORMATS, ReportFormat, ReportRequest, ReportsService } from '../../../../libs/reporting/src';
+import { REPORT_FORMATS, ReportFormat, ReportRequest, ReportTemplate, ReportsService, loadTemplate } from '../../../../libs/reporting/src';
 import { CliError } from '../cli-error';
 
 /** Renders a report in the given formats into `outDir`; returns the written paths. */
 export async function writeReports(
   app: INestApplicationContext,
   orgSlug: string,
-  request: { kind: 'annual'; year: number; asOf?: string } | { kind: 'monthly'; month: string },
+  request: ({ kind: 'annual'; year: number; asOf?: string } | { kind: 'monthly'; month: string }) & { template?: ReportTemplate },
   formats: ReportFormat[],
   outDir: string,
 ): Promise<string[]> {
@@ -42,4 +42,14 @@ export function parseFormats(value: string | undefined): ReportFormat[] {
     }
   }
   return list as ReportFormat[];
+}
+
+/** Reads --template: a report template file (JSON, the shape of libs/reporting/src/template/default-template.json). */
+export function readTemplate(file: string | undefined): ReportTemplate | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return loadTemplate(file);
+  } catch (err) {
+    throw new CliError(`--template: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
