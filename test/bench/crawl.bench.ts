@@ -38,6 +38,8 @@ import {
   table,
   usingPostgres,
   runBench,
+  cleanUp,
+  onCleanup,
 } from './support';
 
 /**
@@ -89,25 +91,6 @@ const SIZES = {
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b').split(',').map((s) => s.trim().toLowerCase()));
 const EXTRACT_TARGET = 0.8;
 
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-function onCleanup(name: string, run: () => Promise<unknown>): () => void {
-  const entry = { name, run };
-  cleanups.push(entry);
-  return () => {
-    const i = cleanups.indexOf(entry);
-    if (i >= 0) cleanups.splice(i, 1);
-  };
-}
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const c = cleanups.pop()!;
-    try {
-      await c.run();
-    } catch (err) {
-      process.stderr.write(`cleanup "${c.name}" failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    }
-  }
-}
 
 const rate = (n: number, ms: number) => (n * 1000) / ms;
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

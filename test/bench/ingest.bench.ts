@@ -47,6 +47,8 @@ import {
   usingPostgres,
   waitUntil,
   runBench,
+  cleanUp,
+  onCleanup,
 } from './support';
 import { startNoopNestApp } from './http-ceiling';
 
@@ -96,20 +98,6 @@ interface Results {
   d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
 }
 
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-function onCleanup(name: string, run: () => Promise<unknown>): void {
-  cleanups.push({ name, run });
-}
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const c = cleanups.pop()!;
-    try {
-      await c.run();
-    } catch (err) {
-      process.stderr.write(`cleanup "${c.name}" failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    }
-  }
-}
 
 const rate = (n: number, ms: number) => (n * 1000) / ms;
 /** CPU time (user + system) this process spent since `from`, in µs. */
@@ -147,7 +135,7 @@ async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNulla
   worker.on('failed', () => {
     if (completed + ++failed === n) finish();
   });
-  onCleanup('raw BullMQ worker', async () => {
+  const forgetWorker = onCleanup('raw BullMQ worker', async () => {
     await worker.close();
     await queue.close();
     producer.disconnect();
@@ -186,7 +174,7 @@ async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNulla
   await queue.close();
   producer.disconnect();
   consumer.disconnect();
-  cleanups.pop();
+  forgetWorker();
   return { jobs: n, ms, rate: rate(n, ms), producerMs, cpuUs: cpuMicros(cpu) };
 }
 
@@ -617,7 +605,7 @@ async function main(): Promise<void> {
 
   if (ONLY.has('b') || ONLY.has('c')) {
     const app: INestApplication = await createApiApp(config, { withWorker: true });
-    onCleanup('API app', () => app.close());
+    const forgetApp = onCleanup('API app', () => app.close());
     await app.listen(0, '127.0.0.1');
     const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
     log(`\nAPI with in-process worker on 127.0.0.1:${port}`);
@@ -674,7 +662,7 @@ async function main(): Promise<void> {
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.bulk)}`);
     }
     await app.close();
-    cleanups.splice(cleanups.findIndex((c) => c.name === 'API app'), 1);
+    forgetApp();
   }
 
   if (ONLY.has('d')) {

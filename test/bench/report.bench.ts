@@ -24,7 +24,10 @@ import {
   renderReport,
 } from '../../libs/reporting/src';
 import { BenchChannel, ORGS, REGION, ownChannels, placementBatches, planPlacements } from './report-data';
-import { REDIS_URL, createBenchDatabase, deleteQueueKeys, envInt, fmt, log, runTag, table, usingPostgres } from './support';
+import { REDIS_URL, createBenchDatabase, deleteQueueKeys, envInt, fmt, log, runTag, table, usingPostgres,
+  cleanUp,
+  onCleanup,
+} from './support';
 
 /**
  * npm run bench:report — the reporting benchmark of issue 3 ("Performance").
@@ -71,24 +74,6 @@ const PG_ROWS_PER_STATEMENT = 5_000;
 const TARGETS = { summaryRatio: 2, docxMs: 3000 };
 /** The index migration 1764300000000 adds for counts (BENCH_REPORT_COMPARE=1 measures without it too). */
 const COUNT_INDEX = 'idx_placements_org_date_counts';
-
-// ---------------------------------------------------------------------------
-// Cleanup: everything the bench made goes, in reverse order, whatever happens.
-
-const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-function onCleanup(name: string, run: () => Promise<unknown>): void {
-  cleanups.push({ name, run });
-}
-async function cleanUp(): Promise<void> {
-  while (cleanups.length > 0) {
-    const c = cleanups.pop()!;
-    try {
-      await c.run();
-    } catch (err) {
-      process.stderr.write(`cleanup "${c.name}" failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Timing

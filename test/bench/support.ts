@@ -292,3 +292,27 @@ export function runBench(main: () => Promise<void>, cleanUp: () => Promise<void>
       process.exit(exitCode);
     });
 }
+
+const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
+
+/** Registers something the bench made, to undo at the end; returns a function that forgets it (when undone early). */
+export function onCleanup(name: string, run: () => Promise<unknown>): () => void {
+  const entry = { name, run };
+  cleanups.push(entry);
+  return () => {
+    const i = cleanups.indexOf(entry);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+/** Undoes everything registered, newest first, whatever fails. */
+export async function cleanUp(): Promise<void> {
+  while (cleanups.length > 0) {
+    const c = cleanups.pop()!;
+    try {
+      await c.run();
+    } catch (err) {
+      process.stderr.write(`cleanup "${c.name}" failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
+  }
+}
