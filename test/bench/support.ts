@@ -36,11 +36,14 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database, as test/support/harness.ts createTestDatabase makes one. */
-export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
+/**
+ * A fresh database of its own: a new PostgreSQL database when DATABASE_URL
+ * is set, else a new SQLite file. `purpose` names it (bench, test).
+ */
+export async function createBenchDatabase(tag: string, purpose = 'bench'): Promise<BenchDatabase> {
   if (usingPostgres) {
     const admin = new URL(process.env.DATABASE_URL as string);
-    const name = `pl_bench_${tag}`;
+    const name = `pl_${purpose}_${tag}`;
     const client = new Client({ connectionString: admin.toString() });
     await client.connect();
     await client.query(`CREATE DATABASE ${name}`);
@@ -58,7 +61,7 @@ export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
       },
     };
   }
-  const file = path.join(os.tmpdir(), 'placement-ledger-bench', `${tag}.sqlite`);
+  const file = path.join(os.tmpdir(), `placement-ledger-${purpose}`, `${tag}.sqlite`);
   return {
     env: { SQLITE_PATH: file, DATABASE_URL: '' },
     describe: `SQLite file ${file} (WAL)`,

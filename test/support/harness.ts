@@ -1,12 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { Client } from 'pg';
 import request from 'supertest';
+import { REDIS_URL, createBenchDatabase, usingPostgres } from '../bench/support';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/create-api-app';
@@ -19,8 +17,7 @@ import { AppConfig, loadConfig } from '../../libs/config/src';
  * test:pg` does) and its own queue prefix on the real Redis, so files never
  * see each other's data.
  */
-export const usingPostgres = Boolean(process.env.DATABASE_URL);
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export { REDIS_URL, usingPostgres };
 
 export interface TestDatabase {
   /** Environment variables that point a process at this database. */
@@ -29,33 +26,7 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  if (usingPostgres) {
-    const admin = new URL(process.env.DATABASE_URL as string);
-    const name = `pl_${id}`;
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    const url = new URL(admin.toString());
-    url.pathname = `/${name}`;
-    return {
-      env: { DATABASE_URL: url.toString() },
-      drop: async () => {
-        const c = new Client({ connectionString: admin.toString() });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    };
-  }
-  const file = path.join(os.tmpdir(), 'placement-ledger-tests', `${id}.sqlite`);
-  return {
-    env: { SQLITE_PATH: file, DATABASE_URL: '' },
-    drop: async () => {
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    },
-  };
+  return createBenchDatabase(`t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, 'test');
 }
 
 /** A queue prefix no other test uses. */
