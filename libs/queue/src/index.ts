@@ -1,9 +1,9 @@
 export * from './contract';
-export { IngestionQueue, QueueUnavailableError } from './ingestion-queue';
+export { IngestionQueue } from './ingestion-queue';
 export { QueueModule } from './queue.module';
 export { ReportQueue } from './report-queue';
 export { CrawlQueue, sourceSchedulerId } from './crawl-queue';
-export { QueueProducer } from './queue-producer';
+export { QueueProducer, QueueUnavailableError } from './queue-producer';
 export {
   assertRedisReachable,
   producerConnection,

@@ -1,20 +1,8 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/src';
-import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob, RecordPlacementsJob } from './contract';
-import { producerConnection } from './redis-connection';
-
-/** Redis could not take the job: the caller answers 503, nothing was written. */
-export class QueueUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super(`The ingestion queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'QueueUnavailableError';
-  }
-}
-
-/** How long an enqueue may take before it is reported as unavailable. */
-const ENQUEUE_TIMEOUT_MS = 1000;
+import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob, IngestionJobs, RecordPlacementsJob } from './contract';
+import { QueueProducer } from './queue-producer';
 
 /** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
 const PACK_MAX_PLACEMENTS = 500;
@@ -64,41 +52,21 @@ export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
 /** The producer side of the ingestion queue. The only way to ask for a placement write. */
 @Injectable()
 export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
-  private readonly connection: IORedis;
-  readonly queue: Queue;
+  private readonly producer: QueueProducer<IngestionJobs>;
   /** Calls waiting for the next flush (one per event-loop turn). */
   private pending: PendingEnqueue[] = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = producerConnection(config.redis.url);
-    this.connection.on('error', () => undefined); // reported per request instead
-    this.queue = new Queue(INGESTION_QUEUE, {
-      connection: this.connection,
-      prefix: config.redis.prefix,
-      defaultJobOptions: INGESTION_JOB_OPTIONS,
-    });
-    this.queue.on('error', () => undefined);
+    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, INGESTION_QUEUE, INGESTION_JOB_OPTIONS);
+  }
+
+  get queue(): Queue {
+    return this.producer.queue;
   }
 
   /** Starts serving once connected (for a few seconds at most: later requests get 503s). */
   async onModuleInit(): Promise<void> {
-    await this.ready(5000).catch(() => undefined);
-  }
-
-  /** Resolves when the connection is ready, or rejects after `ms`. */
-  private ready(ms: number): Promise<void> {
-    if (this.connection.status === 'ready') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.connection.off('ready', onReady);
-        reject(new Error(`Redis connection is ${this.connection.status}`));
-      }, ms);
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.connection.once('ready', onReady);
-    });
+    await this.producer.ready(5000).catch(() => undefined);
   }
 
   /**
@@ -120,53 +88,20 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
     const calls = this.pending;
     this.pending = [];
     try {
-      await this.add(packJobs(calls.map((c) => c.jobs)));
+      const jobs = packJobs(calls.map((c) => c.jobs));
+      await this.producer.failFast(() => this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))));
       for (const c of calls) c.resolve();
     } catch (err) {
       for (const c of calls) c.reject(err);
     }
   }
 
-  private async add(jobs: IngestionJob[]): Promise<void> {
-    const started = Date.now();
-    if (this.connection.status !== 'ready') {
-      // Still connecting or reconnecting: give it part of the budget, then fail fast.
-      await this.ready(ENQUEUE_TIMEOUT_MS / 2).catch((err: unknown) => {
-        throw new QueueUnavailableError(err);
-      });
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const budget = Math.max(100, ENQUEUE_TIMEOUT_MS - (Date.now() - started));
-    try {
-      await Promise.race([
-        this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), budget);
-        }),
-      ]);
-    } catch (err) {
-      throw new QueueUnavailableError(err);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /** True when Redis answers a ping within a second. */
-  async isHealthy(): Promise<boolean> {
-    if (this.connection.status !== 'ready') return false;
-    try {
-      await Promise.race([
-        this.connection.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
-      ]);
-      return true;
-    } catch {
-      return false;
-    }
+  isHealthy(): Promise<boolean> {
+    return this.producer.isHealthy();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
+  onModuleDestroy(): Promise<void> {
+    return this.producer.close();
   }
 }

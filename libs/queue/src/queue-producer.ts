@@ -1,10 +1,17 @@
 import { JobsOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { QueueUnavailableError } from './ingestion-queue';
 import { producerConnection } from './redis-connection';
 
+/** Redis could not take the job: the caller answers 503, nothing was written. */
+export class QueueUnavailableError extends Error {
+  constructor(queue: string, cause: unknown) {
+    super(`The ${queue} queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'QueueUnavailableError';
+  }
+}
+
 /** How long an enqueue may take before it is reported as unavailable. */
-const ENQUEUE_TIMEOUT_MS = 1000;
+export const ENQUEUE_TIMEOUT_MS = 1000;
 
 /**
  * A typed producer of one queue (job name → payload from the contract) that
@@ -26,20 +33,60 @@ export class QueueProducer<Jobs extends object> {
     await this.failFast(() => this.queue.add(name, data, opts));
   }
 
-  /** Runs a queue operation with the fail-fast budget. */
+  /** Resolves when the connection is ready, or rejects after `ms`. */
+  ready(ms: number): Promise<void> {
+    if (this.connection.status === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.connection.off('ready', onReady);
+        reject(new Error(`Redis connection is ${this.connection.status}`));
+      }, ms);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.connection.once('ready', onReady);
+    });
+  }
+
+  /**
+   * Runs a queue operation within the fail-fast budget: a connection still
+   * (re)connecting gets half of it to come up, the operation the rest.
+   */
   async failFast<T>(op: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    if (this.connection.status !== 'ready') {
+      await this.ready(ENQUEUE_TIMEOUT_MS / 2).catch((err: unknown) => {
+        throw new QueueUnavailableError(this.queue.name, err);
+      });
+    }
+    const budget = Math.max(100, ENQUEUE_TIMEOUT_MS - (Date.now() - started));
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
         op(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+          timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), budget);
         }),
       ]);
     } catch (err) {
-      throw new QueueUnavailableError(err);
+      throw new QueueUnavailableError(this.queue.name, err);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** True when Redis answers a ping within a second. */
+  async isHealthy(): Promise<boolean> {
+    if (this.connection.status !== 'ready') return false;
+    try {
+      await Promise.race([
+        this.connection.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
+      ]);
+      return true;
+    } catch {
+      return false;
     }
   }
 
