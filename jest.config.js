@@ -6,7 +6,7 @@ module.exports = {
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.ts$|content-disposition/.+\\.js$': [
       '@swc/jest',
       {
         jsc: {
@@ -19,6 +19,9 @@ module.exports = {
       },
     ],
   },
+  // content-disposition 3 (a dependency of @fastify/static, which serves /docs) ships only ES modules:
+  // Node 20 requires them natively, jest does not, so it is compiled to CommonJS like the sources.
+  transformIgnorePatterns: ['/node_modules/(?!(@fastify/static/node_modules/)?content-disposition/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60000,
   slowTestThreshold: 20,

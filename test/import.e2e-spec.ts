@@ -127,6 +127,36 @@ describe('ledger import (POST /api/orgs/:org/imports)', () => {
   });
 });
 
+describe('ledger import uploads over the limit or in the wrong field', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi({ withWorker: false, env: { UPLOAD_LIMIT_BYTES: '2048' } });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('answers 413 naming `file` for a file over UPLOAD_LIMIT_BYTES, and queues nothing', async () => {
+    const rows = Array.from({ length: 100 }, (_, i) => `2021-05-01,大祥区超限导入测试稿件${i},邵阳日报`).join('\n');
+    const csv = Buffer.from(`刊发日期,标题,媒体\n${rows}\n`);
+    expect(csv.length).toBeGreaterThan(2048);
+    const res = await api.http().post('/api/orgs/daxiang/imports').attach('file', csv, '台账.csv').expect(413);
+    expect(res.body.errors[0]).toMatchObject({ field: 'file', message: 'file must be at most 2048 bytes' });
+    const list = await api.http().get('/api/orgs/daxiang/placements').expect(200);
+    expect(list.body.total).toBe(0);
+    const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM ingestions');
+    expect(Number(n)).toBe(0);
+  });
+
+  it('answers 400 naming `file` when the ledger comes in another multipart field, and for a body that is not multipart', async () => {
+    const csv = Buffer.from('刊发日期,标题,媒体\n2021-05-01,大祥区字段名测试,邵阳日报\n');
+    const other = await api.http().post('/api/orgs/daxiang/imports').attach('ledger', csv, 'x.csv').expect(400);
+    expect(other.body.errors[0]).toMatchObject({ field: 'file', message: expect.stringContaining('"file", not "ledger"') });
+    const json = await api.http().post('/api/orgs/daxiang/imports').send({ file: 'x' }).expect(400);
+    expect(json.body.errors[0].field).toBe('file');
+  });
+});
+
 describe('ledger import (npm run cli -- import)', () => {
   let api: TestApi;
   const cli = (args: string[]) =>

@@ -26,9 +26,10 @@ const validChannel = { name: '坏输入测试频道', outlet: '坏输入测试�
 interface Case {
   method: 'post' | 'patch';
   path: string;
-  /** A JSON value to send, or `raw` text sent as application/json. */
+  /** A JSON value to send, or `raw` text sent as application/json (or as `contentType`). */
   body?: unknown;
   raw?: string;
+  contentType?: string;
   status?: number;
   /** The field the error must name (a bulk entry's field may carry its `placements.N.` path). */
   field: string;
@@ -78,6 +79,10 @@ const TABLE: [string, Case][] = [
   ['body a JSON number', { method: 'post', path: PLACEMENTS, raw: '42', field: 'body' }],
   ['invalid JSON text', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区", ', field: 'body' }],
   ['JSON with a trailing comma', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区",}', field: 'body' }],
+  ['an empty body sent as JSON', { method: 'post', path: PLACEMENTS, raw: '', field: 'body' }],
+  ['a __proto__ key (prototype poisoning)', { method: 'post', path: PLACEMENTS, raw: '{"__proto__": {"admin": true}, "title": "大祥区"}', field: 'body' }],
+  ['an XML body', { method: 'post', path: PLACEMENTS, raw: '<placement/>', contentType: 'application/xml', status: 415, field: 'content-type' }],
+  ['a form-encoded body without a channel', { method: 'post', path: PLACEMENTS, raw: 'title=x', contentType: 'application/x-www-form-urlencoded', field: 'channel' }],
   ['empty JSON object', { method: 'post', path: PLACEMENTS, body: {}, field: 'title' }],
   ['a 5 MB body', { method: 'post', path: PLACEMENTS, body: withField({ note: 'x'.repeat(5 * 1024 * 1024) }), status: 413, field: 'body' }],
   // Bulk.
@@ -154,7 +159,7 @@ describe('bad input', () => {
   it.each(TABLE)('%s: 4xx naming the field', async (_name, c) => {
     const url = c.path.replace(':id', String(placementId));
     let req = api.http()[c.method](url);
-    if (c.raw !== undefined) req = req.set('Content-Type', 'application/json').send(c.raw);
+    if (c.raw !== undefined) req = req.set('Content-Type', c.contentType ?? 'application/json').send(c.raw);
     else req = req.send(c.body as object);
     const res = await req;
     expect(res.status).toBe(c.status ?? 400);

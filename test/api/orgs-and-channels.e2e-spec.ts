@@ -227,4 +227,18 @@ describe('organizations and channels over HTTP', () => {
       expect(summary.body.rows.find((r: { key: string }) => r.key === 'municipal').count).toBe(2);
     });
   });
+
+  describe('the API description', () => {
+    it('serves the OpenAPI document at /docs-json and Swagger UI at /docs', async () => {
+      const doc = await api.http().get('/docs-json').expect(200);
+      expect(doc.body.info.title).toBe('Placement Ledger');
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining(['/api/orgs/{org}/placements', '/api/orgs/{org}/placements/bulk', '/api/orgs/{org}/imports']),
+      );
+      const ui = await api.http().get('/docs').redirects(1).expect(200);
+      expect(ui.text).toContain('swagger-ui');
+      const asset = await api.http().get('/docs/swagger-ui-bundle.js').expect(200);
+      expect(asset.text.length).toBeGreaterThan(100_000);
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpAdapter } from '../../apps/api/src/create-api-app';
+import { AppConfig } from '../../libs/config/src';
 
 /** A POST that does nothing but answer 202, at the path the load generator targets. */
 @Controller('api/orgs/:org')
@@ -16,13 +18,12 @@ class NoopPlacementsController {
 class NoopModule {}
 
 /**
- * The HTTP ceiling of (b): Nest on Express with the API's JSON body parser
- * and the same limit, and a handler that does nothing. No placement API can
- * answer faster on this machine than this does.
+ * The HTTP ceiling of (b): Nest on the API's HTTP adapter (Fastify, same body
+ * limit) with a handler that does nothing. No placement API can answer faster
+ * on this machine than this does.
  */
-export async function startNoopNestApp(bodyLimitBytes: number): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(NoopModule, { bodyParser: false, logger: ['error'] });
-  app.useBodyParser('json', { limit: bodyLimitBytes });
+export async function startNoopNestApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(NoopModule, createHttpAdapter(config), { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   return app;
 }

@@ -618,7 +618,7 @@ async function main(): Promise<void> {
         connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
       });
       // The ceiling: the same load against a Nest POST that does nothing.
-      const noop = await startNoopNestApp(config.http.bodyLimitBytes);
+      const noop = await startNoopNestApp(config);
       const noopPort = ((noop.getHttpServer() as Server).address() as AddressInfo).port;
       const ceilingGen = await LoadGenerator.prepare({
         mode: 'single', port: noopPort, org: org.slug, tag: `${tag}-n`, count: SIZES.single,
@@ -627,7 +627,7 @@ async function main(): Promise<void> {
       const ceilingLoad = await ceilingGen.go();
       await noop.close();
       const ceiling = rate(SIZES.single, ceilingLoad.elapsedMs);
-      log(`    HTTP ceiling: a do-nothing Nest POST with the same body parser answers ${fmt(ceiling)} requests/s under the same load`);
+      log(`    HTTP ceiling: a do-nothing Nest POST on the same HTTP adapter answers ${fmt(ceiling)} requests/s under the same load`);
       results.b = { n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs, ceiling };
       log(`    ${fmt(results.b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); API+worker process CPU ${perItem(cpuUs, SIZES.single)} µs/placement; load average ${loadAvg()}`);
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);

@@ -69,6 +69,7 @@ export async function startApi(
   const config = loadConfig(env);
   const app = await createApiApp(config, { withWorker: options.withWorker ?? true });
   await app.init();
+  await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   const dataSource = app.get<DataSource>(getDataSourceToken());
   await loadCatalog(dataSource, CATALOG);
   const server = app.getHttpServer() as App;

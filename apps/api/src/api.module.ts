@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MulterModule } from '@nestjs/platform-express';
-import { APP_CONFIG, AppConfig, ConfigModule } from '../../../libs/config/src';
+import { AppConfig, ConfigModule } from '../../../libs/config/src';
 import { IngestionModule } from '../../../libs/ingestion/src';
 import { LedgerModule } from '../../../libs/ledger/src';
 import { PersistenceModule } from '../../../libs/persistence/src';
@@ -35,10 +34,6 @@ export class ApiModule {
         LedgerModule,
         ReportingModule,
         CrawlingModule,
-        MulterModule.registerAsync({
-          inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({ limits: { fileSize: c.http.uploadLimitBytes, files: 1 } }),
-        }),
         ...(options.withWorker ? [IngestionModule, ReportWorkerModule, CrawlerWorkerModule] : []),
       ],
       controllers: [

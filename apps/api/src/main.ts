@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const app = await createApiApp(config, { withWorker });
   // On SIGTERM the workers in this process drain, then it exits 0.
   app.enableShutdownHooks([], { useProcessExit: true });
-  await app.listen(config.port);
+  await app.listen(config.port, '0.0.0.0');
   new Logger('Main').log(
     `Placement Ledger API on http://127.0.0.1:${config.port} (docs at /docs; ${config.database.type}${withWorker ? '; worker in process' : ''})`,
   );

@@ -12,8 +12,19 @@ export interface NewOrganization {
   keywords: string[];
 }
 
+/** How long a looked-up organization is trusted before it is read again (as the channel directory does). */
+const TTL_MS = 2000;
+
 @Injectable()
 export class OrganizationsService {
+  /**
+   * Organizations by slug, as read in the last two seconds: every request
+   * under /api/orgs/:org looks its organization up, and a single POST should
+   * not pay a query for it. Unknown slugs are not kept, so a new organization
+   * is found at once; a change made elsewhere shows within two seconds.
+   */
+  private readonly recent = new Map<string, { org: Organization; at: number }>();
+
   constructor(@InjectRepository(Organization) private readonly orgs: Repository<Organization>) {}
 
   async create(input: NewOrganization): Promise<Organization> {
@@ -34,8 +45,15 @@ export class OrganizationsService {
 
   /** The organization with this slug, or a 404 naming the `org` path parameter. */
   async bySlug(slug: string): Promise<Organization> {
+    const kept = this.recent.get(slug);
+    const now = Date.now();
+    if (kept && now - kept.at < TTL_MS) return kept.org;
     const org = await this.orgs.findOneBy({ slug });
-    if (!org) throw LedgerError.notFound('organization', 'org', slug);
+    if (!org) {
+      this.recent.delete(slug);
+      throw LedgerError.notFound('organization', 'org', slug);
+    }
+    this.recent.set(slug, { org, at: now });
     return org;
   }
 }

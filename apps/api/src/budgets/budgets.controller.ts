@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { OrganizationsService } from '../../../../libs/ledger/src';
 import { BudgetOutput, BudgetsService, budgetToOutput, fiscalYearText, moneyUnitOf, MoneyUnit } from '../../../../libs/reporting/src';
@@ -48,7 +48,7 @@ export class BudgetsController {
     @Param('org') slug: string,
     @Param('year') yearText: string,
     @Body() body: unknown,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BudgetOutput> {
     const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);

@@ -1,12 +1,13 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 
 /**
  * Who makes the request, from the X-Actor header (editors' names until
  * accounts exist). Headers carry only Latin-1, so names are percent-encoded.
  */
 export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const raw = ctx.switchToHttp().getRequest<Request>().header('x-actor') ?? '';
+  const header = ctx.switchToHttp().getRequest<FastifyRequest>().headers['x-actor'];
+  const raw = (Array.isArray(header) ? header[0] : header) ?? '';
   let decoded = raw;
   try {
     decoded = decodeURIComponent(raw);

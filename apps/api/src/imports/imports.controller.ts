@@ -1,13 +1,39 @@
-import { Controller, HttpCode, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
+import { Controller, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../../../../libs/config/src';
 import { ImportReceipt, LedgerError, LedgerImports, OrganizationsService } from '../../../../libs/ledger/src';
 import { Actor } from '../http/actor.decorator';
+
+const FIELD = 'file';
+const missing = () => LedgerError.invalid([{ field: FIELD, message: `a ledger file is required (multipart field "${FIELD}")` }]);
+
+/** The uploaded ledger: its name (UTF-8, as browsers send it) and its bytes, within the upload limit. */
+async function uploadedFile(req: FastifyRequest, limitBytes: number): Promise<{ name: string; bytes: Buffer }> {
+  if (!req.isMultipart()) throw missing();
+  const part = await req.file();
+  if (!part) throw missing();
+  if (part.fieldname !== FIELD) {
+    part.file.resume();
+    throw LedgerError.invalid([{ field: FIELD, message: `the ledger must be sent in the multipart field "${FIELD}", not "${part.fieldname}"` }]);
+  }
+  try {
+    return { name: part.filename, bytes: await part.toBuffer() };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new LedgerError(HttpStatus.PAYLOAD_TOO_LARGE, 'The uploaded file is too large', [
+        { field: FIELD, message: `file must be at most ${limitBytes} bytes` },
+      ]);
+    }
+    throw err;
+  }
+}
 
 @ApiTags('imports')
 @Controller('api/orgs/:org/imports')
 export class ImportsController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly orgs: OrganizationsService,
     private readonly imports: LedgerImports,
   ) {}
@@ -20,16 +46,9 @@ export class ImportsController {
   @HttpCode(202)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @UseInterceptors(FileInterceptor('file'))
-  async upload(
-    @Param('org') slug: string,
-    @UploadedFile() file: Express.Multer.File | undefined,
-    @Actor() actor: string,
-  ): Promise<ImportReceipt> {
-    if (!file) throw LedgerError.invalid([{ field: 'file', message: 'a ledger file is required (multipart field "file")' }]);
+  async upload(@Param('org') slug: string, @Req() req: FastifyRequest, @Actor() actor: string): Promise<ImportReceipt> {
     const org = await this.orgs.bySlug(slug);
-    // Multer decodes the client's file name as latin1; Chinese names arrive as UTF-8 bytes.
-    const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
-    return this.imports.import(org, name, file.buffer, actor.replace(/^editor:/, 'import:'));
+    const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
+    return this.imports.import(org, file.name, file.bytes, actor.replace(/^editor:/, 'import:'));
   }
 }

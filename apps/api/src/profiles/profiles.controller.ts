@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { OrganizationsService } from '../../../../libs/ledger/src';
 import {
   AnnualProfileDocument,
@@ -50,7 +50,7 @@ export class ProfilesController {
   async putStanding(
     @Param('org') slug: string,
     @Body() body: unknown,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<OrganizationProfileDocument> {
     const org = await this.orgs.bySlug(slug);
     const saved = await this.profiles.putStanding(org, body);
@@ -70,7 +70,7 @@ export class ProfilesController {
     @Param('org') slug: string,
     @Param('year') yearText: string,
     @Body() body: unknown,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<AnnualProfileDocument> {
     const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isIsoDate, todayInShanghai } from '../../../../libs/domain/src';
 import { OrganizationsService } from '../../../../libs/ledger/src';
@@ -28,12 +28,12 @@ const rankingQuery = z.object({ from: date('from').optional(), to: date('to').op
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) });
 
 /** Sends a rendered file: documents inline, Word and Excel as downloads. */
-export function sendReport(res: Response, r: RenderedReport): void {
+export function sendReport(res: FastifyReply, r: RenderedReport): void {
   const inline = /^(text\/|application\/json)/.test(r.contentType);
   res
     .status(200)
     .type(r.contentType)
-    .setHeader(
+    .header(
       'Content-Disposition',
       `${inline ? 'inline' : 'attachment'}; filename="${r.fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(r.fileName)}`,
     )
@@ -50,9 +50,9 @@ export class ReportsController {
   ) {}
 
   /** The file, or for a large report 202 with the queued job to poll (GET /api/reports/:id). */
-  private async answer(res: Response, outcome: { file: RenderedReport } | { job: ReportJobView }): Promise<void> {
+  private async answer(res: FastifyReply, outcome: { file: RenderedReport } | { job: ReportJobView }): Promise<void> {
     if ('file' in outcome) sendReport(res, outcome.file);
-    else res.status(202).json(outcome.job);
+    else res.status(202).send(outcome.job);
   }
 
   /** The annual performance-evaluation report (部门整体支出绩效评价报告). */
@@ -60,7 +60,7 @@ export class ReportsController {
   @ApiQuery({ name: 'year', required: true, example: 2021 })
   @ApiQuery({ name: 'asOf', required: false, example: '2021-12-22' })
   @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
-  async annual(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async annual(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const q = parseOr400(annualQuery, query);
     const org = await this.orgs.bySlug(slug);
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'annual', year: q.year, asOf: q.asOf, format: q.format }));
@@ -70,7 +70,7 @@ export class ReportsController {
   @Get('orgs/:org/reports/monthly')
   @ApiQuery({ name: 'month', required: true, example: '2021-12' })
   @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
-  async monthly(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async monthly(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const q = parseOr400(monthlyQuery, query);
     const org = await this.orgs.bySlug(slug);
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'monthly', month: q.month, format: q.format }));
@@ -92,7 +92,7 @@ export class ReportsController {
 
   /** The queued report's file once completed (409 before). */
   @Get('reports/:id/file')
-  async reportFile(@Param('id', uuid) id: string, @Res() res: Response): Promise<void> {
+  async reportFile(@Param('id', uuid) id: string, @Res() res: FastifyReply): Promise<void> {
     sendReport(res, await this.jobs.file(id));
   }
 }
