@@ -84,6 +84,8 @@ const SIZES = {
   progressMs: envInt('BENCH_PROGRESS_MS', 5000),
   timeoutMs: envInt('BENCH_TIMEOUT_SECONDS', 3600) * 1000,
 };
+/** BENCH_TOPOLOGY=split: (b) and (c) against an API process and a separate worker process (as compose runs them). */
+const SPLIT = process.env.BENCH_TOPOLOGY === 'split';
 /** Which parts to run: BENCH_ONLY=a,b,c,d (default all). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim().toLowerCase()));
 /** Placements per 'placements.record' job in (d), as the API's chunking makes them. */
@@ -313,8 +315,12 @@ async function endToEnd(
   database: AppConfig['database'],
   org: Organization,
   spec: LoadSpec,
-): Promise<{ ms: number; load: LoadResult; cpuUs: number }> {
+  others: Record<string, number | undefined> = {},
+): Promise<{ ms: number; load: LoadResult; cpuUs: number; othersCpuUs: Record<string, number> }> {
   const gen = await LoadGenerator.prepare(spec);
+  const pids: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(others)) if (pid) pids[name] = pid;
+  const cpuOf = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, procCpuMs(pid) ?? 0]));
   let load: LoadResult | null = null;
   let loadError: Error | null = null;
   let started = absoluteNow();
@@ -341,6 +347,7 @@ async function endToEnd(
     },
   );
   await poller.ready();
+  const othersBefore = cpuOf();
   const cpu = process.cpuUsage();
   started = absoluteNow();
   lastReport = started;
@@ -350,11 +357,31 @@ async function endToEnd(
   );
   const committedAt = await poller.reached;
   const cpuUs = cpuMicros(cpu);
+  const othersAfter = cpuOf();
+  const othersCpuUs = Object.fromEntries(Object.keys(pids).map((k) => [k, (othersAfter[k] - othersBefore[k]) * 1000]));
   await sending;
   if (loadError) throw loadError;
   const result = load as LoadResult | null;
   if (!result) throw new Error(`${what}: load generator gave no result`);
-  return { ms: committedAt - started, load: result, cpuUs };
+  return { ms: committedAt - started, load: result, cpuUs, othersCpuUs: { 'load generator': result.cpuUs, ...othersCpuUs } };
+}
+
+/** The Redis server's pid (it runs on this machine), to count its CPU. */
+async function redisPid(): Promise<number | undefined> {
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    const m = /process_id:(\d+)/.exec(await redis.info('server'));
+    return m ? Number(m[1]) : undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** "API 2.8 s (277 µs/placement), worker 1.2 s (…)": where the CPU of an end-to-end run went. */
+function cpuLine(n: number, own: [string, number], others: Record<string, number>): string {
+  return [own, ...Object.entries(others)]
+    .map(([name, us]) => `${name} ${(us / 1e6).toFixed(2)} s (${perItem(us, n)} µs/placement)`)
+    .join(', ');
 }
 
 /** Exactly-once check after an end-to-end run: rows, events and the ingestions' counters agree. */
@@ -604,19 +631,22 @@ async function main(): Promise<void> {
   }
 
   if (ONLY.has('b') || ONLY.has('c')) {
-    const app: INestApplication = await createApiApp(config, { withWorker: true });
+    // SPLIT: the API and the worker as separate processes, as docker/compose.yml deploys them;
+    // otherwise one process running both, as `npm start` does.
+    const worker = SPLIT ? await startWorkerProcess({ ...apiEnv, LOG_LEVEL: 'log' }) : null;
+    const app: INestApplication = await createApiApp(config, { withWorker: !SPLIT });
     const forgetApp = onCleanup('API app', () => app.close());
     await app.listen(0, '127.0.0.1');
     const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
-    log(`\nAPI with in-process worker on 127.0.0.1:${port}`);
+    log(SPLIT ? `\nAPI on 127.0.0.1:${port}, worker in its own process (pid ${worker!.pid})` : `\nAPI with in-process worker on 127.0.0.1:${port}`);
 
     if (ONLY.has('b')) {
       const org = await createOrg(ds, `bench-single-${tag}`);
       log(`(b) single POST …/placements: ${fmt(SIZES.single)} placements over ${SIZES.singleConnections} keep-alive connections`);
-      const { ms, load, cpuUs } = await endToEnd('(b) single POST', config.database, org, {
+      const { ms, load, cpuUs, othersCpuUs } = await endToEnd('(b) single POST', config.database, org, {
         mode: 'single', port, org: org.slug, tag: `${tag}-s`, count: SIZES.single,
         connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
-      });
+      }, { worker: worker?.pid, redis: await redisPid() });
       // The ceiling: the same load against a Nest POST that does nothing.
       const noop = await startNoopNestApp(config);
       const noopPort = ((noop.getHttpServer() as Server).address() as AddressInfo).port;
@@ -629,7 +659,8 @@ async function main(): Promise<void> {
       const ceiling = rate(SIZES.single, ceilingLoad.elapsedMs);
       log(`    HTTP ceiling: a do-nothing Nest POST on the same HTTP adapter answers ${fmt(ceiling)} requests/s under the same load`);
       results.b = { n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs, ceiling };
-      log(`    ${fmt(results.b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); API+worker process CPU ${perItem(cpuUs, SIZES.single)} µs/placement; load average ${loadAvg()}`);
+      log(`    ${fmt(results.b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); load average ${loadAvg()}`);
+      log(`    CPU: ${cpuLine(SIZES.single, [SPLIT ? 'API' : 'API+worker', cpuUs], othersCpuUs)}`);
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
     }
@@ -663,6 +694,11 @@ async function main(): Promise<void> {
     }
     await app.close();
     forgetApp();
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker.once('exit', r));
+      worker.kill('SIGTERM');
+      await exited;
+    }
   }
 
   if (ONLY.has('d')) {

@@ -36,6 +36,8 @@ export interface LoadResult {
   latency: { p50: number; p90: number; p99: number; max: number };
   /** Responses completed in each second since 'go'. */
   perSecond: number[];
+  /** CPU time (user + system) the load generator spent, µs. */
+  cpuUs: number;
 }
 
 type Message = ({ type: 'prepare' } & LoadSpec) | { type: 'go' };
@@ -50,6 +52,7 @@ async function run(spec: LoadSpec, bodies: string[], urlPath: string): Promise<L
   const latencies: number[] = [];
   const perSecond: number[] = [];
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const lane = async () => {
     for (;;) {
       const i = next++;
@@ -77,11 +80,12 @@ async function run(spec: LoadSpec, bodies: string[], urlPath: string): Promise<L
   };
   await Promise.all(Array.from({ length: Math.min(spec.connections, bodies.length) }, lane));
   const elapsedMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   await pool.close();
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
   const latency = { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: latencies[latencies.length - 1] ?? 0 };
-  return { elapsedMs, requests: bodies.length, statuses, accepted, errors, latency, perSecond };
+  return { elapsedMs, requests: bodies.length, statuses, accepted, errors, latency, perSecond, cpuUs: used.user + used.system };
 }
 
 function main(): void {

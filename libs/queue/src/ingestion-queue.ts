@@ -53,8 +53,10 @@ export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
 @Injectable()
 export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
   private readonly producer: QueueProducer<IngestionJobs>;
-  /** Calls waiting for the next flush (one per event-loop turn). */
+  /** Calls waiting for the next flush. */
   private pending: PendingEnqueue[] = [];
+  /** The flush in flight: at most one at a time, so that calls arriving meanwhile share the next. */
+  private flushing: Promise<void> | null = null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.producer = new QueueProducer(config.redis.url, config.redis.prefix, INGESTION_QUEUE, INGESTION_JOB_OPTIONS);
@@ -71,28 +73,36 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Enqueues all jobs at once, or throws QueueUnavailableError within a
-   * second. Calls made in the same event-loop turn (concurrent requests under
-   * load) share one round trip: their jobs go in one addBulk, single
-   * submissions packed together (see packJobs), and all of them succeed or
-   * fail together. A call alone is sent as it is, after at most one turn.
+   * second. Concurrent calls share round trips: one addBulk is in flight at a
+   * time, and the calls that arrive meanwhile (or in the same event-loop
+   * turn) go together in the next, single submissions packed together (see
+   * packJobs); the calls of one addBulk succeed or fail together. Under load
+   * batches grow with the round trip; a call alone is sent after one turn.
    */
   enqueue(jobs: IngestionJob[]): Promise<void> {
     if (jobs.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      if (this.pending.length === 0) setImmediate(() => void this.flush());
       this.pending.push({ jobs, resolve, reject });
+      if (!this.flushing) this.flushing = this.drain();
     });
   }
 
-  private async flush(): Promise<void> {
-    const calls = this.pending;
-    this.pending = [];
+  private async drain(): Promise<void> {
     try {
-      const jobs = packJobs(calls.map((c) => c.jobs));
-      await this.producer.failFast(() => this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))));
-      for (const c of calls) c.resolve();
-    } catch (err) {
-      for (const c of calls) c.reject(err);
+      while (this.pending.length > 0) {
+        await new Promise((r) => setImmediate(r)); // let the calls of this turn join
+        const calls = this.pending;
+        this.pending = [];
+        try {
+          const jobs = packJobs(calls.map((c) => c.jobs));
+          await this.producer.failFast(() => this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))));
+          for (const c of calls) c.resolve();
+        } catch (err) {
+          for (const c of calls) c.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = null;
     }
   }
 
