@@ -37,6 +37,42 @@ describe('placements through the queue', () => {
   });
 });
 
+describe('a single placement before any worker has run', () => {
+  it('is queued: its ingestion answers from the receipt, then from the row the worker writes', async () => {
+    const apiOnly = await startApi({ withWorker: false });
+    let withWorker: TestApi | null = null;
+    try {
+      const res = await apiOnly
+        .http()
+        .post('/api/orgs/daxiang/placements')
+        .send({ channel: '湖南日报', title: '大祥区：排队中的稿件', publishedOn: '2021-06-01' })
+        .expect(202);
+      const queued = await apiOnly.http().get(`/api/ingestions/${res.body.ingestionId}`).expect(200);
+      expect(queued.body).toEqual({
+        id: res.body.ingestionId,
+        kind: 'placements',
+        state: 'queued',
+        received: 1,
+        accepted: 1,
+        inserted: 0,
+        duplicates: 0,
+        rejected: 0,
+      });
+      const [{ n }] = await apiOnly.dataSource.query('SELECT COUNT(*) AS n FROM ingestions');
+      expect(Number(n)).toBe(0);
+      await apiOnly.http().get('/api/ingestions/8d1f3a52-0c51-4e59-9a43-1a4c4a3b2d10').expect(404);
+
+      // A worker on the same queue and database writes the placement and the ingestion's row.
+      withWorker = await startApi({ db: apiOnly.db, env: { QUEUE_PREFIX: apiOnly.config.redis.prefix } });
+      const done = await waitForIngestion(withWorker, res.body.ingestionId);
+      expect(done).toMatchObject({ state: 'completed', received: 1, accepted: 1, inserted: 1, duplicates: 0, rejected: 0 });
+    } finally {
+      await withWorker?.close();
+      await apiOnly.close();
+    }
+  });
+});
+
 describe('many writes at once', () => {
   let api: TestApi;
   beforeAll(async () => {

@@ -69,9 +69,13 @@ const WORKER_NODE_ARGS = '--max-old-space-size=256';
 
 const SIZES = {
   rawJobs: envInt('BENCH_RAW_JOBS', 20_000),
+  /** Untimed jobs first, through the same queue and worker, so that the timed pass runs JIT-compiled code. */
+  rawWarmup: envInt('BENCH_RAW_WARMUP', 5_000),
   rawBatch: envInt('BENCH_RAW_BATCH', 50),
   rawConcurrency: envInt('BENCH_RAW_CONCURRENCY', 100),
-  single: envInt('BENCH_SINGLE_PLACEMENTS', 10_000),
+  single: envInt('BENCH_SINGLE_PLACEMENTS', 20_000),
+  /** Untimed single POSTs first (another organization), so that API and worker run JIT-compiled code. */
+  singleWarmup: envInt('BENCH_SINGLE_WARMUP', 3_000),
   singleConnections: envInt('BENCH_SINGLE_CONNECTIONS', 64),
   bulk: envInt('BENCH_BULK_PLACEMENTS', 100_000),
   bulkSize: envInt('BENCH_BULK_SIZE', 10_000),
@@ -84,8 +88,14 @@ const SIZES = {
   progressMs: envInt('BENCH_PROGRESS_MS', 5000),
   timeoutMs: envInt('BENCH_TIMEOUT_SECONDS', 3600) * 1000,
 };
-/** BENCH_TOPOLOGY=split: (b) and (c) against an API process and a separate worker process (as compose runs them). */
-const SPLIT = process.env.BENCH_TOPOLOGY === 'split';
+/**
+ * (b) runs against both ways of deploying: `split`, the API and the worker as
+ * separate processes (docker/compose.yml), and `one`, both in one process
+ * (`npm start`); (c) against the first. BENCH_TOPOLOGY=split|one picks one.
+ */
+type Topology = 'split' | 'one';
+const TOPOLOGIES: Topology[] =
+  process.env.BENCH_TOPOLOGY === 'split' || process.env.BENCH_TOPOLOGY === 'one' ? [process.env.BENCH_TOPOLOGY] : ['split', 'one'];
 /** Which parts to run: BENCH_ONLY=a,b,c,d (default all). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim().toLowerCase()));
 /** Placements per 'placements.record' job in (d), as the API's chunking makes them. */
@@ -95,7 +105,8 @@ const ROWS_PER_STATEMENT = 500;
 
 interface Results {
   a?: { jobs: number; ms: number; rate: number; producerMs: number; cpuUs: number };
-  b?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; ceiling?: number };
+  b: { topology: Topology; n: number; ms: number; rate: number; acceptMs: number; cpuUs: number }[];
+  ceiling?: number;
   c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
   d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
 }
@@ -115,7 +126,6 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 // (a) raw BullMQ
 
 async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNullable<Results['a']>> {
-  const n = SIZES.rawJobs;
   const producer = producerConnection(REDIS_URL);
   const consumer = workerConnection(REDIS_URL);
   producer.on('error', () => undefined);
@@ -124,18 +134,18 @@ async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNulla
   const queue = new Queue(INGESTION_QUEUE, { connection: producer, prefix, defaultJobOptions: INGESTION_JOB_OPTIONS });
   let completed = 0;
   let failed = 0;
+  let target = 0;
   let finish: () => void = () => undefined;
-  const allDone = new Promise<void>((r) => (finish = r));
   const worker = new Worker(INGESTION_QUEUE, async () => undefined, {
     connection: consumer,
     prefix,
     concurrency: SIZES.rawConcurrency,
   });
   worker.on('completed', () => {
-    if (++completed + failed === n) finish();
+    if (++completed + failed === target) finish();
   });
   worker.on('failed', () => {
-    if (completed + ++failed === n) finish();
+    if (completed + ++failed === target) finish();
   });
   const forgetWorker = onCleanup('raw BullMQ worker', async () => {
     await worker.close();
@@ -146,38 +156,48 @@ async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNulla
   await worker.waitUntilReady();
   await queue.waitUntilReady();
 
-  const batches: { name: 'placements.record'; data: RecordPlacementsJob }[][] = [];
-  for (let i = 0; i < n; i += SIZES.rawBatch) {
-    batches.push(
-      Array.from({ length: Math.min(SIZES.rawBatch, n - i) }, (_, k) => ({
-        name: 'placements.record' as const,
-        data: {
-          ingestionId: `raw-${i + k}`,
-          chunk: 0,
-          accepted: 1,
-          organizationId: 1,
-          source: 'editor' as const,
-          actor: 'editor:bench',
-          placements: [placementDraft('raw', i + k, channelIds, 0)],
-        },
-      })),
-    );
-  }
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  for (const batch of batches) await queue.addBulk(batch);
-  const producerMs = performance.now() - started;
-  const deadline = setTimeout(() => finish(), SIZES.stallMs);
-  await allDone;
-  clearTimeout(deadline);
-  const ms = performance.now() - started;
-  if (completed !== n) throw new Error(`(a) raw BullMQ: ${completed} of ${n} jobs completed (${failed} failed)`);
+  /** Adds n jobs (addBulk of rawBatch) and waits until the worker has taken them all. */
+  const pass = async (tag: string, n: number) => {
+    const batches: { name: 'placements.record'; data: RecordPlacementsJob }[][] = [];
+    for (let i = 0; i < n; i += SIZES.rawBatch) {
+      batches.push(
+        Array.from({ length: Math.min(SIZES.rawBatch, n - i) }, (_, k) => ({
+          name: 'placements.record' as const,
+          data: {
+            ingestionId: `${tag}-${i + k}`,
+            chunk: 0,
+            accepted: 1,
+            organizationId: 1,
+            source: 'editor' as const,
+            actor: 'editor:bench',
+            placements: [placementDraft(tag, i + k, channelIds, 0)],
+          },
+        })),
+      );
+    }
+    completed = 0;
+    failed = 0;
+    target = n;
+    const allDone = new Promise<void>((r) => (finish = r));
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    for (const batch of batches) await queue.addBulk(batch);
+    const producerMs = performance.now() - started;
+    const deadline = setTimeout(() => finish(), SIZES.stallMs);
+    await allDone;
+    clearTimeout(deadline);
+    const ms = performance.now() - started;
+    if (completed !== n) throw new Error(`(a) raw BullMQ: ${completed} of ${n} jobs completed (${failed} failed)`);
+    return { jobs: n, ms, rate: rate(n, ms), producerMs, cpuUs: cpuMicros(cpu) };
+  };
+  if (SIZES.rawWarmup > 0) await pass('raw-warm', SIZES.rawWarmup);
+  const result = await pass('raw', SIZES.rawJobs);
   await worker.close();
   await queue.close();
   producer.disconnect();
   consumer.disconnect();
   forgetWorker();
-  return { jobs: n, ms, rate: rate(n, ms), producerMs, cpuUs: cpuMicros(cpu) };
+  return result;
 }
 
 // ---------------------------------------------------------------------------
@@ -186,19 +206,28 @@ async function rawBullmq(prefix: string, channelIds: number[]): Promise<NonNulla
 class LoadGenerator {
   private constructor(private readonly child: ChildProcess) {}
 
-  static async prepare(spec: LoadSpec): Promise<LoadGenerator> {
+  /** A load generator process; prepare() and go() may be called again and again (warm-up, then the run). */
+  static start(): LoadGenerator {
     const child = fork(path.join(__dirname, 'load-generator.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     onCleanup('load generator', async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     });
-    const gen = new LoadGenerator(child);
-    await gen.next('ready', 120_000, () => child.send({ type: 'prepare', ...spec }));
-    return gen;
+    return new LoadGenerator(child);
+  }
+
+  /** Builds the request bodies (untimed). */
+  async prepare(spec: LoadSpec): Promise<this> {
+    await this.next('ready', 120_000, () => this.child.send({ type: 'prepare', ...spec }));
+    return this;
   }
 
   /** Starts the traffic; resolves when every response is in. */
   go(): Promise<LoadResult> {
     return this.next('done', SIZES.timeoutMs, () => this.child.send({ type: 'go' })) as Promise<LoadResult>;
+  }
+
+  close(): void {
+    if (this.child.connected) this.child.disconnect();
   }
 
   private next(type: string, timeoutMs: number, send: () => void): Promise<unknown> {
@@ -316,8 +345,9 @@ async function endToEnd(
   org: Organization,
   spec: LoadSpec,
   others: Record<string, number | undefined> = {},
+  generator?: LoadGenerator,
 ): Promise<{ ms: number; load: LoadResult; cpuUs: number; othersCpuUs: Record<string, number> }> {
-  const gen = await LoadGenerator.prepare(spec);
+  const gen = await (generator ?? LoadGenerator.start()).prepare(spec);
   const pids: Record<string, number> = {};
   for (const [name, pid] of Object.entries(others)) if (pid) pids[name] = pid;
   const cpuOf = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, procCpuMs(pid) ?? 0]));
@@ -360,6 +390,7 @@ async function endToEnd(
   const othersAfter = cpuOf();
   const othersCpuUs = Object.fromEntries(Object.keys(pids).map((k) => [k, (othersAfter[k] - othersBefore[k]) * 1000]));
   await sending;
+  if (!generator) gen.close();
   if (loadError) throw loadError;
   const result = load as LoadResult | null;
   if (!result) throw new Error(`${what}: load generator gave no result`);
@@ -622,7 +653,7 @@ async function main(): Promise<void> {
   const channelNames = channels.map((c) => c.name);
   log(`ingestion config: concurrency ${config.ingestion.concurrency}, chunk ${config.ingestion.chunkSize}, max batch ${config.ingestion.maxBatch}`);
 
-  const results: Results = {};
+  const results: Results = { b: [] };
 
   if (ONLY.has('a')) {
     log(`\n(a) raw BullMQ no-op: ${fmt(SIZES.rawJobs)} jobs, addBulk of ${SIZES.rawBatch}, worker concurrency ${SIZES.rawConcurrency}`);
@@ -630,42 +661,43 @@ async function main(): Promise<void> {
     log(`    ${fmt(results.a.rate)} jobs/s (${secs(results.a.ms)}; producer done after ${secs(results.a.producerMs)}); bench process CPU ${perItem(results.a.cpuUs, results.a.jobs)} µs/job; load average ${loadAvg()}`);
   }
 
-  if (ONLY.has('b') || ONLY.has('c')) {
-    // SPLIT: the API and the worker as separate processes, as docker/compose.yml deploys them;
-    // otherwise one process running both, as `npm start` does.
-    const worker = SPLIT ? await startWorkerProcess({ ...apiEnv, LOG_LEVEL: 'log' }) : null;
-    const app: INestApplication = await createApiApp(config, { withWorker: !SPLIT });
+  for (const topology of ONLY.has('b') || ONLY.has('c') ? TOPOLOGIES : []) {
+    // split: the API and the worker as separate processes, as docker/compose.yml deploys them;
+    // one: one process running both, as `npm start` does.
+    const split = topology === 'split';
+    const worker = split ? await startWorkerProcess({ ...apiEnv, LOG_LEVEL: 'log' }) : null;
+    const app: INestApplication = await createApiApp(config, { withWorker: !split });
     const forgetApp = onCleanup('API app', () => app.close());
     await app.listen(0, '127.0.0.1');
     const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
-    log(SPLIT ? `\nAPI on 127.0.0.1:${port}, worker in its own process (pid ${worker!.pid})` : `\nAPI with in-process worker on 127.0.0.1:${port}`);
+    log(split ? `\nAPI on 127.0.0.1:${port}, worker in its own process (pid ${worker!.pid})` : `\nAPI with its worker in the same process on 127.0.0.1:${port}`);
+    const others = { worker: worker?.pid, redis: await redisPid() };
 
     if (ONLY.has('b')) {
-      const org = await createOrg(ds, `bench-single-${tag}`);
+      // One load generator for the warm-up and the run, so that it too runs warm.
+      const gen = LoadGenerator.start();
+      const single = (org: Organization, count: number, suffix: string) =>
+        endToEnd('(b) single POST', config.database, org, {
+          mode: 'single', port, org: org.slug, tag: `${tag}-${suffix}`, count,
+          connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
+        }, others, gen);
+      if (SIZES.singleWarmup > 0) {
+        const warm = await single(await createOrg(ds, `bench-warm-${topology}-${tag}`), SIZES.singleWarmup, `w${topology}`);
+        log(`(b) warm-up: ${fmt(SIZES.singleWarmup)} single POSTs, untimed (${fmt(rate(SIZES.singleWarmup, warm.ms))}/s)`);
+      }
+      const org = await createOrg(ds, `bench-single-${topology}-${tag}`);
       log(`(b) single POST …/placements: ${fmt(SIZES.single)} placements over ${SIZES.singleConnections} keep-alive connections`);
-      const { ms, load, cpuUs, othersCpuUs } = await endToEnd('(b) single POST', config.database, org, {
-        mode: 'single', port, org: org.slug, tag: `${tag}-s`, count: SIZES.single,
-        connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
-      }, { worker: worker?.pid, redis: await redisPid() });
-      // The ceiling: the same load against a Nest POST that does nothing.
-      const noop = await startNoopNestApp(config);
-      const noopPort = ((noop.getHttpServer() as Server).address() as AddressInfo).port;
-      const ceilingGen = await LoadGenerator.prepare({
-        mode: 'single', port: noopPort, org: org.slug, tag: `${tag}-n`, count: SIZES.single,
-        connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
-      });
-      const ceilingLoad = await ceilingGen.go();
-      await noop.close();
-      const ceiling = rate(SIZES.single, ceilingLoad.elapsedMs);
-      log(`    HTTP ceiling: a do-nothing Nest POST on the same HTTP adapter answers ${fmt(ceiling)} requests/s under the same load`);
-      results.b = { n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs, ceiling };
-      log(`    ${fmt(results.b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); load average ${loadAvg()}`);
-      log(`    CPU: ${cpuLine(SIZES.single, [SPLIT ? 'API' : 'API+worker', cpuUs], othersCpuUs)}`);
+      const { ms, load, cpuUs, othersCpuUs } = await single(org, SIZES.single, `s${topology}`);
+      gen.close();
+      const b = { topology, n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs };
+      results.b.push(b);
+      log(`    ${fmt(b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s (${secs(load.elapsedMs)}); load average ${loadAvg()}`);
+      log(`    CPU: ${cpuLine(SIZES.single, [split ? 'API' : 'API+worker', cpuUs], othersCpuUs)}`);
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
     }
 
-    if (ONLY.has('c')) {
+    if (ONLY.has('c') && topology === TOPOLOGIES[0]) {
       const rawOrg = await createOrg(ds, `bench-raw-${tag}`);
       log(`(c) raw batched INSERT: ${fmt(SIZES.rawInsertRows)} rows, ${ROWS_PER_STATEMENT} a statement, ${SIZES.rawInsertTxRows} a transaction`);
       const raw = await rawInsert(ds, rawOrg, channelIds, tag);
@@ -680,15 +712,16 @@ async function main(): Promise<void> {
       });
       const bodyMb = Buffer.byteLength(sample) / MB;
       log(`(c) bulk POST …/placements/bulk: ${fmt(SIZES.bulk)} placements as ${requests} requests of ${fmt(SIZES.bulkSize)} (${bodyMb.toFixed(2)} MB each), ${SIZES.bulkConnections} at a time`);
-      const { ms, load, cpuUs } = await endToEnd('(c) bulk POST', config.database, org, {
+      const { ms, load, cpuUs, othersCpuUs } = await endToEnd('(c) bulk POST', config.database, org, {
         mode: 'bulk', port, org: org.slug, tag: `${tag}-b`, count: SIZES.bulk,
         connections: SIZES.bulkConnections, bulkSize: SIZES.bulkSize, channels: channelNames,
-      });
+      }, { worker: worker?.pid, redis: await redisPid() });
       results.c = {
         n: SIZES.bulk, ms, rate: rate(SIZES.bulk, ms), acceptMs: load.elapsedMs, cpuUs, bodyMb,
         rawRows: raw.rows, rawMs: raw.ms, rawRate: rate(raw.rows, raw.ms),
       };
-      log(`    ${fmt(results.c.rate)} placements/s committed (${secs(ms)}); all 202s after ${secs(load.elapsedMs)}; API+worker process CPU ${perItem(cpuUs, SIZES.bulk)} µs/placement; load average ${loadAvg()}`);
+      log(`    ${fmt(results.c.rate)} placements/s committed (${secs(ms)}); all 202s after ${secs(load.elapsedMs)}; load average ${loadAvg()}`);
+      log(`    CPU: ${cpuLine(SIZES.bulk, [split ? 'API' : 'API+worker', cpuUs], othersCpuUs)}`);
       log(`    latency ms p50 ${load.latency.p50.toFixed(0)}, max ${load.latency.max.toFixed(0)}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.bulk)}`);
     }
@@ -699,6 +732,26 @@ async function main(): Promise<void> {
       worker.kill('SIGTERM');
       await exited;
     }
+  }
+
+  if (ONLY.has('b')) {
+    // The ceiling: the same load against a Nest POST that does nothing.
+    const noop = await startNoopNestApp(config);
+    const noopPort = ((noop.getHttpServer() as Server).address() as AddressInfo).port;
+    const gen = LoadGenerator.start();
+    const ceilingLoad = async (count: number, suffix: string) =>
+      (
+        await gen.prepare({
+          mode: 'single', port: noopPort, org: 'noop', tag: `${tag}-${suffix}`, count,
+          connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
+        })
+      ).go();
+    if (SIZES.singleWarmup > 0) await ceilingLoad(SIZES.singleWarmup, 'nw');
+    const load = await ceilingLoad(SIZES.single, 'n');
+    gen.close();
+    await noop.close();
+    results.ceiling = rate(SIZES.single, load.elapsedMs);
+    log(`\nHTTP ceiling: a do-nothing Nest POST on the same HTTP adapter answers ${fmt(results.ceiling)} requests/s under the same load (after the same warm-up)`);
   }
 
   if (ONLY.has('d')) {
@@ -717,26 +770,26 @@ function printSummary(r: Results): void {
   if (r.a) {
     rows.push(['(a) raw BullMQ no-op (addBulk 50, conc. 100)', `${fmt(r.a.rate)} jobs/s`, '', 'baseline', '', cpu(r.a.cpuUs, r.a.jobs, 'job')]);
   }
-  if (r.b) {
-    const ratio = r.a ? r.b.rate / r.a.rate : NaN;
+  for (const b of r.b) {
+    const ratio = r.a ? b.rate / r.a.rate : NaN;
     rows.push([
-      '(b) single POST end to end',
-      `${fmt(r.b.rate)} placements/s`,
+      `(b) single POST end to end, ${b.topology === 'split' ? 'API + worker process' : 'API with worker in process'}`,
+      `${fmt(b.rate)} placements/s`,
       r.a ? `${ratio.toFixed(2)}x (a)` : 'n/a',
       '>= 0.50x (a)',
       r.a ? met(ratio >= 0.5) : 'n/a (no (a))',
-      cpu(r.b.cpuUs, r.b.n, 'placement'),
+      cpu(b.cpuUs, b.n, 'placement'),
     ]);
-    if (r.b.ceiling !== undefined) {
-      rows.push([
-        '    HTTP ceiling: do-nothing Nest POST, same load',
-        `${fmt(r.b.ceiling)} requests/s`,
-        r.a ? `${(r.b.ceiling / r.a.rate).toFixed(2)}x (a)` : '',
-        '',
-        '',
-        '',
-      ]);
-    }
+  }
+  if (r.ceiling !== undefined) {
+    rows.push([
+      '    HTTP ceiling: do-nothing Nest POST, same load',
+      `${fmt(r.ceiling)} requests/s`,
+      r.a ? `${(r.ceiling / r.a.rate).toFixed(2)}x (a)` : '',
+      '',
+      '',
+      '',
+    ]);
   }
   if (r.c) {
     const ratio = r.c.rate / r.c.rawRate;
@@ -762,7 +815,8 @@ function printSummary(r: Results): void {
   }
   log(`\nSummary (${usingPostgres ? 'PostgreSQL' : 'SQLite'}, ${os.cpus().length} CPUs, load average now ${loadAvg()})`);
   log(table(['figure', 'value', 'ratio / rate', 'target', 'result', 'CPU of the measured process'], rows));
-  log('CPU: (a) the bench process (producer + worker); (b), (c) the API process with its in-process worker; (d) the worker process.');
+  log('CPU: (a) the bench process (producer + worker); (b), (c) the API process (with its worker when in process); (d) the worker process.');
+  log(`(a) and (b) each timed after an untimed warm-up (${fmt(SIZES.rawWarmup)} jobs, ${fmt(SIZES.singleWarmup)} POSTs).`);
 }
 
 runBench(main, cleanUp, SIZES.timeoutMs);

@@ -6,7 +6,9 @@ import { placementInput } from './support';
  * does not share the API's event loop. Protocol over IPC:
  *   parent → {type:'prepare', ...LoadSpec}   child → {type:'ready'}
  *   parent → {type:'go'}                     child → {type:'done', ...LoadResult}
- * Bodies are built before 'go', so the timed part is only the HTTP traffic.
+ * and again (a warm-up, then the measured run, in the same process) until the
+ * parent disconnects. Bodies are built before 'go', so the timed part is only
+ * the HTTP traffic.
  * The client is undici (keep-alive, one request in flight per connection): it
  * costs about half the CPU per request of node:http's client, CPU the server
  * under test shares on a small machine.
@@ -42,8 +44,20 @@ export interface LoadResult {
 
 type Message = ({ type: 'prepare' } & LoadSpec) | { type: 'go' };
 
+/** One pool per server, kept from the warm-up to the run (its connections stay open). */
+const pools = new Map<string, Pool>();
+function poolFor(spec: LoadSpec): Pool {
+  const key = `${spec.port}/${spec.connections}`;
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = new Pool(`http://127.0.0.1:${spec.port}`, { connections: spec.connections, pipelining: 1 });
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
 async function run(spec: LoadSpec, bodies: string[], urlPath: string): Promise<LoadResult> {
-  const pool = new Pool(`http://127.0.0.1:${spec.port}`, { connections: spec.connections, pipelining: 1 });
+  const pool = poolFor(spec);
   const headers = { 'content-type': 'application/json', 'x-actor': 'bench' };
   const statuses: Record<string, number> = {};
   const errors: string[] = [];
@@ -81,7 +95,6 @@ async function run(spec: LoadSpec, bodies: string[], urlPath: string): Promise<L
   await Promise.all(Array.from({ length: Math.min(spec.connections, bodies.length) }, lane));
   const elapsedMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  await pool.close();
   latencies.sort((a, b) => a - b);
   const pct = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0);
   const latency = { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: latencies[latencies.length - 1] ?? 0 };
@@ -111,7 +124,7 @@ function main(): void {
       process.send?.({ type: 'ready' });
     } else if (msg.type === 'go' && spec) {
       run(spec, bodies, urlPath).then(
-        (result) => process.send?.({ type: 'done', ...result }, () => process.exit(0)),
+        (result) => process.send?.({ type: 'done', ...result }),
         (err: unknown) => {
           process.send?.({ type: 'failed', message: err instanceof Error ? err.stack : String(err) }, () => process.exit(1));
         },
@@ -120,5 +133,6 @@ function main(): void {
   });
   process.on('disconnect', () => process.exit(0));
 }
+
 
 main();

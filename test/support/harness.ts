@@ -50,6 +50,7 @@ export function testEnv(db: TestDatabase, extra: Record<string, string> = {}): R
 
 export interface TestApi {
   app: INestApplication;
+  db: TestDatabase;
   config: AppConfig;
   env: Record<string, string>;
   dataSource: DataSource;
@@ -75,6 +76,7 @@ export async function startApi(
   const server = app.getHttpServer() as App;
   return {
     app,
+    db,
     config,
     env,
     dataSource,

@@ -332,7 +332,12 @@ export class PlacementWriter {
     return out;
   }
 
-  /** Adds the outcomes to their ingestions' counters, creating rows the API has not written yet. */
+  /**
+   * Adds the outcomes to their ingestions' counters, creating rows the API has
+   * not written (yet): a single submission's row is written here only, with
+   * received = accepted as its job says; a bulk's or an import's receipt from
+   * the API sets received and the edge's rejections, whichever comes first.
+   */
   private async addToIngestions(
     em: EntityManager,
     entries: { job: { ingestionId: string; organizationId: number; accepted: number }; outcome: RecordOutcome }[],
@@ -350,13 +355,13 @@ export class PlacementWriter {
     // Sorted, so that concurrent workers (and the API) lock ingestion rows in the same order.
     const rows = [...totals]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([id, t]) => [id, t.org, 'placements', t.accepted, t.inserted, t.duplicates, t.refused, t.refused, ts, ts]);
+      .map(([id, t]) => [id, t.org, 'placements', t.accepted, t.accepted, t.inserted, t.duplicates, t.refused, t.refused, ts, ts]);
     // One statement per 500 ingestions (a batch of single submissions touches one row each).
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
       const part = rows.slice(i, i + ROWS_PER_STATEMENT);
       await em.query(
-        `INSERT INTO ingestions (id, organization_id, kind, accepted, inserted, duplicates, rejected, worker_rejected, created_at, updated_at)
-         VALUES ${this.sql.valuesList(part.length, 10)}
+        `INSERT INTO ingestions (id, organization_id, kind, received, accepted, inserted, duplicates, rejected, worker_rejected, created_at, updated_at)
+         VALUES ${this.sql.valuesList(part.length, 11)}
          ON CONFLICT (id) DO UPDATE SET
            accepted = excluded.accepted,
            inserted = ingestions.inserted + excluded.inserted,

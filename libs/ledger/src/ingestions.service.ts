@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Ingestion, SqlDialect } from '../../persistence/src';
+import { IngestionQueue } from '../../queue/src';
 import { LedgerError } from './ledger-errors';
 
 export type IngestionState = 'queued' | 'processing' | 'completed';
@@ -32,7 +33,10 @@ export interface ReceivedSubmission {
 export class IngestionsService {
   private readonly sql: SqlDialect;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: IngestionQueue,
+  ) {
     this.sql = new SqlDialect(dataSource);
   }
 
@@ -63,10 +67,14 @@ export class IngestionsService {
     );
   }
 
+  /** The ingestion's row once the worker (or the API) has written it; before that, its receipt in Redis. */
   async get(id: string): Promise<IngestionView> {
     const row = await this.dataSource.getRepository(Ingestion).findOneBy({ id });
-    if (!row) throw LedgerError.notFound('ingestion', 'id', id);
-    return toView(row);
+    if (row) return toView(row);
+    const receipt = await this.queue.pendingReceipt(id);
+    if (!receipt) throw LedgerError.notFound('ingestion', 'id', id);
+    const { id: _id, organizationId: _org, ...counts } = receipt;
+    return { id, state: 'queued', ...counts, inserted: 0, duplicates: 0 };
   }
 }
 

@@ -11,10 +11,9 @@ import {
   parsePlacementInput,
 } from '../../domain/src';
 import { Organization } from '../../persistence/src';
-import { IngestionJob, IngestionQueue } from '../../queue/src';
-import { GroupCommit } from '../../ingestion/src/group-commit';
+import { IngestionJob, IngestionQueue, IngestionReceipt } from '../../queue/src';
 import { ChannelDirectory } from './channel-directory';
-import { IngestionsService, ReceivedSubmission } from './ingestions.service';
+import { IngestionsService } from './ingestions.service';
 import { LedgerError } from './ledger-errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -39,25 +38,13 @@ export interface BulkReceipt {
  */
 @Injectable()
 export class PlacementSubmissions {
-  /** Receipts of single submissions, written many per statement when they arrive together. */
-  private readonly receipts: GroupCommit<ReceivedSubmission, void>;
-
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queue: IngestionQueue,
     private readonly channels: ChannelDirectory,
     private readonly ingestions: IngestionsService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {
-    this.receipts = new GroupCommit<ReceivedSubmission, void>(
-      async (items) => {
-        await this.ingestions.recordReceivedMany(items);
-        return items.map(() => undefined);
-      },
-      () => 1,
-      500,
-    );
-  }
+  ) {}
 
   /** Validates one placement; returns the draft or the field errors. */
   async toDraft(raw: unknown, row?: number): Promise<{ draft: PlacementDraft } | { errors: FieldError[] }> {
@@ -78,11 +65,17 @@ export class PlacementSubmissions {
     const result = await this.toDraft(raw);
     if ('errors' in result) throw LedgerError.invalid(result.errors);
     const ingestionId = randomUUID();
-    // Under load, concurrent submissions share one queue job (IngestionQueue packs them) and one receipt statement.
-    await this.enqueueDrafts(org, ingestionId, [result.draft], 'editor', actor);
-    await this.receipts
-      .submit({ id: ingestionId, organizationId: org.id, kind: 'placements', received: 1, accepted: 1, rejected: 0 })
-      .catch(() => undefined); // the worker records the ingestion too
+    // Under load, concurrent submissions share one queue job (IngestionQueue packs them) and one round trip.
+    // No ingestion row is written here: the job says all there is (1 received, 1 accepted) and the worker
+    // writes the row; until then the receipt kept in Redis answers GET /api/ingestions/:id.
+    await this.enqueueDrafts(org, ingestionId, [result.draft], 'editor', actor, {
+      id: ingestionId,
+      organizationId: org.id,
+      kind: 'placements',
+      received: 1,
+      accepted: 1,
+      rejected: 0,
+    });
     return { ingestionId };
   }
 
@@ -159,6 +152,7 @@ export class PlacementSubmissions {
     drafts: PlacementDraft[],
     source: PlacementSource,
     actor: string,
+    receipt?: IngestionReceipt,
   ): Promise<void> {
     const size = this.config.ingestion.chunkSize;
     const jobs: IngestionJob[] = [];
@@ -176,6 +170,6 @@ export class PlacementSubmissions {
         },
       });
     }
-    await this.queue.enqueue(jobs);
+    await this.queue.enqueue(jobs, receipt);
   }
 }

@@ -81,6 +81,23 @@ export const INGESTION_JOB_OPTIONS: JobsOptions = {
 };
 
 /** The queue of report renderings too large to render during a request. */
+/**
+ * What the API tells of a submission it has queued, kept in Redis (beside
+ * the queue, written in the same round trip as the jobs) until the worker
+ * writes its ingestion row: GET /api/ingestions/:id answers "queued" from it.
+ */
+export interface IngestionReceipt {
+  id: string;
+  organizationId: number;
+  kind: 'placements' | 'import' | 'status';
+  received: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** How long a receipt is kept: far longer than any queue should take to drain. */
+export const INGESTION_RECEIPT_TTL_SECONDS = 7 * 24 * 3600;
+
 export const REPORTS_QUEUE = 'reports';
 
 /** Render the report described by a report_jobs row and store the file there. */

@@ -1,14 +1,26 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/src';
-import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob, IngestionJobs, RecordPlacementsJob } from './contract';
+import {
+  INGESTION_JOB_OPTIONS,
+  INGESTION_QUEUE,
+  INGESTION_RECEIPT_TTL_SECONDS,
+  IngestionJob,
+  IngestionJobs,
+  IngestionReceipt,
+  RecordPlacementsJob,
+} from './contract';
 import { QueueProducer } from './queue-producer';
 
 /** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
 const PACK_MAX_PLACEMENTS = 500;
 
+/** Sets each KEYS[i] to ARGV[i + 1] for ARGV[1] seconds: all receipts of a flush in one command. */
+const SET_RECEIPTS = `for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end return #KEYS`;
+
 interface PendingEnqueue {
   jobs: IngestionJob[];
+  receipt?: IngestionReceipt;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -57,9 +69,11 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
   private pending: PendingEnqueue[] = [];
   /** The flush in flight: at most one at a time, so that calls arriving meanwhile share the next. */
   private flushing: Promise<void> | null = null;
+  private readonly receiptPrefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.producer = new QueueProducer(config.redis.url, config.redis.prefix, INGESTION_QUEUE, INGESTION_JOB_OPTIONS);
+    this.receiptPrefix = `${config.redis.prefix}:${INGESTION_QUEUE}:receipt:`;
   }
 
   get queue(): Queue {
@@ -78,11 +92,13 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
    * turn) go together in the next, single submissions packed together (see
    * packJobs); the calls of one addBulk succeed or fail together. Under load
    * batches grow with the round trip; a call alone is sent after one turn.
+   * A `receipt` is kept in Redis, written with the jobs, until the worker's
+   * ingestion row exists (see pendingReceipt).
    */
-  enqueue(jobs: IngestionJob[]): Promise<void> {
+  enqueue(jobs: IngestionJob[], receipt?: IngestionReceipt): Promise<void> {
     if (jobs.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ jobs, resolve, reject });
+      this.pending.push({ jobs, receipt, resolve, reject });
       if (!this.flushing) this.flushing = this.drain();
     });
   }
@@ -95,7 +111,21 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
         this.pending = [];
         try {
           const jobs = packJobs(calls.map((c) => c.jobs));
-          await this.producer.failFast(() => this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data }))));
+          const receipts = calls.flatMap((c) => (c.receipt ? [c.receipt] : []));
+          await this.producer.failFast(async () => {
+            // One round trip: the receipts' command and the jobs' go out together on one connection.
+            const written = receipts.length
+              ? this.producer.connection.eval(
+                  SET_RECEIPTS,
+                  receipts.length,
+                  ...receipts.map((r) => this.receiptPrefix + r.id),
+                  INGESTION_RECEIPT_TTL_SECONDS,
+                  ...receipts.map((r) => JSON.stringify(r)),
+                )
+              : null;
+            await this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data })));
+            await written;
+          });
           for (const c of calls) c.resolve();
         } catch (err) {
           for (const c of calls) c.reject(err);
@@ -104,6 +134,12 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
     } finally {
       this.flushing = null;
     }
+  }
+
+  /** The receipt of a queued submission, or null when there is none (unknown, or long processed). */
+  async pendingReceipt(id: string): Promise<IngestionReceipt | null> {
+    const raw = await this.producer.failFast(() => this.producer.connection.get(this.receiptPrefix + id));
+    return raw ? (JSON.parse(raw) as IngestionReceipt) : null;
   }
 
   /** True when Redis answers a ping within a second. */

@@ -20,7 +20,8 @@ export const ENQUEUE_TIMEOUT_MS = 1000;
  */
 export class QueueProducer<Jobs extends object> {
   readonly queue: Queue;
-  private readonly connection: IORedis;
+  /** The producer's connection, for the few keys a queue keeps beside its jobs. */
+  readonly connection: IORedis;
 
   constructor(redisUrl: string, prefix: string, name: string, defaultJobOptions: JobsOptions) {
     this.connection = producerConnection(redisUrl);
