@@ -1,6 +1,7 @@
 import { canonicalUrl, normaliseTitle, placementDedupKey } from './normalise';
 import { isIsoDate, todayInShanghai, yearMonthOf } from './local-date';
 import { parsePlacementDraft, parsePlacementInput } from './placement-input';
+import { timeOrderedId } from './time-ordered-id';
 
 describe('title normalisation and dedup keys', () => {
   it('folds width, case, spaces and punctuation', () => {
@@ -89,5 +90,20 @@ describe('placement input', () => {
     expect(parsePlacementDraft({ channelId: 3, title: 'x'.repeat(501), publishedOn: '2021-01-01' }).ok).toBe(false);
     const ok = parsePlacementDraft({ channelId: 3, title: '大祥区', publishedOn: '2021-01-01', prominence: 'headline', genre: 'feature', authors: ['李明'], url: null, section: null, note: null });
     expect(ok.ok).toBe(true);
+  });
+});
+
+describe('timeOrderedId (UUID version 7)', () => {
+  it('is a UUID of version 7 whose first 48 bits are the time in milliseconds', () => {
+    const id = timeOrderedId(Date.UTC(2021, 11, 22, 8, 30));
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(Date.UTC(2021, 11, 22, 8, 30));
+  });
+
+  it('sorts by time and never repeats among 100,000 ids', () => {
+    const ids = Array.from({ length: 100_000 }, (_, i) => timeOrderedId(1_700_000_000_000 + Math.floor(i / 100)));
+    expect(new Set(ids).size).toBe(ids.length);
+    const byTime = ids.filter((_, i) => i % 100 === 0);
+    expect([...byTime].sort()).toEqual(byTime);
   });
 });

@@ -2,3 +2,4 @@ export * from './vocabulary';
 export * from './normalise';
 export * from './local-date';
 export * from './placement-input';
+export * from './time-ordered-id';

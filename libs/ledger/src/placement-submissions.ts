@@ -1,5 +1,4 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../../config/src';
 import {
   FieldError,
@@ -9,6 +8,7 @@ import {
   PlacementStatus,
   STATUS_TRANSITIONS,
   parsePlacementInput,
+  timeOrderedId,
 } from '../../domain/src';
 import { Organization } from '../../persistence/src';
 import { IngestionJob, IngestionQueue, IngestionReceipt } from '../../queue/src';
@@ -64,7 +64,7 @@ export class PlacementSubmissions {
   async submitOne(org: Organization, raw: unknown, actor: string): Promise<{ ingestionId: string }> {
     const result = await this.toDraft(raw);
     if ('errors' in result) throw LedgerError.invalid(result.errors);
-    const ingestionId = randomUUID();
+    const ingestionId = timeOrderedId();
     // Under load, concurrent submissions share one queue job (IngestionQueue packs them) and one round trip.
     // No ingestion row is written here: the job says all there is (1 received, 1 accepted) and the worker
     // writes the row; until then the receipt kept in Redis answers GET /api/ingestions/:id.
@@ -111,7 +111,7 @@ export class PlacementSubmissions {
     actor: string,
     kind: 'placements' | 'import',
   ): Promise<BulkReceipt> {
-    const ingestionId = randomUUID();
+    const ingestionId = timeOrderedId();
     const rejectedEntries = new Set(rejected.map((r) => r.index)).size;
     await this.enqueueDrafts(org, ingestionId, drafts, source, actor);
     await this.ingestions
@@ -133,7 +133,7 @@ export class PlacementSubmissions {
     if (!STATUS_TRANSITIONS[current.status].includes(status)) {
       throw LedgerError.conflict('status', `a ${current.status} placement cannot become ${status}`);
     }
-    const ingestionId = randomUUID();
+    const ingestionId = timeOrderedId();
     await this.queue.enqueue([
       {
         name: 'placement.set-status',

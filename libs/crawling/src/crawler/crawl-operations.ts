@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../../config/src';
-import { canonicalUrl, todayInShanghai } from '../../../domain/src';
+import { canonicalUrl, timeOrderedId, todayInShanghai } from '../../../domain/src';
 import { PlacementSubmissions } from '../../../ledger/src';
 import { Channel, CrawlSource, Organization, Placement } from '../../../persistence/src';
 import { IngestionJob, IngestionQueue } from '../../../queue/src';
@@ -135,7 +134,7 @@ export class CrawlOperations {
       await writes.add('linkGone', 1, {
         name: 'placement.flag-link',
         data: {
-          ingestionId: randomUUID(),
+          ingestionId: timeOrderedId(),
           organizationId: p.organizationId,
           placementId: p.id,
           actor: 'crawler',
@@ -282,7 +281,7 @@ export class CrawlOperations {
     await writes.add('confirmed', 1, {
       name: 'placement.set-status',
       data: {
-        ingestionId: randomUUID(),
+        ingestionId: timeOrderedId(),
         organizationId: p.organizationId,
         placementId: p.id,
         status: 'confirmed',
