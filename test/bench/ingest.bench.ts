@@ -747,11 +747,14 @@ async function main(): Promise<void> {
         })
       ).go();
     if (SIZES.singleWarmup > 0) await ceilingLoad(SIZES.singleWarmup, 'nw');
+    const cpu = process.cpuUsage();
     const load = await ceilingLoad(SIZES.single, 'n');
+    const ceilingCpuUs = cpuMicros(cpu);
     gen.close();
     await noop.close();
     results.ceiling = rate(SIZES.single, load.elapsedMs);
     log(`\nHTTP ceiling: a do-nothing Nest POST on the same HTTP adapter answers ${fmt(results.ceiling)} requests/s under the same load (after the same warm-up)`);
+    log(`    CPU: ${cpuLine(SIZES.single, ['do-nothing API', ceilingCpuUs], { 'load generator': load.cpuUs })}`);
   }
 
   if (ONLY.has('d')) {
