@@ -268,11 +268,19 @@ async function createOrg(ds: DataSource, slug: string): Promise<Organization> {
  * poller.ts); resolves with the absolute time the target was reached.
  */
 class Poller {
+  /** The poller's CPU (µs) at its first and its last message. */
+  private readonly cpu = { first: -1, last: 0 };
+
   private constructor(
     private readonly child: ChildProcess,
     private readonly firstSeen: Promise<void>,
     readonly reached: Promise<number>,
   ) {}
+
+  /** CPU the poller spent watching, µs. */
+  get cpuUs(): number {
+    return Math.max(0, this.cpu.last - this.cpu.first);
+  }
 
   static start(
     what: string,
@@ -323,7 +331,13 @@ class Poller {
     });
     reached.catch(() => undefined); // awaited by the caller; never an unhandled rejection
     child.send({ type: 'watch', database, orgId, target, intervalMs: 20 } satisfies WatchRequest);
-    return new Poller(child, firstSeen, reached);
+    const poller = new Poller(child, firstSeen, reached);
+    child.on('message', (msg: PollerMessage) => {
+      if (msg.cpuUs === undefined) return;
+      if (poller.cpu.first < 0) poller.cpu.first = msg.cpuUs;
+      poller.cpu.last = msg.cpuUs;
+    });
+    return poller;
   }
 
   /** Resolves once the poller has read the database (so that timing starts with it watching). */
@@ -394,7 +408,22 @@ async function endToEnd(
   if (loadError) throw loadError;
   const result = load as LoadResult | null;
   if (!result) throw new Error(`${what}: load generator gave no result`);
-  return { ms: committedAt - started, load: result, cpuUs, othersCpuUs: { 'load generator': result.cpuUs, ...othersCpuUs } };
+  return {
+    ms: committedAt - started,
+    load: result,
+    cpuUs,
+    othersCpuUs: { 'load generator': result.cpuUs, ...othersCpuUs, poller: poller.cpuUs },
+  };
+}
+
+/** How many jobs the ingestion queue under `prefix` has been given (BullMQ's id counter). */
+async function jobsSoFar(prefix: string): Promise<string> {
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    return fmt(Number((await redis.get(`${prefix}:${INGESTION_QUEUE}:id`)) ?? 0));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The Redis server's pid (it runs on this machine), to count its CPU. */
@@ -695,6 +724,7 @@ async function main(): Promise<void> {
       log(`    CPU: ${cpuLine(SIZES.single, [split ? 'API' : 'API+worker', cpuUs], othersCpuUs)}`);
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
+      log(`    queue: ${await jobsSoFar(prefixes.api)} ingestion jobs so far, warm-up included (single POSTs packed together)`);
     }
 
     if (ONLY.has('c') && topology === TOPOLOGIES[0]) {
