@@ -1,4 +1,5 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -364,7 +365,10 @@ async function endToEnd(
   const gen = await (generator ?? LoadGenerator.start()).prepare(spec);
   const pids: Record<string, number> = {};
   for (const [name, pid] of Object.entries(others)) if (pid) pids[name] = pid;
-  const cpuOf = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, procCpuMs(pid) ?? 0]));
+  const cpuOf = (): Record<string, number> => ({
+    ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, procCpuMs(pid) ?? 0])),
+    ...(usingPostgres ? { postgres: postgresCpuMs() } : {}),
+  });
   let load: LoadResult | null = null;
   let loadError: Error | null = null;
   let started = absoluteNow();
@@ -402,7 +406,7 @@ async function endToEnd(
   const committedAt = await poller.reached;
   const cpuUs = cpuMicros(cpu);
   const othersAfter = cpuOf();
-  const othersCpuUs = Object.fromEntries(Object.keys(pids).map((k) => [k, (othersAfter[k] - othersBefore[k]) * 1000]));
+  const othersCpuUs = Object.fromEntries(Object.keys(othersAfter).map((k) => [k, (othersAfter[k] - othersBefore[k]) * 1000]));
   await sending;
   if (!generator) gen.close();
   if (loadError) throw loadError;
@@ -424,6 +428,21 @@ async function jobsSoFar(prefix: string): Promise<string> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** CPU (ms) of every PostgreSQL server process on this machine (backends come and go; the sum is what counts). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    total += procCpuMs(Number(entry)) ?? 0;
+  }
+  return total;
 }
 
 /** The Redis server's pid (it runs on this machine), to count its CPU. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -70,6 +71,8 @@ interface Candidate {
 @Injectable()
 export class PlacementWriter {
   private readonly sql: SqlDialect;
+  /** Ids known to exist (see existingIds). */
+  private readonly knownIds = { organizations: new Set<number>(), channels: new Set<number>() };
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = new SqlDialect(dataSource);
@@ -230,16 +233,15 @@ export class PlacementWriter {
 
   /** Marks each (ingestion, chunk) as committed; false for those already marked. */
   private async claimChunks(em: EntityManager, chunks: [string, number][]): Promise<boolean[]> {
-    const claimed = new Set<string>();
-    for (let i = 0; i < chunks.length; i += ROWS_PER_STATEMENT) {
-      const part = chunks.slice(i, i + ROWS_PER_STATEMENT);
-      const rows: { ingestion_id: string; chunk: number }[] = await em.query(
-        `INSERT INTO ingestion_chunks (ingestion_id, chunk) VALUES ${this.sql.valuesList(part.length, 2)}
-         ON CONFLICT (ingestion_id, chunk) DO NOTHING RETURNING ingestion_id, chunk`,
-        part.flat(),
-      );
-      for (const r of rows) claimed.add(`${r.ingestion_id}|${Number(r.chunk)}`);
-    }
+    const rows = await this.insertRows<{ ingestion_id: string; chunk: number }>(
+      em,
+      'ingestion_chunks',
+      ['ingestion_id', 'chunk'],
+      ['text', 'int'],
+      chunks,
+      'ON CONFLICT (ingestion_id, chunk) DO NOTHING RETURNING ingestion_id, chunk',
+    );
+    const claimed = new Set(rows.map((r) => `${r.ingestion_id}|${Number(r.chunk)}`));
     // A chunk named twice in one batch is claimed by its first job only.
     const firstSeen = new Set<string>();
     return chunks.map(([id, chunk]) => {
@@ -250,18 +252,36 @@ export class PlacementWriter {
     });
   }
 
+  /**
+   * Which of the ids exist in the table. Organizations and channels are never
+   * deleted, so an id seen once is remembered and not asked for again: most
+   * transactions ask nothing. (Should deletes ever come, forget them here.)
+   */
   private async existingIds(em: EntityManager, table: 'organizations' | 'channels', ids: unknown[]): Promise<Set<number>> {
-    const wanted = [...new Set(ids.filter((id): id is number => Number.isInteger(id)))];
-    const found = new Set<number>();
-    for (let i = 0; i < wanted.length; i += ROWS_PER_STATEMENT) {
-      const part = wanted.slice(i, i + ROWS_PER_STATEMENT);
-      const rows: { id: number }[] = await em.query(
-        `SELECT id FROM ${table} WHERE id IN (${part.map((_, n) => this.sql.param(n + 1)).join(', ')})`,
-        part,
-      );
-      for (const r of rows) found.add(Number(r.id));
+    const known = this.knownIds[table];
+    const unknown = [...new Set(ids.filter((id): id is number => Number.isInteger(id) && !known.has(id as number)))];
+    for (let i = 0; i < unknown.length; i += ROWS_PER_STATEMENT) {
+      const part = unknown.slice(i, i + ROWS_PER_STATEMENT);
+      const rows: { id: number }[] = this.sql.isPostgres
+        ? await this.run(em, `SELECT id FROM ${table} WHERE id = ANY($1::int[])`, [part])
+        : await em.query(`SELECT id FROM ${table} WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+      for (const r of rows) known.add(Number(r.id));
     }
-    return found;
+    return known;
+  }
+
+  /**
+   * Runs a statement of the transaction. On PostgreSQL as a named prepared
+   * statement of the connection (the writer's statements have fixed texts:
+   * parsed and planned once per connection, not once per transaction).
+   */
+  private async run<R>(em: EntityManager, text: string, values: unknown[]): Promise<R[]> {
+    if (!this.sql.isPostgres || !em.queryRunner) return em.query(text, values);
+    const client = (await em.queryRunner.connect()) as {
+      query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+    };
+    const name = `pl_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    return (await client.query({ name, text, values })).rows;
   }
 
   /** Inserts what is new; returns "org|key" → id of the rows this call inserted. */
@@ -313,7 +333,8 @@ export class PlacementWriter {
       const arrays = pgTypes.map((t, c) => `${this.sql.param(c + 1)}::${t}[]`).join(', ');
       for (let i = 0; i < rows.length; i += ROWS_PER_ARRAY_STATEMENT) {
         const part = rows.slice(i, i + ROWS_PER_ARRAY_STATEMENT);
-        const result: R[] = await em.query(
+        const result: R[] = await this.run<R>(
+          em,
           `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays}) ${tail}`,
           columns.map((_, c) => part.map((r) => r[c])),
         );
@@ -356,21 +377,20 @@ export class PlacementWriter {
     const rows = [...totals]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([id, t]) => [id, t.org, 'placements', t.accepted, t.accepted, t.inserted, t.duplicates, t.refused, t.refused, ts, ts]);
-    // One statement per 500 ingestions (a batch of single submissions touches one row each).
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const part = rows.slice(i, i + ROWS_PER_STATEMENT);
-      await em.query(
-        `INSERT INTO ingestions (id, organization_id, kind, received, accepted, inserted, duplicates, rejected, worker_rejected, created_at, updated_at)
-         VALUES ${this.sql.valuesList(part.length, 11)}
-         ON CONFLICT (id) DO UPDATE SET
-           accepted = excluded.accepted,
-           inserted = ingestions.inserted + excluded.inserted,
-           duplicates = ingestions.duplicates + excluded.duplicates,
-           rejected = ingestions.rejected + excluded.rejected,
-           worker_rejected = ingestions.worker_rejected + excluded.worker_rejected,
-           updated_at = excluded.updated_at`,
-        part.flat(),
-      );
-    }
+    // One statement for many ingestions (a batch of single submissions touches one row each).
+    await this.insertRows(
+      em,
+      'ingestions',
+      ['id', 'organization_id', 'kind', 'received', 'accepted', 'inserted', 'duplicates', 'rejected', 'worker_rejected', 'created_at', 'updated_at'],
+      ['text', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'timestamp', 'timestamp'],
+      rows,
+      `ON CONFLICT (id) DO UPDATE SET
+         accepted = excluded.accepted,
+         inserted = ingestions.inserted + excluded.inserted,
+         duplicates = ingestions.duplicates + excluded.duplicates,
+         rejected = ingestions.rejected + excluded.rejected,
+         worker_rejected = ingestions.worker_rejected + excluded.worker_rejected,
+         updated_at = excluded.updated_at`,
+    );
   }
 }
