@@ -69,12 +69,12 @@ const WORKER_NODE_ARGS = '--max-old-space-size=256';
  */
 
 const SIZES = {
-  rawJobs: envInt('BENCH_RAW_JOBS', 20_000),
+  rawJobs: envInt('BENCH_RAW_JOBS', 40_000),
   /** Untimed jobs first, through the same queue and worker, so that the timed pass runs JIT-compiled code. */
   rawWarmup: envInt('BENCH_RAW_WARMUP', 5_000),
   rawBatch: envInt('BENCH_RAW_BATCH', 50),
   rawConcurrency: envInt('BENCH_RAW_CONCURRENCY', 100),
-  single: envInt('BENCH_SINGLE_PLACEMENTS', 20_000),
+  single: envInt('BENCH_SINGLE_PLACEMENTS', 40_000),
   /** Untimed single POSTs first (another organization), so that API and worker run JIT-compiled code. */
   singleWarmup: envInt('BENCH_SINGLE_WARMUP', 3_000),
   singleConnections: envInt('BENCH_SINGLE_CONNECTIONS', 64),
