@@ -9,6 +9,7 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/create-api-app';
+import { WorkerThread } from '../../apps/api/src/worker-thread';
 import { CATALOG, loadCatalog } from '../../libs/catalog/src';
 import { AppConfig, loadConfig } from '../../libs/config/src';
 import { placementDedupKey, yearMonthOf } from '../../libs/domain/src';
@@ -714,11 +715,18 @@ async function main(): Promise<void> {
     // one: one process running both, as `npm start` does.
     const split = topology === 'split';
     const worker = split ? await startWorkerProcess({ ...apiEnv, LOG_LEVEL: 'log' }) : null;
-    const app: INestApplication = await createApiApp(config, { withWorker: !split });
+    // As `npm start` runs them: the ingestion and report workers on a worker thread of the API's process.
+    const app: INestApplication = await createApiApp(config, { withWorker: !split, workersOnThread: !split });
     const forgetApp = onCleanup('API app', () => app.close());
+    const thread = split
+      ? null
+      : await WorkerThread.start(config, (code) => {
+          throw new Error(`the worker thread stopped (exit code ${code})`);
+        });
+    const forgetThread = thread ? onCleanup('worker thread', () => thread.drain()) : () => undefined;
     await app.listen(0, '127.0.0.1');
     const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
-    log(split ? `\nAPI on 127.0.0.1:${port}, worker in its own process (pid ${worker!.pid})` : `\nAPI with its worker in the same process on 127.0.0.1:${port}`);
+    log(split ? `\nAPI on 127.0.0.1:${port}, worker in its own process (pid ${worker!.pid})` : `\nAPI with its workers in the same process (on a worker thread) on 127.0.0.1:${port}`);
     const others = { worker: worker?.pid, redis: await redisPid() };
 
     if (ONLY.has('b')) {
@@ -776,6 +784,8 @@ async function main(): Promise<void> {
     }
     await app.close();
     forgetApp();
+    if (thread) await thread.drain();
+    forgetThread();
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker.once('exit', r));
       worker.kill('SIGTERM');
@@ -825,7 +835,7 @@ function printSummary(r: Results): void {
   for (const b of r.b) {
     const ratio = r.a ? b.rate / r.a.rate : NaN;
     rows.push([
-      `(b) single POST end to end, ${b.topology === 'split' ? 'API + worker process' : 'API with worker in process'}`,
+      `(b) single POST end to end, ${b.topology === 'split' ? 'API + worker process' : 'all in one process (npm start)'}`,
       `${fmt(b.rate)} placements/s`,
       r.a ? `${ratio.toFixed(2)}x (a)` : 'n/a',
       '>= 0.50x (a)',

@@ -1,5 +1,5 @@
 import { startApi, TestApi, waitForIngestion } from '../support/harness';
-import { Children, dropQueueKeys, openQueue, until } from '../support/processes';
+import { Children, dropQueueKeys, freePort, openQueue, until } from '../support/processes';
 
 const BULKS = 2;
 const PER_BULK = 10_000;
@@ -109,5 +109,62 @@ describe('a worker stopped with SIGTERM in the middle of an ingestion', () => {
     second.proc.kill('SIGTERM');
     expect(await second.waitForExit(30_000)).toEqual({ code: 0, signal: null });
     expect(second.stdout).toMatch(/ingestion worker drained/);
+  }, 180_000);
+});
+
+/**
+ * The same for `npm start` (main.js --with-worker): the ingestion worker runs
+ * on a worker thread of the API's process. SIGTERM closes the API, lets the
+ * thread's worker commit what it holds, and exits 0.
+ */
+describe('npm start stopped with SIGTERM in the middle of an ingestion', () => {
+  const children = new Children();
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startApi({ withWorker: false });
+  });
+  afterAll(async () => {
+    await children.killAll();
+    if (api) {
+      await dropQueueKeys(api.env);
+      await api.close();
+    }
+  });
+
+  it('drains its worker thread, exits 0, and a worker finishes the rest exactly', async () => {
+    const res = await api.http().post('/api/orgs/daxiang/placements/bulk').send(bulk('N')).expect(202);
+    const jobs = PER_BULK / CHUNK;
+    const port = await freePort();
+    const started = children.app('api', ['--with-worker'], { ...api.env, LOG_LEVEL: 'log', INGEST_CONCURRENCY: '2', PORT: String(port) });
+    await started.waitForOutput(/Placement Ledger API on/, 60_000);
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    expect(started.stdout).toMatch(/ingestion and report workers ready on a worker thread/);
+
+    const { queue, close } = openQueue(api.env);
+    try {
+      await until(() => count(api, 'SELECT COUNT(*) AS n FROM placements'), (n) => n > 0, 60_000, 'first rows');
+      const inFlight = await until(() => queue.getActive(), (a) => a.length > 0, 10_000, 'jobs in flight');
+      started.proc.kill('SIGTERM');
+      expect(await started.waitForExit(60_000)).toEqual({ code: 0, signal: null });
+      expect(started.stdout).toMatch(/SIGTERM: closing the API, then draining the worker thread/);
+      expect(started.stdout).toMatch(/ingestion worker drained/);
+
+      for (const job of inFlight) expect(await job.getState()).toBe('completed');
+      const counts = await queue.getJobCounts('active', 'failed');
+      expect(counts).toEqual({ active: 0, failed: 0 });
+      const completed = await queue.getCompleted(0, -1);
+      expect(await count(api, 'SELECT COUNT(*) AS n FROM placements')).toBe(completed.length * CHUNK);
+    } finally {
+      await close();
+    }
+
+    const worker = children.app('worker', [], { ...api.env, LOG_LEVEL: 'log' });
+    expect(await waitForIngestion(api, res.body.ingestionId, 60_000)).toMatchObject({ state: 'completed', inserted: PER_BULK, duplicates: 0 });
+    expect(await count(api, 'SELECT COUNT(*) AS n FROM placements')).toBe(PER_BULK);
+    expect(await count(api, 'SELECT COUNT(*) AS n FROM ingestion_chunks')).toBe(jobs);
+    worker.proc.kill('SIGTERM');
+    expect(await worker.waitForExit(30_000)).toEqual({ code: 0, signal: null });
   }, 180_000);
 });

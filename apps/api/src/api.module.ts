@@ -20,6 +20,11 @@ import { ReportsController } from './reports/reports.controller';
 export interface ApiOptions {
   /** Run the ingestion worker, report worker and crawler in this process too (the single-machine `npm start`). */
   withWorker: boolean;
+  /**
+   * With withWorker: the ingestion and report workers run on a worker thread
+   * (see worker-thread.ts, as `npm start` does), only the crawler here.
+   */
+  workersOnThread?: boolean;
 }
 
 @Module({})
@@ -34,7 +39,7 @@ export class ApiModule {
         LedgerModule,
         ReportingModule,
         CrawlingModule,
-        ...(options.withWorker ? [IngestionModule, ReportWorkerModule, CrawlerWorkerModule] : []),
+        ...(!options.withWorker ? [] : options.workersOnThread ? [CrawlerWorkerModule] : [IngestionModule, ReportWorkerModule, CrawlerWorkerModule]),
       ],
       controllers: [
         HealthController,

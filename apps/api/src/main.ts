@@ -2,19 +2,49 @@ import { Logger } from '@nestjs/common';
 import { exitOnStartupError, loadConfig } from '../../../libs/config/src';
 import { assertRedisReachable } from '../../../libs/queue/src';
 import { createApiApp } from './create-api-app';
+import { WorkerThread } from './worker-thread';
 
 
-/** `node dist/apps/api/src/main.js [--with-worker]` — the HTTP API (and the worker, for one machine). */
+/**
+ * `node dist/apps/api/src/main.js [--with-worker]` — the HTTP API; with
+ * --with-worker (`npm start`, one machine) also the crawler, and the
+ * ingestion and report workers on a worker thread.
+ */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const withWorker = process.argv.includes('--with-worker');
   await assertRedisReachable(config.redis.url);
-  const app = await createApiApp(config, { withWorker });
-  // On SIGTERM the workers in this process drain, then it exits 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  const app = await createApiApp(config, { withWorker, workersOnThread: withWorker });
+  const logger = new Logger('Main');
+  if (withWorker) {
+    // Started once the API has migrated the database. Without its workers the process must not go on.
+    const thread = await WorkerThread.start(config, (code) => {
+      logger.error(`the worker thread stopped (exit code ${code}); stopping`);
+      process.exit(1);
+    });
+    // On SIGTERM: stop serving, let the workers commit the jobs they hold, exit 0.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.log(`${signal}: closing the API, then draining the worker thread`);
+        void app
+          .close()
+          .then(() => thread.drain())
+          .then(
+            () => process.exit(0),
+            (err: unknown) => {
+              logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+              process.exit(1);
+            },
+          );
+      });
+    }
+  } else {
+    // On SIGTERM the API closes, then the process exits 0.
+    app.enableShutdownHooks([], { useProcessExit: true });
+  }
   await app.listen(config.port, '0.0.0.0');
-  new Logger('Main').log(
-    `Placement Ledger API on http://127.0.0.1:${config.port} (docs at /docs; ${config.database.type}${withWorker ? '; worker in process' : ''})`,
+  logger.log(
+    `Placement Ledger API on http://127.0.0.1:${config.port} (docs at /docs; ${config.database.type}${withWorker ? '; workers in process' : ''})`,
   );
 }
 
