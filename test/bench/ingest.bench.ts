@@ -107,6 +107,8 @@ const ROWS_PER_STATEMENT = 500;
 
 interface Results {
   a?: { jobs: number; ms: number; rate: number; producerMs: number; cpuUs: number };
+  /** Both passes of (a) when there were two; `a` is the faster. */
+  aPasses?: number[];
   b: { topology: Topology; n: number; ms: number; rate: number; acceptMs: number; cpuUs: number }[];
   ceiling?: number;
   c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
@@ -680,7 +682,7 @@ async function main(): Promise<void> {
   const tag = runTag();
   const prefixes = { raw: `plbench-${tag}-raw`, api: `plbench-${tag}-api`, worker: `plbench-${tag}-worker` };
   onCleanup('queue keys', async () => {
-    const n = await deleteQueueKeys(Object.values(prefixes));
+    const n = await deleteQueueKeys([...Object.values(prefixes), `${prefixes.raw}-again`]);
     log(`cleanup: deleted ${fmt(n)} Redis keys under plbench-${tag}-*`);
   });
   const db: BenchDatabase = await createBenchDatabase(tag);
@@ -816,6 +818,16 @@ async function main(): Promise<void> {
     log(`    CPU: ${cpuLine(SIZES.single, ['do-nothing API', ceilingCpuUs], { 'load generator': load.cpuUs })}`);
   }
 
+  if (ONLY.has('a') && ONLY.has('b') && results.a) {
+    // (a) once more, after (b): one pass can be caught by whatever else the machine does at that
+    // moment; (b) is compared with the faster of the two, the conservative choice.
+    log(`\n(a) again, after (b)`);
+    const again = await rawBullmq(`${prefixes.raw}-again`, channelIds);
+    log(`    ${fmt(again.rate)} jobs/s (${secs(again.ms)}); bench process CPU ${perItem(again.cpuUs, again.jobs)} µs/job; load average ${loadAvg()}`);
+    results.aPasses = [results.a.rate, again.rate];
+    if (again.rate > results.a.rate) results.a = again;
+  }
+
   if (ONLY.has('d')) {
     log(`\n(d) worker process ingesting ${fmt(SIZES.worker)} placements (jobs of ${JOB_PLACEMENTS}, at most ${fmt(SIZES.workerWindow)} in flight)`);
     results.d = await workerMemory(ds, db.env, prefixes.worker, channelIds, tag);
@@ -830,7 +842,8 @@ function printSummary(r: Results): void {
   const cpu = (us: number, n: number, what: string) => `${perItem(us, n)} µs/${what}`;
   const rows: string[][] = [];
   if (r.a) {
-    rows.push(['(a) raw BullMQ no-op (addBulk 50, conc. 100)', `${fmt(r.a.rate)} jobs/s`, '', 'baseline', '', cpu(r.a.cpuUs, r.a.jobs, 'job')]);
+    const passes = r.aPasses ? `faster of ${r.aPasses.map((x) => fmt(x)).join(' and ')}` : '';
+    rows.push(['(a) raw BullMQ no-op (addBulk 50, conc. 100)', `${fmt(r.a.rate)} jobs/s`, passes, 'baseline', '', cpu(r.a.cpuUs, r.a.jobs, 'job')]);
   }
   for (const b of r.b) {
     const ratio = r.a ? b.rate / r.a.rate : NaN;
