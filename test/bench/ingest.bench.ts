@@ -433,7 +433,11 @@ async function jobsSoFar(prefix: string): Promise<string> {
   }
 }
 
-/** CPU (ms) of every PostgreSQL server process on this machine (backends come and go; the sum is what counts). */
+/**
+ * CPU (ms) of every PostgreSQL server process on this machine, with the
+ * backends that have ended (counted in their parent's cutime/cstime), so that
+ * backends coming and going during a run do not make the figure drift.
+ */
 function postgresCpuMs(): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
@@ -443,7 +447,7 @@ function postgresCpuMs(): number {
     } catch {
       continue;
     }
-    total += procCpuMs(Number(entry)) ?? 0;
+    total += procCpuMs(Number(entry), true) ?? 0;
   }
   return total;
 }

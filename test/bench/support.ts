@@ -234,13 +234,18 @@ export function procMemory(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat. */
-export function procCpuMs(pid: number): number | null {
+/**
+ * CPU time (user + system) a process has used so far, in ms, from
+ * /proc/<pid>/stat; with `withReapedChildren`, plus that of its children that
+ * have exited (cutime, cstime), e.g. a PostgreSQL server's ended backends.
+ */
+export function procCpuMs(pid: number, withReapedChildren = false): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are the 12th to 15th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const ticks = f[11] + f[12] + (withReapedChildren ? f[13] + f[14] : 0);
+    return (ticks * 1000) / CLOCK_TICKS;
   } catch {
     return null;
   }
