@@ -80,7 +80,6 @@ export const INGESTION_JOB_OPTIONS: JobsOptions = {
   removeOnFail: false,
 };
 
-/** The queue of report renderings too large to render during a request. */
 /**
  * What the API tells of a submission it has queued, kept in Redis (beside
  * the queue, written in the same round trip as the jobs) until the worker
@@ -98,6 +97,7 @@ export interface IngestionReceipt {
 /** How long a receipt is kept: far longer than any queue should take to drain. */
 export const INGESTION_RECEIPT_TTL_SECONDS = 7 * 24 * 3600;
 
+/** The queue of report renderings too large to render during a request. */
 export const REPORTS_QUEUE = 'reports';
 
 /** Render the report described by a report_jobs row and store the file there. */

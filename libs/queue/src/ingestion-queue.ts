@@ -67,7 +67,7 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
   private readonly producer: QueueProducer<IngestionJobs>;
   /** Calls waiting for the next flush. */
   private pending: PendingEnqueue[] = [];
-  /** The flush in flight: at most one at a time, so that calls arriving meanwhile share the next. */
+  /** The flushes in progress: one enqueue in flight at a time, so that calls arriving meanwhile share the next. */
   private flushing: Promise<void> | null = null;
   private readonly receiptPrefix: string;
 
@@ -87,10 +87,10 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Enqueues all jobs at once, or throws QueueUnavailableError within a
-   * second. Concurrent calls share round trips: one addBulk is in flight at a
+   * second. Concurrent calls share round trips: one enqueue is in flight at a
    * time, and the calls that arrive meanwhile (or in the same event-loop
    * turn) go together in the next, single submissions packed together (see
-   * packJobs); the calls of one addBulk succeed or fail together. Under load
+   * packJobs); the calls of one enqueue succeed or fail together. Under load
    * batches grow with the round trip; a call alone is sent after one turn.
    * A `receipt` is kept in Redis, written with the jobs, until the worker's
    * ingestion row exists (see pendingReceipt).
