@@ -1,14 +1,12 @@
 import multipart from '@fastify/multipart';
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '../../../libs/config/src';
+import { AppConfig, nestLogLevels } from '../../../libs/config/src';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
  * The HTTP adapter of the API: Fastify, with the JSON body limit and one
@@ -26,7 +24,7 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
  */
 export async function createApiApp(config: AppConfig, options: ApiOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    logger: nestLogLevels(config),
   });
   await app.register(multipart, {
     limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 10, parts: 20 },

@@ -1,10 +1,8 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AppConfig } from '../../../libs/config/src';
+import { AppConfig, nestLogLevels } from '../../../libs/config/src';
 import { WorkerModule } from '../../worker/src/worker.module';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Messages between the API's main thread and its worker thread. */
 type ToThread = { type: 'drain' };
@@ -57,7 +55,7 @@ export class WorkerThread {
 /** Inside the thread: the worker process's module, closed (drained) when the main thread says so. */
 async function runThread(config: AppConfig): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    logger: nestLogLevels(config),
   });
   parentPort!.on('message', (msg: ToThread) => {
     if (msg.type !== 'drain') return;
