@@ -42,28 +42,16 @@ export class IngestionsService {
 
   /** Records what arrived at the edge. Safe to call after the worker has already counted. */
   async recordReceived(input: ReceivedSubmission): Promise<void> {
-    await this.recordReceivedMany([input]);
-  }
-
-  /**
-   * Records several submissions in one statement (ids distinct), in id order
-   * as the worker updates them, so that the two never wait on each other in a cycle.
-   */
-  async recordReceivedMany(inputs: ReceivedSubmission[]): Promise<void> {
-    if (inputs.length === 0) return;
     const now = this.sql.timestamp(new Date());
-    const rows = [...inputs]
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((i) => [i.id, i.organizationId, i.kind, i.received, i.accepted, i.rejected, now, now]);
     await this.dataSource.query(
       `INSERT INTO ingestions (id, organization_id, kind, received, accepted, rejected, created_at, updated_at)
-       VALUES ${this.sql.valuesList(rows.length, 8)}
+       VALUES ${this.sql.valuesList(1, 8)}
        ON CONFLICT (id) DO UPDATE SET
          kind = excluded.kind,
          received = excluded.received,
          accepted = excluded.accepted,
          rejected = ingestions.rejected + excluded.rejected`,
-      rows.flat(),
+      [input.id, input.organizationId, input.kind, input.received, input.accepted, input.rejected, now, now],
     );
   }
 
