@@ -73,6 +73,8 @@ export class PlacementWriter {
   private readonly sql: SqlDialect;
   /** Ids known to exist (see existingIds). */
   private readonly knownIds = { organizations: new Set<number>(), channels: new Set<number>() };
+  /** Prepared-statement name of each statement text (see run): a handful of fixed texts. */
+  private readonly statementNames = new Map<string, string>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.sql = new SqlDialect(dataSource);
@@ -280,7 +282,11 @@ export class PlacementWriter {
     const client = (await em.queryRunner.connect()) as {
       query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
     };
-    const name = `pl_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `pl_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.statementNames.set(text, name);
+    }
     return (await client.query({ name, text, values })).rows;
   }
 
