@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { readLedger } from '../libs/ledger-import/src';
 import { normaliseTitle } from '../libs/domain/src';
-import { repoDir, startApi, TestApi, waitForIngestion } from './support/harness';
+import { countOf, repoDir, startApi, TestApi, waitForIngestion } from './support/harness';
 
 const run = promisify(execFile);
 const fixture = (name: string) => path.join(repoDir, 'test', 'fixtures', 'ledgers', name);
@@ -144,8 +144,7 @@ describe('ledger import uploads over the limit or in the wrong field', () => {
     expect(res.body.errors[0]).toMatchObject({ field: 'file', message: 'file must be at most 2048 bytes' });
     const list = await api.http().get('/api/orgs/daxiang/placements').expect(200);
     expect(list.body.total).toBe(0);
-    const [{ n }] = await api.dataSource.query('SELECT COUNT(*) AS n FROM ingestions');
-    expect(Number(n)).toBe(0);
+    expect(await countOf(api.dataSource, 'SELECT COUNT(*) AS n FROM ingestions')).toBe(0);
   });
 
   it('answers 400 naming `file` when the ledger comes in another multipart field, and for a body that is not multipart', async () => {

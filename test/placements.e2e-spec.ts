@@ -1,4 +1,4 @@
-import { startApi, TestApi, waitForIngestion } from './support/harness';
+import { countOf, startApi, TestApi, waitForIngestion } from './support/harness';
 
 describe('placements through the queue', () => {
   let api: TestApi;
@@ -58,8 +58,7 @@ describe('a single placement before any worker has run', () => {
         duplicates: 0,
         rejected: 0,
       });
-      const [{ n }] = await apiOnly.dataSource.query('SELECT COUNT(*) AS n FROM ingestions');
-      expect(Number(n)).toBe(0);
+      expect(await countOf(apiOnly.dataSource, 'SELECT COUNT(*) AS n FROM ingestions')).toBe(0);
       await apiOnly.http().get('/api/ingestions/8d1f3a52-0c51-4e59-9a43-1a4c4a3b2d10').expect(404);
 
       // A worker on the same queue and database writes the placement and the ingestion's row.

@@ -1,4 +1,4 @@
-import { startApi, TestApi, waitForIngestion } from '../support/harness';
+import { countOf, startApi, TestApi, waitForIngestion } from '../support/harness';
 import { Children, dropQueueKeys, freePort, openQueue, until } from '../support/processes';
 
 const BULKS = 2;
@@ -15,10 +15,7 @@ function bulk(name: string): { placements: unknown[] } {
   };
 }
 
-async function count(api: TestApi, sql: string): Promise<number> {
-  const [{ n }] = await api.dataSource.query(sql);
-  return Number(n);
-}
+const count = (api: TestApi, sql: string) => countOf(api.dataSource, sql);
 
 /**
  * SIGTERM while a worker is writing: it stops taking jobs, finishes and

@@ -1,4 +1,4 @@
-import { startApi, TestApi, waitForIngestion } from '../support/harness';
+import { countOf, startApi, TestApi, waitForIngestion } from '../support/harness';
 import { Children, dropQueueKeys, openQueue, until } from '../support/processes';
 
 const PER_BULK = 10_000;
@@ -31,10 +31,7 @@ const BULK_C = [...BULK_C_NEW, ...BULK_C_NEW.slice(0, OVERLAP)];
 const ACCEPTED = 3 * PER_BULK;
 const DISTINCT = ACCEPTED - 2 * OVERLAP;
 
-async function count(api: TestApi, sql: string): Promise<number> {
-  const [{ n }] = await api.dataSource.query(sql);
-  return Number(n);
-}
+const count = (api: TestApi, sql: string) => countOf(api.dataSource, sql);
 
 /**
  * A worker killed with SIGKILL while it writes a large ingestion: its

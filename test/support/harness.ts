@@ -123,10 +123,15 @@ export async function waitForIngestion(
 export async function tableCounts(ds: DataSource): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of ['placements', 'placement_events', 'ingestions', 'organizations', 'channels', 'outlets']) {
-    const [{ n }] = await ds.query(`SELECT COUNT(*) AS n FROM ${t}`);
-    out[t] = Number(n);
+    out[t] = await countOf(ds, `SELECT COUNT(*) AS n FROM ${t}`);
   }
   return out;
+}
+
+/** The number a `SELECT COUNT(*) AS n …` query returns (a string on PostgreSQL, a number on SQLite). */
+export async function countOf(ds: DataSource, sql: string): Promise<number> {
+  const [{ n }] = await ds.query(sql);
+  return Number(n);
 }
 
 export const repoDir = path.resolve(__dirname, '..', '..');
