@@ -1,5 +1,6 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -356,6 +357,39 @@ class Poller {
   }
 }
 
+/**
+ * BENCH_PROFILE_DIR=dir: a V8 CPU profile of this process (the API, and its
+ * worker when in process) over each timed end-to-end window, written to dir
+ * (open it in Chrome DevTools). Off by default: profiling costs CPU. Its
+ * samples are wall-clock: time spent descheduled inside a syscall (a socket
+ * write that wakes another process on a busy machine) shows up as that syscall.
+ */
+class CpuProfile {
+  private constructor(
+    private readonly session: Session,
+    private readonly file: string,
+  ) {}
+
+  static async start(what: string): Promise<CpuProfile | null> {
+    const dir = process.env.BENCH_PROFILE_DIR;
+    if (!dir) return null;
+    mkdirSync(dir, { recursive: true });
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    const name = `${what.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-${Date.now()}.cpuprofile`;
+    return new CpuProfile(session, path.resolve(dir, name));
+  }
+
+  async stop(): Promise<void> {
+    const { profile } = await this.session.post('Profiler.stop');
+    this.session.disconnect();
+    writeFileSync(this.file, JSON.stringify(profile));
+    log(`    CPU profile of this process: ${this.file}`);
+  }
+}
+
 /** Sends the placements through HTTP; returns when the last one is a committed row. */
 async function endToEnd(
   what: string,
@@ -398,6 +432,7 @@ async function endToEnd(
     },
   );
   await poller.ready();
+  const profile = await CpuProfile.start(what);
   const othersBefore = cpuOf();
   const cpu = process.cpuUsage();
   started = absoluteNow();
@@ -409,6 +444,7 @@ async function endToEnd(
   const committedAt = await poller.reached;
   const cpuUs = cpuMicros(cpu);
   const othersAfter = cpuOf();
+  await profile?.stop();
   const othersCpuUs = Object.fromEntries(Object.keys(othersAfter).map((k) => [k, (othersAfter[k] - othersBefore[k]) * 1000]));
   await sending;
   if (!generator) gen.close();
