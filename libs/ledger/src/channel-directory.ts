@@ -12,6 +12,12 @@ export interface ChannelRef {
   outletName: string;
 }
 
+interface Directory {
+  at: number;
+  byId: Map<number, ChannelRef>;
+  byName: Map<string, ChannelRef>;
+}
+
 /** How long a loaded directory is trusted before it is read again. */
 const TTL_MS = 2000;
 
@@ -22,13 +28,22 @@ const TTL_MS = 2000;
  */
 @Injectable()
 export class ChannelDirectory {
-  private loaded: { at: number; byId: Map<number, ChannelRef>; byName: Map<string, ChannelRef> } | null = null;
+  private loaded: Directory | null = null;
+  /**
+   * The read in progress: requests that find the directory expired at the same
+   * moment share one read instead of each reading every channel.
+   */
+  private loading: Promise<Directory> | null = null;
+  /** Bumped by invalidate(): a read begun before it is not kept. */
+  private generation = 0;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Forget the loaded directory (after this process added a channel). */
   invalidate(): void {
     this.loaded = null;
+    this.loading = null;
+    this.generation++;
   }
 
   async resolve(value: string | number): Promise<ChannelRef | null> {
@@ -42,8 +57,27 @@ export class ChannelDirectory {
     return dir.byName.get(normaliseName(trimmed)) ?? null;
   }
 
-  private async load() {
+  private load(): Promise<Directory> | Directory {
     if (this.loaded && Date.now() - this.loaded.at < TTL_MS) return this.loaded;
+    if (!this.loading) {
+      const generation = this.generation;
+      const loading = this.read().then(
+        (dir) => {
+          if (this.generation === generation) this.loaded = dir;
+          if (this.loading === loading) this.loading = null;
+          return dir;
+        },
+        (err: unknown) => {
+          if (this.loading === loading) this.loading = null;
+          throw err;
+        },
+      );
+      this.loading = loading;
+    }
+    return this.loading;
+  }
+
+  private async read(): Promise<Directory> {
     const channels = await this.dataSource.getRepository(Channel).find();
     const outlets = await this.dataSource.getRepository(Outlet).find();
     const outletName = new Map(outlets.map((o) => [o.id, o.name]));
@@ -73,7 +107,6 @@ export class ChannelDirectory {
         if (k && !byName.has(k)) byName.set(k, only[0]);
       }
     }
-    this.loaded = { at: Date.now(), byId, byName };
-    return this.loaded;
+    return { at: Date.now(), byId, byName };
   }
 }

@@ -24,6 +24,8 @@ export class OrganizationsService {
    * is found at once; a change made elsewhere shows within two seconds.
    */
   private readonly recent = new Map<string, { org: Organization; at: number }>();
+  /** Reads in progress by slug: requests arriving while one runs share it. */
+  private readonly reading = new Map<string, Promise<Organization | null>>();
 
   constructor(@InjectRepository(Organization) private readonly orgs: Repository<Organization>) {}
 
@@ -46,14 +48,21 @@ export class OrganizationsService {
   /** The organization with this slug, or a 404 naming the `org` path parameter. */
   async bySlug(slug: string): Promise<Organization> {
     const kept = this.recent.get(slug);
-    const now = Date.now();
-    if (kept && now - kept.at < TTL_MS) return kept.org;
-    const org = await this.orgs.findOneBy({ slug });
-    if (!org) {
-      this.recent.delete(slug);
-      throw LedgerError.notFound('organization', 'org', slug);
+    if (kept && Date.now() - kept.at < TTL_MS) return kept.org;
+    let reading = this.reading.get(slug);
+    if (!reading) {
+      const at = Date.now();
+      reading = this.orgs.findOneBy({ slug }).then((org) => {
+        if (org) this.recent.set(slug, { org, at });
+        else this.recent.delete(slug);
+        return org;
+      });
+      const settled = () => this.reading.delete(slug);
+      reading.then(settled, settled);
+      this.reading.set(slug, reading);
     }
-    this.recent.set(slug, { org, at: now });
+    const org = await reading;
+    if (!org) throw LedgerError.notFound('organization', 'org', slug);
     return org;
   }
 }
