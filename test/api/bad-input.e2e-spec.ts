@@ -67,6 +67,9 @@ const TABLE: [string, Case][] = [
   ['url over 2048 characters', { method: 'post', path: PLACEMENTS, body: withField({ url: `https://example.com/${'a'.repeat(2048)}` }), field: 'url' }],
   ['unknown genre', { method: 'post', path: PLACEMENTS, body: withField({ genre: '诗歌' }), field: 'genre' }],
   ['unknown prominence', { method: 'post', path: PLACEMENTS, body: withField({ prominence: 'sidebar' }), field: 'prominence' }],
+  // Names every object inherits are no genre or prominence (a plain lookup in the alias table took them for one).
+  ['genre "constructor"', { method: 'post', path: PLACEMENTS, body: withField({ genre: 'constructor' }), field: 'genre' }],
+  ['prominence "toString"', { method: 'post', path: PLACEMENTS, body: withField({ prominence: 'toString' }), field: 'prominence' }],
   ['authors as a number', { method: 'post', path: PLACEMENTS, body: withField({ authors: 42 }), field: 'authors' }],
   ['31 authors', { method: 'post', path: PLACEMENTS, body: withField({ authors: Array.from({ length: 31 }, (_, i) => `作者${i}`) }), field: 'authors' }],
   ['section of 101 characters', { method: 'post', path: PLACEMENTS, body: withField({ section: '版'.repeat(101) }), field: 'section' }],

@@ -7,6 +7,7 @@ import {
   PROMINENCE_ALIASES,
   PROMINENCES,
   Prominence,
+  aliasOf,
 } from './vocabulary';
 
 /** One problem with one field of the input; `field` is a dotted path. */
@@ -65,7 +66,7 @@ const prominence = z
   .nullish()
   .transform((s, ctx): Prominence => {
     if (!s) return 'normal';
-    const p = PROMINENCE_ALIASES[s.toLowerCase()] ?? PROMINENCE_ALIASES[s];
+    const p = aliasOf(PROMINENCE_ALIASES, s.toLowerCase()) ?? aliasOf(PROMINENCE_ALIASES, s);
     if (!p) {
       ctx.addIssue({
         code: 'custom',
@@ -82,7 +83,7 @@ const genre = z
   .nullish()
   .transform((s, ctx): Genre | null => {
     if (!s) return null;
-    const g = GENRE_ALIASES[s.toLowerCase()] ?? GENRE_ALIASES[s];
+    const g = aliasOf(GENRE_ALIASES, s.toLowerCase()) ?? aliasOf(GENRE_ALIASES, s);
     if (!g) {
       ctx.addIssue({
         code: 'custom',

@@ -69,6 +69,15 @@ export const CREATION_EVENT: Record<PlacementSource, PlacementEventType> = {
   crawler: 'discovered',
 };
 
+/**
+ * The entry of an alias table for what a user wrote, or undefined. Only the
+ * table's own entries: a plain lookup (table[key]) would also find what every
+ * object inherits, and take "constructor" or "toString" for a genre.
+ */
+export function aliasOf<T>(aliases: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(aliases, key) ? aliases[key] : undefined;
+}
+
 /** Genre names as editors write them, Chinese or English. */
 export const GENRE_ALIASES: Record<string, Genre> = {
   news: 'news',

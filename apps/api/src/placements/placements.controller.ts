@@ -8,6 +8,7 @@ import {
   PROMINENCES,
   PROMINENCE_ALIASES,
   TIERS,
+  aliasOf,
   isIsoDate,
 } from '../../../../libs/domain/src';
 import {
@@ -53,12 +54,12 @@ const filterShape = {
   section: z.string().trim().min(1).max(100).optional(),
   prominence: z
     .string()
-    .transform((s) => PROMINENCE_ALIASES[s] ?? s)
+    .transform((s) => aliasOf(PROMINENCE_ALIASES, s) ?? s)
     .pipe(z.enum(PROMINENCES, { error: `prominence must be one of ${PROMINENCES.join(', ')}` }))
     .optional(),
   genre: z
     .string()
-    .transform((s) => GENRE_ALIASES[s] ?? s)
+    .transform((s) => aliasOf(GENRE_ALIASES, s) ?? s)
     .pipe(z.enum(GENRES, { error: `genre must be one of ${GENRES.join(', ')}` }))
     .optional(),
   status: statusList,

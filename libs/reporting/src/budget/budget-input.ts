@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import type { FieldError } from '../../../domain/src';
+import { aliasOf, type FieldError } from '../../../domain/src';
 import { inputErrorMap, isFiscalYear, optionalText, requiredText, safeParseInput, YEAR_MESSAGE } from '../input-errors';
 import { Fen, MoneyFormatError, MoneyUnit, toFen } from '../money';
 import { BudgetDocument, BudgetFigure, OTHER_FUNDS, OtherFund, ProjectFigure } from './budget';
@@ -66,7 +66,7 @@ const PROJECT_NAME_MAX = 200;
 
 /** A unit as written (元, 万元, yuan, wan) → the unit, or null. */
 export function moneyUnitOf(value: unknown): MoneyUnit | null {
-  return typeof value === 'string' ? (UNIT_ALIASES[value.trim()] ?? null) : null;
+  return typeof value === 'string' ? (aliasOf(UNIT_ALIASES, value.trim()) ?? null) : null;
 }
 
 /** Fen in a unit, exactly, with at least two decimals: 150360000 → "150.36" (万元), "1503600.00" (元). */
