@@ -89,9 +89,10 @@ interface Plan {
 /**
  * record() on PostgreSQL as one statement: data-modifying CTEs run once
  * each, all or nothing, and see each other's rows only through RETURNING.
- * The rows come as two JSON documents (which the server takes apart faster
- * than the driver writes array literals): $1 the jobs, $2 the planned
- * placements, each with its job's fields; $3 is the time written.
+ * The rows come as JSON (which the server takes apart faster than the
+ * driver writes array literals): $1 the jobs, $2 the planned placements,
+ * $3 each planned placement's origin by "organization|dedup key" (its
+ * event's type, actor and ingestion, and its job's key); $4 is the time.
  *
  * Rows are matched by key lookups in jsonb objects, never by joins: the
  * planner cannot know how many rows a JSON document holds, and a join it
@@ -102,7 +103,7 @@ interface Plan {
  *   fresh     the fresh jobs' keys ("ingestion:chunk");
  *   ins       the placements of fresh jobs whose (organization, dedup key)
  *             is new;
- *   inserted  each inserted row with its entry of $2 (found by position);
+ *   inserted  each inserted row with its origin;
  *   ev        a creation event for each;
  *   per_job   each fresh job with its count of inserted placements, added
  *             to its ingestion by counted (rows in id order, so that
@@ -118,36 +119,33 @@ WITH job AS (
   ON CONFLICT (ingestion_id, chunk) DO NOTHING RETURNING ingestion_id || ':' || chunk AS key
 ), fresh AS (
   SELECT coalesce(jsonb_object_agg(key, true), '{}') AS keys FROM claimed
-), cand AS (
-  SELECT $2::jsonb AS list
 ), ins AS (
   INSERT INTO placements (${PLACEMENT_COLUMNS.join(', ')})
-  SELECT ${PLACEMENT_COLUMNS.slice(0, -2).join(', ')}, $3::timestamp, $3::timestamp
-  FROM jsonb_to_recordset((SELECT list FROM cand)) AS c(
+  SELECT ${PLACEMENT_COLUMNS.slice(0, -2).join(', ')}, $4::timestamp, $4::timestamp
+  FROM json_to_recordset($2::json) AS c(
     job_key text, organization_id int, channel_id int, title text, url text, published_on text, year int, month int,
     section text, prominence text, genre text, authors text, note text, source text, status text, dedup_key text)
   WHERE (SELECT keys FROM fresh) ? job_key
   ON CONFLICT (organization_id, dedup_key) DO NOTHING RETURNING id, organization_id, dedup_key
-), position AS (
-  SELECT coalesce(jsonb_object_agg((c ->> 'organization_id') || '|' || (c ->> 'dedup_key'), n - 1), '{}') AS of_key
-  FROM jsonb_array_elements((SELECT list FROM cand)) WITH ORDINALITY AS e(c, n)
+), origin AS (
+  SELECT $3::jsonb AS of_key
 ), inserted AS (
-  SELECT ins.id, (SELECT list FROM cand) -> ((SELECT of_key FROM position) ->> (ins.organization_id || '|' || ins.dedup_key))::int AS c
+  SELECT ins.id, ins.organization_id, (SELECT of_key FROM origin) -> (ins.organization_id || '|' || ins.dedup_key) AS o
   FROM ins
 ), ev AS (
   INSERT INTO placement_events (${EVENT_COLUMNS.join(', ')})
-  SELECT id, (c ->> 'organization_id')::int, c ->> 'event_type', c ->> 'actor', c ->> 'ingestion_id', NULL, $3::timestamp
+  SELECT id, organization_id, o ->> 0, o ->> 1, o ->> 2, NULL, $4::timestamp
   FROM inserted
 ), counts AS (
   SELECT coalesce(jsonb_object_agg(job_key, n), '{}') AS of_job
-  FROM (SELECT c ->> 'job_key' AS job_key, count(*) AS n FROM inserted GROUP BY 1) per_key
+  FROM (SELECT o ->> 3 AS job_key, count(*) AS n FROM inserted GROUP BY 1) per_key
 ), per_job AS (
   SELECT job.*, coalesce(((SELECT of_job FROM counts) ->> job.key)::int, 0) AS inserted
   FROM job WHERE (SELECT keys FROM fresh) ? job.key
 ), counted AS (
   INSERT INTO ingestions (id, organization_id, kind, received, accepted, inserted, duplicates, rejected, worker_rejected, created_at, updated_at)
   SELECT ingestion_id, min(organization_id), 'placements', min(accepted), min(accepted), sum(inserted),
-         sum(batch_duplicates + candidates - inserted), sum(refused), sum(refused), $3::timestamp, $3::timestamp
+         sum(batch_duplicates + candidates - inserted), sum(refused), sum(refused), $4::timestamp, $4::timestamp
   FROM per_job GROUP BY ingestion_id ORDER BY ingestion_id
   ON CONFLICT (id) DO UPDATE SET ${INGESTION_COUNTS_UPDATE}
 )
@@ -282,10 +280,7 @@ export class PlacementWriter {
     );
   }
 
-  /**
-   * PostgreSQL: the whole of record() as one statement of data-modifying
-   * CTEs, with every row passed as one array per column.
-   */
+  /** PostgreSQL: the whole of record() as one statement (RECORD_IN_ONE_STATEMENT). */
   private async recordInOneStatement(jobs: RecordPlacementsJob[], plan: Plan, now: Date): Promise<RecordOutcome[]> {
     const keyOf = (job: RecordPlacementsJob) => `${job.ingestionId}:${job.chunk}`;
     const jobRows = plan.jobs.flatMap((p, i) => {
@@ -302,14 +297,15 @@ export class PlacementWriter {
         refused: new Set(p.refused.map((r) => r.row)).size,
       }];
     });
+    const origin: Record<string, [string, string, string, string]> = {};
     const candidateRows = plan.candidates.map(({ job: i, draft: d, key }) => {
       const job = jobs[i];
       const { year, month } = yearMonthOf(d.publishedOn);
+      origin[`${job.organizationId}|${key}`] = [CREATION_EVENT[job.source], job.actor, job.ingestionId, keyOf(job)];
       return {
         job_key: keyOf(job), organization_id: job.organizationId, channel_id: d.channelId, title: d.title, url: d.url,
         published_on: d.publishedOn, year, month, section: d.section, prominence: d.prominence, genre: d.genre,
         authors: JSON.stringify(d.authors), note: d.note, source: job.source, status: initialStatus(job), dedup_key: key,
-        event_type: CREATION_EVENT[job.source], actor: job.actor, ingestion_id: job.ingestionId,
       };
     });
     const runner = this.dataSource.createQueryRunner();
@@ -317,6 +313,7 @@ export class PlacementWriter {
       const rows = await this.run<{ key: string; inserted: number }>(runner.manager, RECORD_IN_ONE_STATEMENT, [
         JSON.stringify(jobRows),
         JSON.stringify(candidateRows),
+        JSON.stringify(origin),
         now,
       ]);
       const insertedOf = new Map(rows.map((r) => [r.key, Number(r.inserted)]));
