@@ -61,6 +61,9 @@ const ROWS_PER_STATEMENT = 500;
  */
 const ROWS_PER_ARRAY_STATEMENT = 5000;
 
+/** How many entries were refused: an entry with several bad fields counts once, as the edge counts it. */
+const refusedEntries = (refused: RefusedEntry[]): number => new Set(refused.map((r) => r.row)).size;
+
 /** A new placement's status: the crawler's finds wait for an editor, the rest are claims. */
 const initialStatus = (job: RecordPlacementsJob): PlacementStatus => (job.source === 'crawler' ? 'discovered' : 'claimed');
 
@@ -294,7 +297,7 @@ export class PlacementWriter {
         accepted: job.accepted,
         candidates: p.candidates,
         batch_duplicates: p.batchDuplicates,
-        refused: new Set(p.refused.map((r) => r.row)).size,
+        refused: refusedEntries(p.refused),
       }];
     });
     const origin: Record<string, [string, string, string, string]> = {};
@@ -548,7 +551,7 @@ export class PlacementWriter {
       const t = totals.get(job.ingestionId) ?? { org: job.organizationId, accepted: job.accepted, inserted: 0, duplicates: 0, refused: 0 };
       t.inserted += outcome.inserted;
       t.duplicates += outcome.duplicates;
-      t.refused += new Set(outcome.refused.map((r) => r.row)).size;
+      t.refused += refusedEntries(outcome.refused);
       totals.set(job.ingestionId, t);
     }
     const ts = this.sql.timestamp(now);
