@@ -21,6 +21,10 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false, errors: FieldError
 export const TITLE_MAX = 500;
 export const URL_MAX = 2048;
 
+/** An http(s) link as the url field takes it (URL must parse it too). */
+const URL_SHAPE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
+/** What separates the names of an authors string. */
+const AUTHOR_SEPARATORS = /[、，,;；\s]+/;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
@@ -47,7 +51,7 @@ const url = z
   .string({ error: 'url must be a string' })
   .trim()
   .max(URL_MAX, `url must be at most ${URL_MAX} characters`)
-  .refine((s) => s === '' || /^https?:\/\/[^\s/$.?#][^\s]*$/i.test(s), 'url must be an http(s) link')
+  .refine((s) => s === '' || URL_SHAPE.test(s), 'url must be an http(s) link')
   .refine((s) => {
     if (s === '') return true;
     try {
@@ -101,7 +105,7 @@ const authors = z
   })
   .nullish()
   .transform((a) =>
-    (Array.isArray(a) ? a : (a ?? '').split(/[、，,;；\s]+/))
+    (Array.isArray(a) ? a : (a ?? '').split(AUTHOR_SEPARATORS))
       .map((s) => s.trim())
       .filter(Boolean),
   )
@@ -182,8 +186,6 @@ export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
 
 const INPUT_KEYS = new Set(['channel', 'title', 'publishedOn', 'url', 'section', 'prominence', 'genre', 'authors', 'note']);
 const DRAFT_KEYS = new Set(['channelId', 'row', 'title', 'publishedOn', 'url', 'section', 'prominence', 'genre', 'authors', 'note']);
-const URL_SHAPE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
-const AUTHOR_SEPARATORS = /[、，,;；\s]+/;
 /** Marks a field the fast path leaves to zod. */
 const UNSURE = Symbol('unsure');
 type Unsure = typeof UNSURE;
