@@ -162,21 +162,6 @@ export function openQueue(env: Record<string, string>): { queue: Queue; close():
   };
 }
 
-/** Removes every key of the test's queue prefix from the shared Redis. */
-export async function dropQueueKeys(env: Record<string, string>): Promise<void> {
-  const redis = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /**
  * Whether a process left any trace in the database `env` points at: for
  * SQLite whether the file exists, for PostgreSQL whether it has tables.
