@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, deleteRedisKeys, repoDir, startApi, TestApi, TestDatabase, testEnv, waitForIngestion } from './support/harness';
+import { createTestDatabase, repoDir, runDemoCli, startApi, TestApi, TestDatabase, waitForIngestion } from './support/harness';
 
 const run = promisify(execFile);
 const LEDGER = path.join(repoDir, 'demo', 'daxiang', 'ledger.csv');
@@ -111,23 +111,15 @@ describe('the demo ledger reproduces the seed report', () => {
 
 describe('npm run demo (the CLI)', () => {
   let db: TestDatabase;
-  let env: Record<string, string | undefined>;
   beforeAll(async () => {
     db = await createTestDatabase();
-    env = { ...process.env, ...testEnv(db) };
   });
   afterAll(async () => {
     await db.drop();
-    // The CLI's jobs stay in the shared Redis under the test's prefix otherwise.
-    await deleteRedisKeys(env.QUEUE_PREFIX!);
   });
 
   it('migrates, seeds, imports through the queue and prints the seed figures', async () => {
-    const { stdout } = await run(process.execPath, [path.join(repoDir, 'dist/apps/cli/src/main.js'), 'demo'], {
-      env,
-      cwd: repoDir,
-      timeout: 120_000,
-    });
+    const stdout = await runDemoCli(db, [], 120_000);
     expect(stdout).toContain('导入完成：新增 5899 条，重复 0 条');
     expect(stdout).toMatch(/中央级\s+50\n/);
     expect(stdout).toMatch(/省级\s+204\n/);

@@ -1,11 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { docxParagraphs } from '../support/docx-text';
-import { createTestDatabase, repoDir, startApi, TestApi, TestDatabase, testEnv } from '../support/harness';
-
-const run = promisify(execFile);
+import { createTestDatabase, runDemoCli, startApi, TestApi, TestDatabase } from '../support/harness';
 
 /**
  * The product must write the seed report from data: the 2021 annual report
@@ -58,11 +53,7 @@ describe('the 2021 annual report of daxiang reproduces the seed', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     // `npm run demo`: migrate, catalog, demo ledger through the queue, budget and profile.
-    await run(process.execPath, [path.join(repoDir, 'dist/apps/cli/src/main.js'), 'demo', '--no-reports'], {
-      env: { ...process.env, ...testEnv(db) },
-      cwd: repoDir,
-      timeout: 150_000,
-    });
+    await runDemoCli(db, ['--no-reports']);
     api = await startApi({ db, withWorker: false });
     const md = await api.http().get('/api/orgs/daxiang/reports/annual?year=2021&asOf=2021-12-22&format=md').expect(200);
     text = md.text;

@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import IORedis from 'ioredis';
 import request from 'supertest';
 import { REDIS_URL, createBenchDatabase, usingPostgres } from '../bench/support';
@@ -135,3 +137,23 @@ export async function countOf(ds: DataSource, sql: string): Promise<number> {
 }
 
 export const repoDir = path.resolve(__dirname, '..', '..');
+
+/**
+ * `npm run demo` as the CLI runs it (dist/apps/cli/src/main.js demo …args)
+ * on a test database, with a queue prefix of its own. The CLI exits once its
+ * import has drained; its jobs are then removed from the shared Redis.
+ * Returns what it printed.
+ */
+export async function runDemoCli(db: TestDatabase, args: string[] = [], timeoutMs = 150_000): Promise<string> {
+  const env = testEnv(db);
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(repoDir, 'dist/apps/cli/src/main.js'), 'demo', ...args], {
+      env: { ...process.env, ...env },
+      cwd: repoDir,
+      timeout: timeoutMs,
+    });
+    return stdout;
+  } finally {
+    await deleteRedisKeys(env.QUEUE_PREFIX);
+  }
+}
