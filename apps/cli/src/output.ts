@@ -1,3 +1,5 @@
+import { textWidth } from '../../../libs/domain/src';
+
 /** Operator-facing output goes to stdout; diagnostics to stderr. */
 export const say = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -5,15 +7,14 @@ export const say = (line = ''): void => {
 
 /** A simple aligned table for terminal output (CJK characters count double). */
 export function table(rows: (string | number)[][]): string {
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffdc]/.test(ch) ? 2 : 1), 0);
   const cols = Math.max(...rows.map((r) => r.length));
-  const widths = Array.from({ length: cols }, (_, i) => Math.max(...rows.map((r) => width(String(r[i] ?? '')))));
+  const widths = Array.from({ length: cols }, (_, i) => Math.max(...rows.map((r) => textWidth(String(r[i] ?? '')))));
   return rows
     .map((r) =>
       r
         .map((c, i) => {
           const s = String(c ?? '');
-          const pad = ' '.repeat(widths[i] - width(s));
+          const pad = ' '.repeat(widths[i] - textWidth(s));
           return typeof c === 'number' ? pad + s : s + pad;
         })
         .join('  ')

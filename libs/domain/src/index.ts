@@ -3,3 +3,4 @@ export * from './normalise';
 export * from './local-date';
 export * from './placement-input';
 export * from './time-ordered-id';
+export * from './text-width';

@@ -6,7 +6,8 @@ import zlib from 'node:zlib';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { ChartSpec } from '../document/report-document';
-import { findSubsettableCjkFont, subsetFont } from './font-subset';
+import { textWidth } from '../../../domain/src';
+import { findCjkFont, subsetForText } from './font-subset';
 
 /**
  * Server-side charts: ECharts 6 renders an SVG string (no DOM, no animation),
@@ -42,11 +43,9 @@ function withUnit(value: number, unit: string | undefined): string {
   return `${formatChartValue(value)}${unit ?? ''}`;
 }
 
-/** Rough rendered width of a label: CJK and full-width characters one em, others about 0.6 em. */
+/** Rough rendered width of a label: wide (CJK) characters one em, narrow ones half an em. */
 function estimateTextWidth(text: string, fontSize: number): number {
-  let width = 0;
-  for (const ch of text) width += (ch.codePointAt(0) ?? 0) > 0x2e80 ? fontSize : fontSize * 0.6;
-  return width;
+  return (textWidth(text) * fontSize) / 2;
 }
 
 function isEmpty(spec: ChartSpec): boolean {
@@ -220,19 +219,19 @@ let tempCounter = 0;
 
 /**
  * Runs `render` with resvg options whose fonts cover `svg`: a temporary subset
- * of the installed CJK font when one can be subset (fast), else all system
- * fonts (correct, but resvg re-reads the large font file for every glyph).
+ * of the installed CJK font (fast), else all system fonts (correct, but resvg
+ * re-reads the large font file for every glyph).
  */
 async function withChartFonts<T>(svg: string, base: ResvgRenderOptions, render: (o: ResvgRenderOptions) => Promise<T> | T): Promise<T> {
-  const font = findSubsettableCjkFont();
+  const font = findCjkFont();
   if (font) {
     const file = path.join(os.tmpdir(), `placement-ledger-chart-font-${process.pid}-${++tempCounter}.ttf`);
     let written = false;
     try {
-      fs.writeFileSync(file, subsetFont(font, svg));
+      fs.writeFileSync(file, await subsetForText(font, svg));
       written = true;
     } catch {
-      fs.rmSync(file, { force: true }); // e.g. a full temp directory: render with the system fonts instead
+      fs.rmSync(file, { force: true }); // e.g. a full temp directory or a font HarfBuzz refuses: render with the system fonts instead
     }
     if (written) {
       try {

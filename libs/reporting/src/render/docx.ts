@@ -19,6 +19,7 @@ import {
   type IFontAttributesProperties,
   type ISectionOptions,
 } from 'docx';
+import { textWidth } from '../../../domain/src';
 import type { Block, ChartSpec, ReportDocument, TableBlock } from '../document/report-document';
 import { renderChartPng } from './charts';
 import { formatCell, itemsCarryMarkers, splitLines } from './text';
@@ -187,13 +188,9 @@ const HEADING = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: Headi
 
 const CELL_BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 
-/** Column widths proportional to the longest text of each column (CJK counts double), summing to the text width. */
+/** Column widths proportional to the widest line of each column (CJK counts double), summing to the text width. */
 function columnWidths(b: TableBlock): number[] {
-  const weight = (s: string) => {
-    let w = 0;
-    for (const ch of s) w += (ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1;
-    return w;
-  };
+  const weight = (s: string) => Math.max(0, ...splitLines(s).map(textWidth));
   const raw = b.columns.map((c, i) => {
     let longest = weight(c);
     for (const row of b.rows) longest = Math.max(longest, weight(formatCell(row[i])));

@@ -1,5 +1,7 @@
 import { Workbook, type Worksheet } from 'exceljs';
+import { textWidth } from '../../../domain/src';
 import type { ReportDocument, Sheet, TableBlock } from '../document/report-document';
+import { splitLines } from './text';
 
 /**
  * Excel: one worksheet per `doc.sheets` entry (or, when the document has no
@@ -40,13 +42,8 @@ export function sheetNames(wanted: string[]): string[] {
 function displayWidth(value: string | number | null): number {
   if (value === null || value === undefined) return 0;
   const text = typeof value === 'number' ? String(value) : value;
-  let width = 0;
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    let w = 0;
-    for (const ch of line) w += (ch.codePointAt(0) ?? 0) > 0x2e80 ? 2.1 : 1.1;
-    width = Math.max(width, w);
-  }
-  return width;
+  // About 1.1 character units per column: Calibri's digits are a little wider than the unit.
+  return Math.max(0, ...splitLines(text).map((line) => textWidth(line) * 1.1));
 }
 
 function tableAsSheet(table: TableBlock, index: number): Sheet {
