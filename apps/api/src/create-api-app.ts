@@ -19,6 +19,28 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /**
+ * JSON and form bodies as Nest would parse them, except that an empty body
+ * sent as `application/json` reaches the route as `undefined` instead of
+ * Fastify's 400 "Body cannot be empty": a route whose body is optional
+ * (POST …/crawl/confirm, …/run) then accepts no body, an empty one, `{}` and
+ * `null` alike, and a route that needs a body refuses `undefined` with a 400
+ * naming it, as it refuses `null`. Registering our own JSON parser stops
+ * Nest from registering its defaults, so the form parser is registered here
+ * too (URLSearchParams, as Nest's: fields as strings).
+ */
+function acceptEmptyJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit }, (req, body, done) => {
+    if (body.length === 0) return done(null, undefined);
+    json(req as Parameters<typeof json>[0], body.toString('utf8'), done);
+  });
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  });
+}
+
+/**
  * The HTTP application as `npm start` and the tests run it: body limits, the
  * JSON error shape, validation, multipart uploads, OpenAPI at /docs.
  */
@@ -26,6 +48,7 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
     logger: nestLogLevels(config),
   });
+  acceptEmptyJsonBodies(app, config.http.bodyLimitBytes);
   await app.register(multipart, {
     limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 10, parts: 20 },
   });
