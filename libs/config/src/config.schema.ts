@@ -37,10 +37,16 @@ export const configSchema = z.object({
   INGEST_STALLED_INTERVAL_MS: integer(30_000, 500, 600_000),
   /** Reports over more placements than this are rendered by a queued job (202, then poll). */
   REPORT_SYNC_LIMIT: integer(100_000, 0, 100_000_000),
-  /** `host:port` entries the crawler may fetch although they resolve to private or loopback addresses. */
+  /**
+   * `host:port` entries the crawler may fetch although they resolve to private or loopback addresses;
+   * an IPv6 address in brackets, as in a URL: `[::1]:8080`.
+   */
   CRAWLER_ALLOW_HOSTS: z
     .string()
-    .regex(/^\s*([^\s,:]+:\d+\s*)?(,\s*[^\s,:]+:\d+\s*)*$/, 'must be a comma-separated list of host:port')
+    .regex(
+      /^\s*((\[[0-9A-Fa-f:.]+\]|[^\s,:[\]]+):\d+\s*)?(,\s*(\[[0-9A-Fa-f:.]+\]|[^\s,:[\]]+):\d+\s*)*$/,
+      'must be a comma-separated list of host:port (an IPv6 address in brackets: [::1]:8080)',
+    )
     .default(''),
   /** Per-request limits of the crawler. */
   CRAWLER_TIMEOUT_MS: integer(15_000, 100, 120_000),

@@ -1,6 +1,7 @@
 import type IORedis from 'ioredis';
 import { dropKeys, testRedis, uniqueKeyPrefix } from '../../../../test/fixtures/crawl/redis';
 import { startFixtureServer, type FixtureServer } from '../../../../test/fixtures/crawl/server';
+import { loadConfig } from '../../../config/src';
 import { FetchError, type FetcherOptions } from '../types';
 import { DEFAULT_FETCHER_OPTIONS, Fetcher, type FetcherTuning } from './fetcher';
 import { AllowList, assertAllowed, assertFetchableUrl, classifyAddress, createGuardedLookup, isForbiddenAddress } from './ssrf-guard';
@@ -289,6 +290,45 @@ describe('SSRF guard: through the fetcher, after resolution, on every hop', () =
       expect(server.hits.all()).toEqual([]);
     } finally {
       await rebinding.close();
+    }
+  });
+});
+
+describe('CRAWLER_ALLOW_HOSTS with an IPv6 entry', () => {
+  let server: FixtureServer;
+  let redis: IORedis;
+  const prefix = uniqueKeyPrefix();
+
+  beforeAll(async () => {
+    server = await startFixtureServer({ listenHost: '::1' });
+    redis = testRedis();
+  });
+  afterAll(async () => {
+    await server.close();
+    await dropKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('accepts [::1]:port beside other entries, and the fetcher it configures reaches exactly that server', async () => {
+    expect(server.host).toBe(`[::1]:${server.port}`);
+    const config = loadConfig({ CRAWLER_ALLOW_HOSTS: `127.0.0.2:8080, ${server.host}` });
+    expect(config.crawler.allowHosts).toEqual(['127.0.0.2:8080', server.host]);
+    const fetcher = new Fetcher({ ...DEFAULT_FETCHER_OPTIONS, allowHosts: config.crawler.allowHosts, perHostDelayMs: 0, retries: 0 }, redis, prefix);
+    const elsewhere = new Fetcher({ ...DEFAULT_FETCHER_OPTIONS, allowHosts: ['[::1]:1'], perHostDelayMs: 0, retries: 0 }, redis, prefix);
+    try {
+      const page = await fetcher.fetch(`${server.url}/status/200`);
+      expect(page.status).toBe(200);
+      await expect(elsewhere.fetch(`${server.url}/status/200`)).rejects.toMatchObject({ reason: 'forbidden-address' });
+      expect(server.hits.count('/status/200')).toBe(1);
+    } finally {
+      await fetcher.close();
+      await elsewhere.close();
+    }
+  });
+
+  it('refuses malformed entries, naming the variable', () => {
+    for (const bad of ['::1:8080', '[::1]', '[::1]:port', 'example.org']) {
+      expect(() => loadConfig({ CRAWLER_ALLOW_HOSTS: bad })).toThrow(/CRAWLER_ALLOW_HOSTS/);
     }
   });
 });

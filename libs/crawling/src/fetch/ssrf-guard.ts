@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector } from 'undici';
 import { FetchError } from '../types';
 
@@ -40,93 +41,74 @@ export type ForbiddenAddressKind =
   | 'site-local'
   | 'not-an-ip';
 
-/** Dotted-quad IPv4 (exactly as node:net isIP accepts it) → 32-bit unsigned number. */
-function parseIPv4(ip: string): number | null {
-  if (isIP(ip) !== 4) return null;
-  const parts = ip.split('.').map(Number);
-  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+type Ranges<A extends ipaddr.IPv4 | ipaddr.IPv6> = Record<string, [A, number][]>;
+
+/** Our range table as ipaddr.js's subnetMatch takes it; the first matching kind wins (insertion order). */
+function ranges<A extends ipaddr.IPv4 | ipaddr.IPv6>(table: [ForbiddenAddressKind, string[]][]): Ranges<A> {
+  const out: Ranges<A> = {};
+  for (const [kind, cidrs] of table) out[kind] = [...(out[kind] ?? []), ...cidrs.map((c) => ipaddr.parseCIDR(c) as [A, number])];
+  return out;
 }
 
-/** IPv6 text (with or without an embedded dotted quad, zone id ignored) → eight 16-bit groups. */
-function parseIPv6(input: string): number[] | null {
-  const ip = input.replace(/%.*$/, '');
-  if (isIP(ip) !== 6) return null;
-  let text = ip.toLowerCase();
-  // An embedded IPv4 tail (::ffff:127.0.0.1) becomes two hex groups.
-  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4Tail) {
-    const n = parseIPv4(v4Tail[1]);
-    if (n === null) return null;
-    text = text.slice(0, -v4Tail[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail].map((g) => parseInt(g, 16));
-  if (groups.length !== 8 || groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff)) return null;
-  return groups;
-}
+/*
+ * ipaddr.js parses and matches; the table is ours because ipaddr's own
+ * range names are coarser than what a refusal should say (its "reserved"
+ * lumps documentation, benchmarking and IETF ranges together) and its IPv6
+ * list does not look inside the forms that embed an IPv4 address.
+ */
+const V4_RANGES = ranges<ipaddr.IPv4>([
+  ['metadata', ['169.254.169.254/32']],
+  ['unspecified', ['0.0.0.0/8']],
+  ['private', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16']],
+  ['shared (CGNAT)', ['100.64.0.0/10']],
+  ['loopback', ['127.0.0.0/8']],
+  ['link-local', ['169.254.0.0/16']],
+  ['ietf-protocol', ['192.0.0.0/24']],
+  ['documentation', ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24']],
+  ['broadcast', ['255.255.255.255/32']],
+  ['reserved', ['192.88.99.0/24', '240.0.0.0/4']], // 6to4 relay anycast (deprecated); class E
+  ['benchmarking', ['198.18.0.0/15']],
+  ['multicast', ['224.0.0.0/4']],
+]);
 
-function inV4(n: number, base: string, bits: number): boolean {
-  const b = parseIPv4(base) as number;
-  if (bits === 0) return true;
-  const mask = (0xffffffff << (32 - bits)) >>> 0;
-  return ((n & mask) >>> 0) === ((b & mask) >>> 0);
-}
+const V6_RANGES = ranges<ipaddr.IPv6>([
+  ['unspecified', ['::/128']],
+  ['loopback', ['::1/128']],
+  ['nat64-local', ['64:ff9b:1::/48']], // RFC 8215 local-use NAT64
+  // Teredo tunnels to an obfuscated IPv4 client; no crawl target lives there.
+  ['teredo', ['2001::/32']],
+  ['documentation', ['2001:db8::/32']],
+  ['discard', ['100::/64']],
+  ['private', ['fc00::/7']], // unique local
+  ['link-local', ['fe80::/10']],
+  ['site-local', ['fec0::/10']], // deprecated
+  ['multicast', ['ff00::/8']],
+  ['reserved', ['::/8']], // besides the forms above, e.g. ::1:2:3
+]);
 
-const V4_RANGES: Array<[string, number, ForbiddenAddressKind]> = [
-  ['169.254.169.254', 32, 'metadata'],
-  ['0.0.0.0', 8, 'unspecified'],
-  ['10.0.0.0', 8, 'private'],
-  ['100.64.0.0', 10, 'shared (CGNAT)'],
-  ['127.0.0.0', 8, 'loopback'],
-  ['169.254.0.0', 16, 'link-local'],
-  ['172.16.0.0', 12, 'private'],
-  ['192.0.0.0', 24, 'ietf-protocol'],
-  ['192.0.2.0', 24, 'documentation'],
-  ['192.88.99.0', 24, 'reserved'], // 6to4 relay anycast (deprecated)
-  ['192.168.0.0', 16, 'private'],
-  ['198.18.0.0', 15, 'benchmarking'],
-  ['198.51.100.0', 24, 'documentation'],
-  ['203.0.113.0', 24, 'documentation'],
-  ['224.0.0.0', 4, 'multicast'],
-  ['255.255.255.255', 32, 'broadcast'],
-  ['240.0.0.0', 4, 'reserved'],
+/** IPv6 forms that carry an IPv4 address, judged by that address: [prefix, index of its high 16-bit part]. */
+const EMBEDS_V4: [[ipaddr.IPv6, number], number][] = [
+  [ipaddr.parseCIDR('::ffff:0:0/96') as [ipaddr.IPv6, number], 6], // mapped
+  [ipaddr.parseCIDR('::/96') as [ipaddr.IPv6, number], 6], // compatible (deprecated)
+  [ipaddr.parseCIDR('::ffff:0:0:0/96') as [ipaddr.IPv6, number], 6], // SIIT translated
+  [ipaddr.parseCIDR('64:ff9b::/96') as [ipaddr.IPv6, number], 6], // well-known NAT64 prefix
+  [ipaddr.parseCIDR('2002::/16') as [ipaddr.IPv6, number], 1], // 6to4: bits 16..47
 ];
 
-function classifyV4(n: number): ForbiddenAddressKind | null {
-  for (const [base, bits, kind] of V4_RANGES) if (inV4(n, base, bits)) return kind;
-  return null;
+function classifyV4(ip: ipaddr.IPv4): ForbiddenAddressKind | null {
+  const kind = ipaddr.subnetMatch(ip, V4_RANGES, '');
+  return kind ? (kind as ForbiddenAddressKind) : null;
 }
 
-function classifyV6(g: number[]): ForbiddenAddressKind | null {
-  const v4At = (hi: number, lo: number): number => ((g[hi] << 16) | g[lo]) >>> 0;
-  const zeros = (from: number, to: number): boolean => g.slice(from, to).every((x) => x === 0);
-
-  if (zeros(0, 8)) return 'unspecified';
-  if (zeros(0, 7) && g[7] === 1) return 'loopback';
-  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible, deprecated), ::ffff:0:a.b.c.d (SIIT translated)
-  if (zeros(0, 5) && (g[5] === 0xffff || g[5] === 0)) return classifyV4(v4At(6, 7));
-  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return classifyV4(v4At(6, 7));
-  // 64:ff9b::/96 well-known NAT64 prefix embeds an IPv4 address; 64:ff9b:1::/48 is local-use.
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return classifyV4(v4At(6, 7));
-  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return 'nat64-local';
-  // 2002::/16 6to4 embeds an IPv4 address in bits 16..47.
-  if (g[0] === 0x2002) return classifyV4(v4At(1, 2));
-  // 2001::/32 Teredo: tunnels to an obfuscated IPv4 client; no crawl target lives there.
-  if (g[0] === 0x2001 && g[1] === 0) return 'teredo';
-  if (g[0] === 0x2001 && g[1] === 0x0db8) return 'documentation';
-  if (g[0] === 0x0100 && zeros(1, 4)) return 'discard';
-  if ((g[0] & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
-  if ((g[0] & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
-  if ((g[0] & 0xffc0) === 0xfec0) return 'site-local'; // fec0::/10 (deprecated)
-  if ((g[0] & 0xff00) === 0xff00) return 'multicast'; // ff00::/8
-  // ::/8 besides the forms above (reserved), e.g. ::1:2:3
-  if (g[0] === 0) return 'reserved';
-  return null;
+function classifyV6(ip: ipaddr.IPv6): ForbiddenAddressKind | null {
+  const p = ip.parts;
+  if (!ip.match(...(V6_RANGES['unspecified'][0])) && !ip.match(...(V6_RANGES['loopback'][0]))) {
+    for (const [prefix, at] of EMBEDS_V4) {
+      if (ip.match(...prefix)) return classifyV4(new ipaddr.IPv4([p[at] >> 8, p[at] & 0xff, p[at + 1] >> 8, p[at + 1] & 0xff]));
+    }
+  }
+  const kind = ipaddr.subnetMatch(ip, V6_RANGES, '');
+  return kind ? (kind as ForbiddenAddressKind) : null;
 }
 
 /**
@@ -136,11 +118,11 @@ function classifyV6(g: number[]): ForbiddenAddressKind | null {
  * the guard fails closed.
  */
 export function classifyAddress(ip: string): ForbiddenAddressKind | null {
-  const text = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
-  const v4 = parseIPv4(text);
-  if (v4 !== null) return classifyV4(v4);
-  const v6 = parseIPv6(text);
-  if (v6 !== null) return classifyV6(v6);
+  const text = (ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip).replace(/%.*$/, '');
+  // net.isIP first: ipaddr.js also reads the legacy forms (127.1, 0x7f.1, 2130706433) that URLs normalise away.
+  const family = isIP(text);
+  if (family === 4) return classifyV4(ipaddr.IPv4.parse(text));
+  if (family === 6) return classifyV6(ipaddr.IPv6.parse(text));
   return 'not-an-ip';
 }
 
