@@ -5,6 +5,7 @@ import { buildEncodedCorpus } from '../../../../test/fixtures/crawl/make-corpus'
 import type { ListSelectors } from '../types';
 import {
   bestMatch,
+  compareTitles,
   dateFromUrl,
   datesAround,
   epaperPageUrls,
@@ -490,5 +491,15 @@ describe('keywords', () => {
     expect(mentionsKeywords('大祥区召开会议', ['', '  ', '！'])).toBe(false);
     expect(mentionsKeywords('大祥区召开会议', [])).toBe(false);
     expect(matchedKeywords('大祥区城南街道', ['大祥', '城南', '双清'])).toEqual(['大祥', '城南']);
+  });
+});
+
+describe('compareTitles', () => {
+  it('gives a verdict and a score in [0, 1]', () => {
+    expect(compareTitles('大祥区召开会议', ' · 大祥区召开会议')).toEqual({ same: true, score: 1 });
+    const other = compareTitles('大祥区召开2021年冬季森林防火工作部署会', '隆回县金银花产业带动群众增收');
+    expect(other.same).toBe(false);
+    expect(other.score).toBeGreaterThanOrEqual(0);
+    expect(other.score).toBeLessThan(0.5);
   });
 });

@@ -19,4 +19,5 @@ export {
 } from './epaper';
 export { titleSimilarity, normalisedSimilarity, bestMatch, CONTAINMENT_FLOOR, CONTAINMENT_MIN_CHARS, type TitleMatch } from './similarity';
 export { mentionsKeywords, matchedKeywords } from './keywords';
-export { stripSiteName, collapseWhitespace, countHan } from './text';
+export { stripSiteName, collapseWhitespace, countHan, cleanItemTitle } from './text';
+export { compareTitles, type TitleComparison } from './title-match';
