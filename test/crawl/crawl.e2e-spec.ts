@@ -266,4 +266,25 @@ describe('crawl sources are editable', () => {
       connection.disconnect();
     }
   });
+
+  it('lists the catalog’s real outlets disabled; enable and disable switch one, its schedule following', async () => {
+    const all = (await api.http().get('/api/crawl/sources').expect(200)).body as { id: number; channel: string; url: string; enabled: boolean; schedule: string }[];
+    const seeded = all.filter((s) => s.url.startsWith('https://')); // the tests' own sources are on loopback
+    expect(seeded.map((s) => s.channel).sort()).toEqual(['红网大祥站', '邵阳新闻网', '邵阳日报'].sort());
+    expect(seeded.every((s) => !s.enabled && s.schedule)).toBe(true);
+    const feed = seeded.find((s) => s.channel === '红网大祥站')!;
+    const connection = workerConnection(api.config.redis.url);
+    const queue = new Queue(CRAWL_QUEUE, { connection, prefix: api.config.redis.prefix });
+    try {
+      // No body, as an optional body may be.
+      expect((await api.http().post(`/api/crawl/sources/${feed.id}/enable`).expect(200)).body).toMatchObject({ id: feed.id, enabled: true });
+      expect(await queue.getJobScheduler(sourceSchedulerId(feed.id))).toMatchObject({ pattern: feed.schedule, tz: 'Asia/Shanghai' });
+      expect((await api.http().post(`/api/crawl/sources/${feed.id}/disable`).send({}).expect(200)).body).toMatchObject({ id: feed.id, enabled: false });
+      expect(await queue.getJobScheduler(sourceSchedulerId(feed.id))).toBeFalsy();
+      await api.http().post('/api/crawl/sources/99999/enable').expect(404);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
 });

@@ -89,7 +89,7 @@ export class Children {
   private readonly all: Child[] = [];
 
   /** `node dist/apps/<app>/src/main.js …args` with exactly `env` (plus PATH/HOME). */
-  app(app: 'api' | 'worker' | 'cli', args: string[], env: Record<string, string>): Child {
+  app(app: 'api' | 'worker' | 'crawler' | 'cli', args: string[], env: Record<string, string>): Child {
     const main = path.join(repoDir, 'dist', 'apps', app, 'src', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: the jest globalSetup builds dist/`);
     const proc = spawn(process.execPath, [main, ...args], {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '../../../libs/config/src';
+import { CrawlingModule } from '../../../libs/crawling/src';
 import { IngestionModule } from '../../../libs/ingestion/src';
 import { LedgerModule } from '../../../libs/ledger/src';
 import { PersistenceModule } from '../../../libs/persistence/src';
@@ -21,6 +22,7 @@ export class CliModule {
         QueueModule,
         LedgerModule,
         ReportingModule,
+        CrawlingModule,
         ...(options.withWorker ? [IngestionModule] : []),
       ],
     };

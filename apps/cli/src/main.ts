@@ -9,6 +9,7 @@ import { RedisUnreachableError, assertRedisReachable } from '../../../libs/queue
 import { CliError } from './cli-error';
 import { CliModule } from './cli.module';
 import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
+import { CRAWL_USAGE, runCrawlCommand } from './commands/crawl';
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
@@ -24,6 +25,7 @@ Commands:
                                    import a placement ledger through the queue
 ${BUDGET_USAGE}
 ${PROFILE_USAGE}
+${CRAWL_USAGE}
   report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.json>]
   report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.json>]
                                    write the annual evaluation report or the monthly bulletin (default: all formats, ./out)
@@ -80,6 +82,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'profile':
       await runProfileCommand(rest, (fn) => withContext(config, false, fn));
+      return;
+    case 'crawl':
+      await runCrawlCommand(rest, (fn) => withContext(config, false, fn));
       return;
     case 'report': {
       const [kind, ...args] = rest;

@@ -52,7 +52,8 @@ export async function loadCatalog(dataSource: DataSource, catalog: Catalog): Pro
       const existing = channels.get(c.name);
       await channelRepo.save(existing ? Object.assign(existing, fields) : channelRepo.create({ name: c.name, ...fields }));
     }
-    // Crawl sources are added once (matched by channel and URL); editors may change them afterwards.
+    // Crawl sources are added once (matched by channel and URL), disabled unless the catalog says otherwise
+    // (they are real outlets: fetching them is the operator's choice); editors may change them afterwards.
     const sourceRepo = em.getRepository(CrawlSource);
     const channelIds = new Map((await channelRepo.find()).map((c) => [c.name, c.id]));
     for (const s of catalog.sources ?? []) {
@@ -60,7 +61,7 @@ export async function loadCatalog(dataSource: DataSource, catalog: Catalog): Pro
       if (channelId === undefined) throw new Error(`catalog source names unknown channel "${s.channel}"`);
       if (await sourceRepo.existsBy({ channelId, url: s.url })) continue;
       await sourceRepo.save(
-        sourceRepo.create({ channelId, type: s.type, url: s.url, selectors: s.selectors ?? null, schedule: s.schedule ?? null, enabled: true }),
+        sourceRepo.create({ channelId, type: s.type, url: s.url, selectors: s.selectors ?? null, schedule: s.schedule ?? null, enabled: s.enabled ?? false }),
       );
     }
     return {

@@ -25,13 +25,19 @@ export interface CatalogChannel {
   urlPatterns: string[];
 }
 
-/** A crawl source seeded for a catalog channel (see libs/crawling). */
+/**
+ * A crawl source seeded for a catalog channel (see libs/crawling). The
+ * catalog's sources are real outlets: they are created disabled unless
+ * `enabled` says otherwise, so that a new install fetches nothing from the
+ * internet until an operator enables a source (`crawl sources enable <id>`).
+ */
 export interface CatalogSource {
   channel: string;
   type: 'list' | 'epaper' | 'feed';
   url: string;
   selectors?: Record<string, unknown>;
   schedule?: string;
+  enabled?: boolean;
 }
 
 export interface Catalog {

@@ -74,6 +74,26 @@ export class CrawlController {
     return this.sources.update(sourceId, body);
   }
 
+  /** Every crawl source, with its channel's name: the catalog's real outlets start disabled. */
+  @Get('crawl/sources')
+  all(): Promise<(CrawlSourceView & { channel: string })[]> {
+    return this.sources.listAll();
+  }
+
+  /** Let the crawler fetch this source (by its schedule, if it has one); no body. */
+  @Post('crawl/sources/:id/enable')
+  @HttpCode(200)
+  enable(@Param('id', id('id')) sourceId: number): Promise<CrawlSourceView> {
+    return this.sources.setEnabled(sourceId, true);
+  }
+
+  /** Stop fetching this source (its schedule is removed; a run asked for by hand still works); no body. */
+  @Post('crawl/sources/:id/disable')
+  @HttpCode(200)
+  disable(@Param('id', id('id')) sourceId: number): Promise<CrawlSourceView> {
+    return this.sources.setEnabled(sourceId, false);
+  }
+
   @Delete('crawl/sources/:id')
   @HttpCode(204)
   async remove(@Param('id', id('id')) sourceId: number): Promise<void> {

@@ -30,6 +30,11 @@ export class CrawlWorker implements OnApplicationBootstrap, OnApplicationShutdow
       const source = await this.sources.get(job.data.sourceId).catch(() => {
         throw new UnrecoverableError(`crawl source ${job.data.sourceId} does not exist`);
       });
+      // A schedule left behind by a source disabled meanwhile fetches nothing (a run asked for by hand still runs).
+      if (!job.data.runId && !source.enabled) {
+        this.logger.warn(`crawl source ${source.id} is disabled: scheduled run skipped`);
+        return;
+      }
       // A scheduled job brings no run: derive one from the job's id, so that a retry fills the same run.
       const runId = job.data.runId ?? uuidFrom(String(job.id));
       if (!job.data.runId && !(await this.runs.find(runId))) await this.runs.create('source', { sourceId: source.id }, runId);

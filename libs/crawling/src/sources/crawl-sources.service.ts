@@ -134,6 +134,18 @@ export class CrawlSources {
     return toView(await repo.save(source));
   }
 
+  /** Enables or disables a source; its schedule (if any) follows. */
+  setEnabled(id: number, enabled: boolean): Promise<CrawlSourceView> {
+    return this.update(id, { enabled });
+  }
+
+  /** Every source of every channel, with its channel's name, by id. */
+  async listAll(): Promise<(CrawlSourceView & { channel: string })[]> {
+    const sources = await this.dataSource.getRepository(CrawlSource).find({ order: { id: 'ASC' } });
+    const names = new Map((await this.dataSource.getRepository(Channel).find()).map((c) => [c.id, c.name]));
+    return sources.map((s) => ({ ...toView(s), channel: names.get(s.channelId) ?? '' }));
+  }
+
   async remove(id: number): Promise<void> {
     await this.get(id);
     await this.queue.unschedule(id);
