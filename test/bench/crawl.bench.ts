@@ -21,6 +21,7 @@ import {
 } from '../../libs/crawling/src';
 import { Channel, CrawlSource, Organization, SqlDialect, openDatabase } from '../../libs/persistence/src';
 import { FixtureServer, startFixtureServer } from '../fixtures/crawl/server';
+import { matcherBench, printMatcherSummary } from './title-matcher';
 import {
   BenchDatabase,
   MB,
@@ -69,11 +70,14 @@ import {
  *      gathered) and batched (the default). Baseline: the same N pages
  *      fetched one at a time (as per-host politeness does) with undici and
  *      parsed with cheerio.load.
+ *  (m) the title matcher on the labelled corpus (test/fixtures/titles): precision,
+ *      recall and µs per pair of compareTitles and, as the baseline in the same run,
+ *      of the rule it replaced (titleSimilarity ≥ 0.8); see title-matcher.ts.
  * SQLite by default, PostgreSQL when DATABASE_URL is set. Loopback only; the
  * catalog's seeded sources (real outlets) are disabled in the bench database.
  * Exit 0 whether or not the target is met, non-zero on errors. Cleans up its
  * database, Redis keys and child processes. Knobs: SIZES below,
- * BENCH_ONLY=a|b, BENCH_CRAWL_COMPARE=0 (batched pass only),
+ * BENCH_ONLY=a|b|m (comma-separated; default all), BENCH_MATCHER_ROUNDS, BENCH_CRAWL_COMPARE=0 (batched pass only),
  * BENCH_CRAWLER_NODE_ARGS (extra node flags for the crawler, e.g. --cpu-prof).
  */
 
@@ -87,8 +91,10 @@ const SIZES = {
   stallMs: envInt('BENCH_STALL_SECONDS', 60) * 1000,
   progressMs: envInt('BENCH_PROGRESS_MS', 5000),
   timeoutMs: envInt('BENCH_TIMEOUT_SECONDS', 1800) * 1000,
+  /** Timed passes of (m) over the title-pair corpus. */
+  matcherRounds: envInt('BENCH_MATCHER_ROUNDS', 21),
 };
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b').split(',').map((s) => s.trim().toLowerCase()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,m').split(',').map((s) => s.trim().toLowerCase()));
 const EXTRACT_TARGET = 0.8;
 
 
@@ -906,7 +912,8 @@ async function main(): Promise<void> {
     log(`    platform ${fmt(a.platformRate)} pages/s, raw ${fmt(a.rawRate)} pages/s: ${a.ratio.toFixed(2)}x; load average ${loadAvg()}`);
   }
   const b = ONLY.has('b') ? await endToEnd(tag) : undefined;
-  printSummary(a, b);
+  if (a || b) printSummary(a, b);
+  if (ONLY.has('m')) printMatcherSummary(matcherBench(SIZES.matcherRounds), SIZES.matcherRounds);
 }
 
 if (process.argv[2] === '--fixture-server') {

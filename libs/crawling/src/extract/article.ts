@@ -3,7 +3,7 @@ import type { AnyNode, Element } from 'domhandler';
 import type { ArticleInfo } from '../types';
 import { dateFromUrl, parseChineseDate, type ChineseDateOptions } from './dates';
 import { normaliseTitle } from '../../../domain/src';
-import { collapseWhitespace, stripSiteName, visibleText } from './text';
+import { collapseWhitespace, stripSiteName, stripTitleTags, visibleText } from './text';
 
 export interface ExtractArticleOptions extends ChineseDateOptions {
   /**
@@ -142,7 +142,8 @@ function visibleTextOfScript(el: Element): string {
  *
  * Title: og:title, else <title>, else the first non-empty <h1> (one not wholly a link, i.e. not a
  * logo, when there is one); og:title and
- * <title> lose the site's name (see stripSiteName: split on `_ | ｜ - —`,
+ * <title> lose column and media tags as list and feed titles do (【乡村振兴】, （图）: see
+ * cleanItemTitle) and the site's name (see stripSiteName: split on `_ | ｜ 丨 - —`,
  * prefer the part that reads like the page's <h1>, drop parts that read like
  * og:site_name / application-name / `siteNames`, keep the longest). An
  * og:title or <title> that is nothing but a site name (Founder e-papers often
@@ -175,7 +176,7 @@ export function extractArticle(html: string, url: string, options: ExtractArticl
 
   const siteKeys = new Set(siteNames.map(normaliseTitle).filter((k) => k !== ''));
   /** A usable title: not empty and not just the site's name (<title>邵阳日报</title>). */
-  const usable = (t: string): string | null => (t !== '' && !siteKeys.has(normaliseTitle(t)) ? t : null);
+  const usable = (t: string): string | null => (t !== '' && !siteKeys.has(normaliseTitle(t)) ? stripTitleTags(t) : null);
 
   let title: string | null = null;
   let titleSource: ArticleInfo['titleSource'] = null;

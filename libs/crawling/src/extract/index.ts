@@ -20,4 +20,4 @@ export {
 export { titleSimilarity, normalisedSimilarity, bestMatch, CONTAINMENT_FLOOR, CONTAINMENT_MIN_CHARS, type TitleMatch } from './similarity';
 export { mentionsKeywords, matchedKeywords } from './keywords';
 export { stripSiteName, collapseWhitespace, countHan, cleanItemTitle } from './text';
-export { compareTitles, type TitleComparison } from './title-match';
+export { compareTitles, compareTitleKeys, titleKey, MIN_SHARED_CHARS, INSERTION_WEIGHT, type TitleComparison, type TitleKey } from './title-match';

@@ -45,9 +45,33 @@ const LEADING_BULLETS = /^[\s·•●○■□◆◇▪▫►▶>》・\-*]+/u;
 /** A trailing ellipsis of a truncated title. */
 const TRAILING_ELLIPSIS = /(?:\.{2,}|…+|。。。)\s*$/u;
 
-/** A title as shown in a list: whitespace collapsed, leading bullets dropped. */
+/** A column tag in brackets before the headline: 【乡村振兴】, [视频], 【一线】. */
+const LEADING_TAG = /^(?:【[^】]{1,12}】|\[[^\]]{1,12}\])\s*/u;
+/** A media or attachment tag after the headline: （图）, (组图), 【图文】, [视频], （附名单）. */
+const TRAILING_TAG = /\s*[（(【[](?:图|组图|多图|图文|视频|音频|直播|附[^）)】\]]{1,12})[）)】\]]$/u;
+
+/**
+ * A title as an outlet shows it in a list, a feed, an e-paper or a page's
+ * <title>, reduced to the headline: whitespace collapsed, leading bullets
+ * dropped, a column tag before it (【乡村振兴】, [视频]) and a media tag after
+ * it (（图）, 【图文】) dropped, and of the parts split on the title separators
+ * (`_ | ｜ 丨 - —`, see stripSiteName) the longest kept, which drops site names
+ * and columns ("大祥区开展消防演练_邵阳新闻网", "视频｜…", "… - 市州 - 红网").
+ * A trailing ellipsis (a list's cut) is kept: it says the title is incomplete.
+ */
 export function cleanItemTitle(text: string): string {
-  return collapseWhitespace(text).replace(LEADING_BULLETS, '').trim();
+  // Tags sit outside the site name ("【一线】标题_红网") or inside it ("标题（组图）_邵阳新闻网").
+  return stripTitleTags(stripSiteName(stripTitleTags(collapseWhitespace(text).replace(LEADING_BULLETS, '').trim())));
+}
+
+/** A title without a column tag before it (【乡村振兴】) and a media tag after it (（图）); unchanged when nothing else is left. */
+export function stripTitleTags(title: string): string {
+  let out = title;
+  for (const tag of [LEADING_TAG, TRAILING_TAG]) {
+    const without = out.replace(tag, '').trim();
+    if (without !== '') out = without;
+  }
+  return out;
 }
 
 /** A date (and time) at the end of a link's text, as when an unclosed <a> swallows the list's date cell. */
@@ -80,11 +104,11 @@ export function preferTitleAttribute(text: string, attribute: string | undefined
 
 /**
  * Separators between an article's title and the site's name in <title>:
- * `_`, `|`, `｜`, a single `—` or `–`, and `-` unless it joins two ASCII
+ * `_`, `|`, `｜`, `丨` (a Han character outlets use as a bar), a single `—` or `–`, and `-` unless it joins two ASCII
  * letters or digits (COVID-19, 2021-2022 stay whole). A doubled `——` is
  * Chinese punctuation inside titles (主题——副题) and does not separate.
  */
-const TITLE_SEPARATORS = /\s*(?:[_|｜]|(?<!—)—(?!—)|–|(?<![A-Za-z0-9])-|-(?![A-Za-z0-9]))\s*/u;
+const TITLE_SEPARATORS = /\s*(?:[_|｜丨]|(?<!—)—(?!—)|–|(?<![A-Za-z0-9])-|-(?![A-Za-z0-9]))\s*/u;
 
 /**
  * An article title from a <title>-like text with the site's name taken off.
