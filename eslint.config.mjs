@@ -1,8 +1,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * One door per lib: another lib is imported only as `@pl/<lib>` (its index.ts), never by
+ * a deep alias or a relative path into its folder; an app never imports another app's
+ * files. A relative import that climbs into some `<name>/src` or through `libs/` or
+ * `apps/` has left its own lib or app. Tests and scripts may import an app's files (the
+ * harness starts the API), but libs only through their doors.
+ */
+const DEEP_ALIAS = { regex: '^@pl/[^/]+/.', message: 'Import another lib only through its index: `@pl/<lib>`.' };
+const INTO_LIB = { regex: '^\\.\\.?/(.*/)?libs/', message: 'Import a lib as `@pl/<lib>`, not by a path into its folder.' };
+const OUT_OF_UNIT = {
+  regex: '^(\\.\\./)+(.*/)?(apps/|[\\w-]+/src(/|$))',
+  message: "Do not import another lib's or app's files: use `@pl/<lib>` (its index.ts).",
+};
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'out/**', 'coverage/**', '*.js'] },
+  // test/fixtures/lint holds code that breaks the rules on purpose (test/lint/boundaries.spec.ts lints it).
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'out/**', 'coverage/**', '*.js', 'test/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,6 +33,14 @@ export default tseslint.config(
         { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name=/^(only|skip)$/]", message: 'No .only or .skip in committed tests.' },
       ],
     },
+  },
+  {
+    files: ['apps/**', 'libs/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_ALIAS, INTO_LIB, OUT_OF_UNIT] }] },
+  },
+  {
+    files: ['test/**', 'scripts/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_ALIAS, INTO_LIB] }] },
   },
   {
     files: ['libs/config/**', 'apps/*/src/main.ts', 'test/**', 'scripts/**'],

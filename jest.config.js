@@ -5,6 +5,8 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The path aliases of tsconfig.json: one door (index.ts) per lib.
+  moduleNameMapper: { '^@pl/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   transform: {
     '^.+\\.ts$|content-disposition/.+\\.js$': [
       '@swc/jest',

@@ -24,8 +24,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { canonicalUrl, normaliseName, normaliseTitle } from '../libs/domain/src/normalise';
-import { GENRE_ALIASES, PROMINENCE_ALIASES } from '../libs/domain/src/vocabulary';
+import { canonicalUrl, normaliseName, normaliseTitle, GENRE_ALIASES, PROMINENCE_ALIASES } from '@pl/domain';
 
 const SEED = 20211222;
 const FOUNDED = '2019-06-21';
@@ -1244,7 +1243,7 @@ function verify(csv: string, catalog: Catalog): { problems: string[]; figures: s
 
 function main(): void {
   const root = findRepoRoot(__dirname);
-  const catalog = JSON.parse(fs.readFileSync(path.join(root, 'libs/catalog/src/catalog.json'), 'utf8')) as Catalog;
+  const catalog = JSON.parse(fs.readFileSync(path.join(root, 'libs/placements/src/catalog/catalog.json'), 'utf8')) as Catalog;
 
   const rows = generate(catalog);
   const csv = toCsv(rows);

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { readLedger } from '../libs/ledger-import/src';
-import { normaliseTitle } from '../libs/domain/src';
+import { readLedger } from '@pl/placements';
+import { normaliseTitle } from '@pl/domain';
 import { countOf, repoDir, startApi, TestApi, waitForIngestion } from './support/harness';
 
 const run = promisify(execFile);

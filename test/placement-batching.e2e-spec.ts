@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job } from 'bullmq';
-import type { PlacementDraft } from '../libs/domain/src';
-import { IngestionJob, IngestionQueue, RecordPlacementsJob } from '../libs/queue/src';
+import type { PlacementDraft } from '@pl/domain';
+import { IngestionJob, IngestionQueue, RecordPlacementsJob } from '@pl/placements';
 import { startApi, tableCounts, TestApi, waitForIngestion } from './support/harness';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { PlacementDraft } from '../libs/domain/src';
-import { PlacementWriter } from '../libs/ingestion/src';
-import type { RecordPlacementsJob } from '../libs/queue/src';
+import type { PlacementDraft } from '@pl/domain';
+import { PlacementWriter } from '@pl/placements';
+import type { RecordPlacementsJob } from '@pl/placements';
 import { countOf, startApi, TestApi } from './support/harness';
 
 /**

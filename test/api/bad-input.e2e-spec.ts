@@ -1,4 +1,4 @@
-import { IngestionQueue } from '../../libs/queue/src';
+import { IngestionQueue } from '@pl/placements';
 import { startApi, tableCounts, TestApi, waitForIngestion } from '../support/harness';
 
 /**

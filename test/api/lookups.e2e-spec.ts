@@ -1,5 +1,5 @@
 import { Logger as TypeOrmLogger } from 'typeorm';
-import { ChannelDirectory, OrganizationsService } from '../../libs/ledger/src';
+import { ChannelDirectory, OrganizationsService } from '@pl/placements';
 import { startApi, TestApi } from '../support/harness';
 
 /**

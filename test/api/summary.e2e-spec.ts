@@ -1,4 +1,4 @@
-import { todayInShanghai } from '../../libs/domain/src';
+import { todayInShanghai } from '@pl/domain';
 import { startApi, TestApi, waitForIngestion } from '../support/harness';
 
 /** The fields an error response names. */

@@ -9,8 +9,8 @@ import { load } from 'cheerio';
 import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { CATALOG, loadCatalog } from '../../libs/catalog/src';
-import { AppConfig, loadConfig, repoRoot } from '../../libs/config/src';
+import { CATALOG, loadCatalog } from '@pl/placements';
+import { AppConfig, loadConfig, repoRoot } from '@pl/config';
 import {
   EPAPER_TITLE_LIST_SELECTORS,
   ListSelectors,
@@ -18,8 +18,8 @@ import {
   extractArticle,
   extractFeed,
   extractList,
-} from '../../libs/crawling/src';
-import { Channel, CrawlSource, Organization, SqlDialect, openDatabase } from '../../libs/persistence/src';
+} from '@pl/crawling';
+import { Channel, CrawlSource, Organization, SqlDialect, openDatabase } from '@pl/persistence';
 import { FixtureServer, startFixtureServer } from '../fixtures/crawl/server';
 import { matcherBench, printMatcherSummary } from './title-matcher';
 import {

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpAdapter } from '../../apps/api/src/create-api-app';
-import { AppConfig } from '../../libs/config/src';
+import { AppConfig } from '@pl/config';
 
 /** A POST that does nothing but answer 202, at the path the load generator targets. */
 @Controller('api/orgs/:org')

@@ -11,20 +11,11 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { WorkerThread } from '../../apps/api/src/worker-thread';
-import { CATALOG, loadCatalog } from '../../libs/catalog/src';
-import { AppConfig, loadConfig } from '../../libs/config/src';
-import { placementDedupKey, yearMonthOf } from '../../libs/domain/src';
-import { PLACEMENT_COLUMNS } from '../../libs/ingestion/src/placement-writer';
-import { Channel, Organization, SqlDialect, openDatabase } from '../../libs/persistence/src';
-import {
-  INGESTION_JOB_OPTIONS,
-  INGESTION_QUEUE,
-  IngestionJob,
-  IngestionQueue,
-  RecordPlacementsJob,
-  producerConnection,
-  workerConnection,
-} from '../../libs/queue/src';
+import { CATALOG, loadCatalog, PLACEMENT_COLUMNS, INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob, IngestionQueue, RecordPlacementsJob } from '@pl/placements';
+import { AppConfig, loadConfig } from '@pl/config';
+import { placementDedupKey, yearMonthOf } from '@pl/domain';
+import { Channel, Organization, SqlDialect, openDatabase } from '@pl/persistence';
+import { producerConnection, workerConnection } from '@pl/jobs';
 import type { LoadResult, LoadSpec } from './load-generator';
 import type { PollerMessage, WatchRequest } from './poller';
 import {

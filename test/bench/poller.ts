@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../../libs/config/src';
-import { createDataSource } from '../../libs/persistence/src';
+import type { DatabaseConfig } from '@pl/config';
+import { createDataSource } from '@pl/persistence';
 import { absoluteNow, processedCount } from './support';
 
 /**

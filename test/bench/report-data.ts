@@ -1,6 +1,6 @@
-import type { Genre, PlacementSource, PlacementStatus, Prominence, Tier } from '../../libs/domain/src';
-import { placementDedupKey, yearMonthOf } from '../../libs/domain/src';
-import { PLACEMENT_COLUMNS } from '../../libs/ingestion/src/placement-writer';
+import type { Genre, PlacementSource, PlacementStatus, Prominence, Tier } from '@pl/domain';
+import { placementDedupKey, yearMonthOf } from '@pl/domain';
+import { PLACEMENT_COLUMNS } from '@pl/placements';
 
 /**
  * The ledger of the report benchmark (npm run bench:report): twelve media

@@ -9,12 +9,10 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import YAML from 'yaml';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { CATALOG, loadCatalog } from '../../libs/catalog/src';
-import { loadConfig, repoRoot } from '../../libs/config/src';
-import { COUNTED_STATUSES, TIERS, Tier } from '../../libs/domain/src';
-import { PLACEMENT_COLUMNS } from '../../libs/ingestion/src/placement-writer';
-import { ChannelsService, LedgerCounts, OrganizationsService } from '../../libs/ledger/src';
-import { Organization } from '../../libs/persistence/src';
+import { CATALOG, loadCatalog, PLACEMENT_COLUMNS, ChannelsService, LedgerCounts, OrganizationsService } from '@pl/placements';
+import { loadConfig, repoRoot } from '@pl/config';
+import { COUNTED_STATUSES, TIERS, Tier } from '@pl/domain';
+import { Organization } from '@pl/persistence';
 import {
   AnnualReportComposer,
   BudgetsService,
@@ -22,7 +20,7 @@ import {
   ReportDocument,
   ReportsService,
   renderReport,
-} from '../../libs/reporting/src';
+} from '@pl/reporting';
 import { BenchChannel, ORGS, REGION, ownChannels, placementBatches, planPlacements } from './report-data';
 import { REDIS_URL, createBenchDatabase, deleteQueueKeys, envInt, fmt, log, runTag, table, usingPostgres,
   cleanUp,

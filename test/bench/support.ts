@@ -5,7 +5,7 @@ import path from 'node:path';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PlacementDraft } from '../../libs/domain/src';
+import type { PlacementDraft } from '@pl/domain';
 
 /**
  * Helpers of the ingestion benchmark (npm run bench:ingest): its own fresh

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../libs/config/src';
-import { TitleKey, compareTitleKeys, compareTitles, titleKey, titleSimilarity } from '../../libs/crawling/src';
+import { repoRoot } from '@pl/config';
+import { TitleKey, compareTitleKeys, compareTitles, titleKey, titleSimilarity } from '@pl/crawling';
 import { fmt, log, table } from './support';
 
 /**

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { CRAWL_QUEUE, sourceSchedulerId, workerConnection } from '../../libs/queue/src';
+import { CRAWL_QUEUE, sourceSchedulerId } from '@pl/crawling';
+import { workerConnection } from '@pl/jobs';
 import { FixtureServer, startFixtureServer } from '../fixtures/crawl/server';
 import { startApi, TestApi, waitForIngestion } from '../support/harness';
 

@@ -1,8 +1,9 @@
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../../libs/config/src';
-import { CrawlSource, openDatabase } from '../../libs/persistence/src';
-import { CRAWL_QUEUE, sourceSchedulerId, workerConnection } from '../../libs/queue/src';
+import { loadConfig } from '@pl/config';
+import { CRAWL_QUEUE, sourceSchedulerId } from '@pl/crawling';
+import { workerConnection } from '@pl/jobs';
+import { CrawlSource, openDatabase } from '@pl/persistence';
 import { createTestDatabase, deleteRedisKeys, testEnv, TestDatabase } from '../support/harness';
 import { Children } from '../support/processes';
 

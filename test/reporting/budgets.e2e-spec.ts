@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Budget, Organization } from '../../libs/persistence/src';
-import { BudgetsService } from '../../libs/reporting/src';
+import { Budget, Organization } from '@pl/persistence';
+import { BudgetsService } from '@pl/reporting';
 import { repoDir, startApi, TestApi } from '../support/harness';
 
 const execFileP = promisify(execFile);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DEFAULT_TEMPLATE } from '../../libs/reporting/src';
+import { DEFAULT_TEMPLATE } from '@pl/reporting';
 import { repoDir, startApi, TestApi, waitForIngestion } from '../support/harness';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import { todayInShanghai } from '../../libs/domain/src';
+import { todayInShanghai } from '@pl/domain';
 import { docxParagraphs } from '../support/docx-text';
 import { startApi, TestApi } from '../support/harness';
 import { asBuffer, createOrganization, loadLedger, markdownText, xlsxSheets } from '../support/reports';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { CATALOG } from '../../libs/catalog/src';
-import { TIERS, Tier } from '../../libs/domain/src';
-import { formatWan } from '../../libs/reporting/src';
+import { CATALOG } from '@pl/placements';
+import { TIERS, Tier } from '@pl/domain';
+import { formatWan } from '@pl/reporting';
 import { startApi, TestApi } from '../support/harness';
 import { createOrganization, LedgerEntry, loadLedger, markdownText, sql } from '../support/reports';
 

@@ -10,8 +10,8 @@ import { REDIS_URL, createBenchDatabase, usingPostgres } from '../bench/support'
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { CATALOG, loadCatalog } from '../../libs/catalog/src';
-import { AppConfig, loadConfig } from '../../libs/config/src';
+import { CATALOG, loadCatalog } from '@pl/placements';
+import { AppConfig, loadConfig } from '@pl/config';
 
 /**
  * Test infrastructure: every test file gets its own database (a SQLite file,

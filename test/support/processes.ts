@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { INGESTION_QUEUE } from '../../libs/queue/src';
+import { INGESTION_QUEUE } from '@pl/placements';
 import { repoDir } from './harness';
 
 /**

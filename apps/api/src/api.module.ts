@@ -1,11 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { IngestionModule } from '../../../libs/ingestion/src';
-import { LedgerModule } from '../../../libs/ledger/src';
-import { PersistenceModule } from '../../../libs/persistence/src';
-import { QueueModule } from '../../../libs/queue/src';
-import { ReportingModule, ReportWorkerModule } from '../../../libs/reporting/src';
-import { CrawlerWorkerModule, CrawlingModule } from '../../../libs/crawling/src';
+import { AppConfig, ConfigModule } from '@pl/config';
+import { IngestionModule, LedgerModule } from '@pl/placements';
+import { PersistenceModule } from '@pl/persistence';
+import { ReportingModule, ReportWorkerModule } from '@pl/reporting';
+import { CrawlerWorkerModule, CrawlingModule } from '@pl/crawling';
 import { CrawlController } from './crawl/crawl.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
@@ -35,7 +33,6 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
-        QueueModule,
         LedgerModule,
         ReportingModule,
         CrawlingModule,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { exitOnStartupError, loadConfig } from '../../../libs/config/src';
-import { assertRedisReachable } from '../../../libs/queue/src';
+import { exitOnStartupError, loadConfig } from '@pl/config';
+import { assertRedisReachable } from '@pl/jobs';
 import { createApiApp } from './create-api-app';
 import { WorkerThread } from './worker-thread';
 

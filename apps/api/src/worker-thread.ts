@@ -1,8 +1,10 @@
-import { Logger } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AppConfig, nestLogLevels } from '../../../libs/config/src';
-import { WorkerModule } from '../../worker/src/worker.module';
+import { AppConfig, ConfigModule, nestLogLevels } from '@pl/config';
+import { PersistenceModule } from '@pl/persistence';
+import { IngestionModule } from '@pl/placements';
+import { ReportWorkerModule } from '@pl/reporting';
 
 /** Messages between the API's main thread and its worker thread. */
 type ToThread = { type: 'drain' };
@@ -13,8 +15,8 @@ type FromThread = { type: 'ready' } | { type: 'failed'; message: string };
  * worker and the report worker on a thread of their own, so that writing
  * placements and rendering reports use the second core instead of queueing
  * behind HTTP requests on the first (bench:ingest (b), all in one process).
- * The thread runs the worker process's module (apps/worker) with its own
- * database connection; the API's main thread keeps the crawler.
+ * The thread serves what the worker process (apps/worker) serves, with its
+ * own database connection; the API's main thread keeps the crawler.
  */
 export class WorkerThread {
   private exited: Promise<number>;
@@ -52,9 +54,20 @@ export class WorkerThread {
   }
 }
 
-/** Inside the thread: the worker process's module, closed (drained) when the main thread says so. */
+/** What the thread serves: the same queues as the worker process. */
+@Module({})
+class WorkerThreadModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerThreadModule,
+      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), IngestionModule, ReportWorkerModule],
+    };
+  }
+}
+
+/** Inside the thread: the workers' module, closed (drained) when the main thread says so. */
 async function runThread(config: AppConfig): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(WorkerThreadModule.forRoot(config), {
     logger: nestLogLevels(config),
   });
   parentPort!.on('message', (msg: ToThread) => {

@@ -1,11 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { CrawlingModule } from '../../../libs/crawling/src';
-import { IngestionModule } from '../../../libs/ingestion/src';
-import { LedgerModule } from '../../../libs/ledger/src';
-import { PersistenceModule } from '../../../libs/persistence/src';
-import { QueueModule } from '../../../libs/queue/src';
-import { ReportingModule } from '../../../libs/reporting/src';
+import { AppConfig, ConfigModule } from '@pl/config';
+import { CrawlingModule } from '@pl/crawling';
+import { IngestionModule, LedgerModule } from '@pl/placements';
+import { PersistenceModule } from '@pl/persistence';
+import { ReportingModule } from '@pl/reporting';
 
 /**
  * What operator commands need: the database, the queue's producer and, for
@@ -19,7 +17,6 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
-        QueueModule,
         LedgerModule,
         ReportingModule,
         CrawlingModule,

@@ -1,4 +1,4 @@
-import { textWidth } from '../../../libs/domain/src';
+import { textWidth } from '@pl/domain';
 
 /** Operator-facing output goes to stdout; diagnostics to stderr. */
 export const say = (line = ''): void => {

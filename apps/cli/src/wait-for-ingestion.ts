@@ -1,4 +1,4 @@
-import { IngestionsService, IngestionView } from '../../../libs/ledger/src';
+import { IngestionsService, IngestionView } from '@pl/placements';
 
 /** Polls an ingestion until the worker has processed every accepted entry. */
 export async function waitForIngestion(

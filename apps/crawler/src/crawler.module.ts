@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { CrawlerWorkerModule } from '../../../libs/crawling/src';
-import { PersistenceModule } from '../../../libs/persistence/src';
-import { QueueModule } from '../../../libs/queue/src';
+import { AppConfig, ConfigModule } from '@pl/config';
+import { CrawlerWorkerModule } from '@pl/crawling';
+import { PersistenceModule } from '@pl/persistence';
 
 /** The crawler process: crawl jobs and their schedules; no HTTP server. */
 @Module({})
@@ -10,7 +9,7 @@ export class CrawlerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CrawlerModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), QueueModule, CrawlerWorkerModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), CrawlerWorkerModule],
     };
   }
 }

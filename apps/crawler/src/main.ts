@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { exitOnStartupError, loadConfig, nestLogLevels } from '../../../libs/config/src';
-import { assertRedisReachable } from '../../../libs/queue/src';
+import { exitOnStartupError, loadConfig, nestLogLevels } from '@pl/config';
+import { assertRedisReachable } from '@pl/jobs';
 import { CrawlerModule } from './crawler.module';
 
 /** `node dist/apps/crawler/src/main.js` — runs crawl jobs; SIGTERM lets running crawls finish. */

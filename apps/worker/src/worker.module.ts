@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '../../../libs/config/src';
-import { IngestionModule } from '../../../libs/ingestion/src';
-import { PersistenceModule } from '../../../libs/persistence/src';
-import { QueueModule } from '../../../libs/queue/src';
-import { ReportWorkerModule } from '../../../libs/reporting/src';
+import { AppConfig, ConfigModule } from '@pl/config';
+import { IngestionModule } from '@pl/placements';
+import { PersistenceModule } from '@pl/persistence';
+import { ReportWorkerModule } from '@pl/reporting';
 
 /** The worker process: ingestion and queued reports; no HTTP server. */
 @Module({})
@@ -11,7 +10,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), QueueModule, IngestionModule, ReportWorkerModule],
+      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), IngestionModule, ReportWorkerModule],
     };
   }
 }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { LedgerModule } from '../../ledger/src';
+import { LedgerModule } from '@pl/placements';
 import { CrawlOperations } from './crawler/crawl-operations';
 import { CrawlWorker } from './crawler/crawl-worker';
+import { CrawlQueue } from './queue/crawl-queue';
 import { CrawlRuns } from './runs/crawl-runs.service';
 import { CrawlSources } from './sources/crawl-sources.service';
 
-/** Crawl sources and runs as the API sees them. Needs PersistenceModule and QueueModule (global). */
-@Module({ imports: [LedgerModule], providers: [CrawlSources, CrawlRuns], exports: [CrawlSources, CrawlRuns] })
+/** Crawl sources and runs as the API sees them. Needs PersistenceModule (global); owns the crawl queue's producer. */
+@Module({ imports: [LedgerModule], providers: [CrawlQueue, CrawlSources, CrawlRuns], exports: [CrawlQueue, CrawlSources, CrawlRuns] })
 export class CrawlingModule {}
 
 /** The crawler's worker: crawl jobs and their schedules. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '../../config/src';
+import type { DatabaseConfig } from '@pl/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { serialiseSqliteAccess } from './sqlite-serial';

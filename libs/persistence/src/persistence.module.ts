@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { APP_CONFIG, AppConfig } from '../../config/src';
+import { APP_CONFIG, AppConfig } from '@pl/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
 import { serialiseSqliteAccess } from './sqlite-serial';

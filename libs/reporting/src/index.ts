@@ -31,4 +31,4 @@ export { Ranking, RankingRow, RegionRankings } from './compose/rankings';
 export { RenderedReport, ReportRequest, ReportsService } from './reports.service';
 export { ReportJobs, ReportJobView } from './jobs/report-jobs.service';
 export { ReportWorkerModule } from './jobs/report-worker.module';
-export { LedgerCounts, CountFilter, CountRow, CountDimension } from '../../ledger/src';
+export { LedgerCounts, CountFilter, CountRow, CountDimension } from '@pl/placements';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldError } from '../../domain/src';
+import type { FieldError } from '@pl/domain';
 
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;

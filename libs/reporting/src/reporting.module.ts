@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LedgerModule } from '../../ledger/src';
+import { LedgerModule } from '@pl/placements';
 import { ReportFacts } from './aggregate/report-facts';
 import { BudgetsService } from './budget/budgets.service';
 import { AnnualReportComposer } from './compose/annual-report';
@@ -7,6 +7,7 @@ import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { RegionRankings } from './compose/rankings';
 import { ProfilesService } from './profile/profiles.service';
 import { ReportJobs } from './jobs/report-jobs.service';
+import { ReportQueue } from './jobs/report-queue';
 import { ReportsService } from './reports.service';
 
 const PROVIDERS = [
@@ -18,8 +19,9 @@ const PROVIDERS = [
   RegionRankings,
   ReportsService,
   ReportJobs,
+  ReportQueue,
 ];
 
-/** Budgets, organization profiles and the reports written from them. Needs PersistenceModule (global). */
+/** Budgets, organization profiles and the reports written from them. Needs PersistenceModule (global); owns the reports queue's producer. */
 @Module({ imports: [LedgerModule], providers: PROVIDERS, exports: PROVIDERS })
 export class ReportingModule {}

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/src';
-import { PLACEMENT_STATUSES, isIsoDate } from '../../domain/src';
-import { LedgerCounts, LedgerError } from '../../ledger/src';
-import { Organization } from '../../persistence/src';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { PLACEMENT_STATUSES, isIsoDate } from '@pl/domain';
+import { LedgerCounts, LedgerError } from '@pl/placements';
+import { Organization } from '@pl/persistence';
 import { AnnualReportComposer } from './compose/annual-report';
 import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { Ranking, RegionRankings } from './compose/rankings';

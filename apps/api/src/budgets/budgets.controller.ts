@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { OrganizationsService } from '../../../../libs/ledger/src';
-import { BudgetOutput, BudgetsService, budgetToOutput, fiscalYearText, moneyUnitOf, MoneyUnit } from '../../../../libs/reporting/src';
+import { OrganizationsService } from '@pl/placements';
+import { BudgetOutput, BudgetsService, budgetToOutput, fiscalYearText, moneyUnitOf, MoneyUnit } from '@pl/reporting';
 import { parseOr400 } from '../http/validation';
 
 const unitQuery = z.object({

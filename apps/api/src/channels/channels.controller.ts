@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { CHANNEL_KINDS, ChannelKind, TIERS, Tier } from '../../../../libs/domain/src';
-import { ChannelsService, ChannelView, LedgerError } from '../../../../libs/ledger/src';
+import { CHANNEL_KINDS, ChannelKind, TIERS, Tier } from '@pl/domain';
+import { ChannelsService, ChannelView, LedgerError } from '@pl/placements';
 
 export class CreateChannelDto {
   @ApiProperty({ example: '红网大祥站' })

@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUID
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CrawlRuns, CrawlRunView, CrawlSources, CrawlSourceView } from '../../../../libs/crawling/src';
-import { LedgerError, OrganizationsService } from '../../../../libs/ledger/src';
-import { CrawlQueue } from '../../../../libs/queue/src';
-import { isIsoDate } from '../../../../libs/domain/src';
+import { CrawlRuns, CrawlRunView, CrawlSources, CrawlSourceView, CrawlQueue } from '@pl/crawling';
+import { LedgerError, OrganizationsService } from '@pl/placements';
+import { isIsoDate } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
 
 const id = (field: string) =>

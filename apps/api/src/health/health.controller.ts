@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { IngestionQueue } from '../../../../libs/queue/src';
+import { IngestionQueue } from '@pl/placements';
 
 @ApiTags('health')
 @Controller('health')

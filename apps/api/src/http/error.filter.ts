@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { QueueUnavailableError } from '../../../../libs/queue/src';
+import { QueueUnavailableError } from '@pl/jobs';
 
 /**
  * One JSON error shape for every failure: {statusCode, error, message,

@@ -1,7 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import type { z } from 'zod';
-import { FieldError, toFieldErrors } from '../../../../libs/domain/src';
-import { LedgerError } from '../../../../libs/ledger/src';
+import { FieldError, toFieldErrors } from '@pl/domain';
+import { LedgerError } from '@pl/placements';
 
 /**
  * Parses with a zod schema or throws a 400 naming every bad field. `field`

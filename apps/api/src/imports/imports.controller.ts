@@ -1,8 +1,8 @@
 import { Controller, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig } from '../../../../libs/config/src';
-import { ImportReceipt, LedgerError, LedgerImports, OrganizationsService } from '../../../../libs/ledger/src';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { ImportReceipt, LedgerError, LedgerImports, OrganizationsService } from '@pl/placements';
 import { Actor } from '../http/actor.decorator';
 
 const FIELD = 'file';

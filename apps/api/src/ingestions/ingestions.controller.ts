@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { IngestionsService, IngestionView, LedgerError } from '../../../../libs/ledger/src';
+import { IngestionsService, IngestionView, LedgerError } from '@pl/placements';
 
 @ApiTags('ingestions')
 @Controller('api/ingestions')

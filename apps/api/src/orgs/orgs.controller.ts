@@ -11,9 +11,9 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
-import { isIsoDate } from '../../../../libs/domain/src';
-import { OrganizationsService } from '../../../../libs/ledger/src';
-import { Organization } from '../../../../libs/persistence/src';
+import { isIsoDate } from '@pl/domain';
+import { OrganizationsService } from '@pl/placements';
+import { Organization } from '@pl/persistence';
 
 /** A real calendar date written YYYY-MM-DD; class-validator runs it only when registered as a constraint. */
 @ValidatorConstraint({ name: 'isoDate' })

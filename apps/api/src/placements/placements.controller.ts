@@ -10,7 +10,7 @@ import {
   TIERS,
   aliasOf,
   isIsoDate,
-} from '../../../../libs/domain/src';
+} from '@pl/domain';
 import {
   BULK_MAX,
   BulkReceipt,
@@ -20,7 +20,7 @@ import {
   PlacementQueries,
   PlacementSubmissions,
   Summary,
-} from '../../../../libs/ledger/src';
+} from '@pl/placements';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
 

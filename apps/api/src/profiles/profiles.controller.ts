@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { OrganizationsService } from '../../../../libs/ledger/src';
+import { OrganizationsService } from '@pl/placements';
 import {
   AnnualProfileDocument,
   fiscalYearText,
   OrganizationProfileDocument,
   ProfilesService,
-} from '../../../../libs/reporting/src';
+} from '@pl/reporting';
 import { parseOr400 } from '../http/validation';
 
 const standingExample = {

@@ -2,10 +2,9 @@ import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/commo
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { isIsoDate, todayInShanghai } from '../../../../libs/domain/src';
-import { OrganizationsService } from '../../../../libs/ledger/src';
-import { REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '../../../../libs/reporting/src';
-import { LedgerError } from '../../../../libs/ledger/src';
+import { isIsoDate, todayInShanghai } from '@pl/domain';
+import { OrganizationsService, LedgerError } from '@pl/placements';
+import { REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '@pl/reporting';
 import { parseOr400 } from '../http/validation';
 
 const format = z.enum(REPORT_FORMATS, { error: `format must be one of ${REPORT_FORMATS.join(', ')}` }).optional().default('md');

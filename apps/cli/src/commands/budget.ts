@@ -3,8 +3,8 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ParseArgsConfig, parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { OrganizationsService } from '../../../../libs/ledger/src';
-import { Organization } from '../../../../libs/persistence/src';
+import { OrganizationsService } from '@pl/placements';
+import { Organization } from '@pl/persistence';
 import {
   BudgetDocument,
   BudgetFigure,
@@ -20,7 +20,7 @@ import {
   percentShares,
   readBudgetSheet,
   YEAR_MESSAGE,
-} from '../../../../libs/reporting/src';
+} from '@pl/reporting';
 import { CliError } from '../cli-error';
 import { say, table } from '../output';
 

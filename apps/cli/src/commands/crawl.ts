@@ -1,4 +1,4 @@
-import { CrawlSources, CrawlSourceView } from '../../../../libs/crawling/src';
+import { CrawlSources, CrawlSourceView } from '@pl/crawling';
 import { CliError } from '../cli-error';
 import { say, table } from '../output';
 import { asCliError, parseCommand, WithApp } from './budget';

@@ -2,15 +2,14 @@ import { INestApplicationContext } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
-import { CATALOG, loadCatalog } from '../../../../libs/catalog/src';
-import { repoRoot } from '../../../../libs/config/src';
-import { OrganizationsService, PlacementQueries, Summary } from '../../../../libs/ledger/src';
+import { CATALOG, loadCatalog, OrganizationsService, PlacementQueries, Summary } from '@pl/placements';
+import { repoRoot } from '@pl/config';
 import { say, table } from '../output';
 import { importBudget } from './budget';
 import { importLedger } from './import-ledger';
 import { importProfile } from './profile';
 import { writeReports } from './report';
-import { DEFAULT_TEMPLATE, REPORT_FORMATS, ReportFacts } from '../../../../libs/reporting/src';
+import { DEFAULT_TEMPLATE, REPORT_FORMATS, ReportFacts } from '@pl/reporting';
 
 export const DEMO_ORG = 'daxiang';
 

@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { IngestionsService, LedgerImports, OrganizationsService } from '../../../../libs/ledger/src';
+import { IngestionsService, LedgerImports, OrganizationsService } from '@pl/placements';
 import { CliError } from '../cli-error';
 import { say } from '../output';
 import { waitForIngestion } from '../wait-for-ingestion';

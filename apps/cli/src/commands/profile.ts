@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import path from 'node:path';
-import { ProfilesService } from '../../../../libs/reporting/src';
+import { ProfilesService } from '@pl/reporting';
 import { CliError } from '../cli-error';
 import { say } from '../output';
 import { WithApp, asCliError, orgOrCliError, parseCommand, parseJsonOrYaml, readInputFile, yearOption } from './budget';

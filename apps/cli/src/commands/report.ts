@@ -1,8 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { OrganizationsService } from '../../../../libs/ledger/src';
-import { REPORT_FORMATS, ReportFormat, ReportRequest, ReportTemplate, ReportsService, loadTemplate } from '../../../../libs/reporting/src';
+import { OrganizationsService } from '@pl/placements';
+import { REPORT_FORMATS, ReportFormat, ReportRequest, ReportTemplate, ReportsService, loadTemplate } from '@pl/reporting';
 import { CliError } from '../cli-error';
 
 /** Renders a report in the given formats into `outDir`; returns the written paths. */

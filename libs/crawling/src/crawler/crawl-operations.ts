@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../../config/src';
-import { canonicalUrl, timeOrderedId, todayInShanghai } from '../../../domain/src';
-import { PlacementSubmissions } from '../../../ledger/src';
-import { Channel, CrawlSource, Organization, Placement } from '../../../persistence/src';
-import { IngestionJob, IngestionQueue } from '../../../queue/src';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { canonicalUrl, timeOrderedId, todayInShanghai } from '@pl/domain';
+import { PlacementSubmissions, IngestionJob, IngestionQueue } from '@pl/placements';
+import { Channel, CrawlSource, Organization, Placement } from '@pl/persistence';
 import {
   EPAPER_TITLE_LIST_SELECTORS,
   bestMatch,

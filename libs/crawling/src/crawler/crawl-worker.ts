@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { APP_CONFIG, AppConfig } from '../../../config/src';
-import { CRAWL_QUEUE, CrawlJobName, CrawlJobs, workerConnection } from '../../../queue/src';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { CRAWL_QUEUE, CrawlJobName, CrawlJobs } from '../queue/crawl-contract';
+import { workerConnection } from '@pl/jobs';
 import { DEFAULT_USER_AGENT, Fetcher } from '../fetch';
 import { CrawlRuns } from '../runs/crawl-runs.service';
 import { CrawlSources } from '../sources/crawl-sources.service';

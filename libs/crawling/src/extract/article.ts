@@ -2,7 +2,7 @@ import { load } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { ArticleInfo } from '../types';
 import { dateFromUrl, parseChineseDate, type ChineseDateOptions } from './dates';
-import { normaliseTitle } from '../../../domain/src';
+import { normaliseTitle } from '@pl/domain';
 import { collapseWhitespace, stripSiteName, stripTitleTags, visibleText } from './text';
 
 export interface ExtractArticleOptions extends ChineseDateOptions {

@@ -1,4 +1,4 @@
-import { isIsoDate } from '../../../domain/src';
+import { isIsoDate } from '@pl/domain';
 
 /**
  * Options of parseChineseDate, which reads dates as Chinese outlets write

@@ -1,4 +1,4 @@
-import { isIsoDate } from '../../../domain/src';
+import { isIsoDate } from '@pl/domain';
 import type { ListSelectors } from '../types';
 
 /**

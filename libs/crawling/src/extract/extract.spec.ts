@@ -23,7 +23,7 @@ import {
   stripSiteName,
   titleSimilarity,
   validateEpaperTemplate,
-} from './index';
+} from '.';
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'crawl', 'corpus');
 /** The fixture server's origin as the crawler would see it (no network here: only URLs). */

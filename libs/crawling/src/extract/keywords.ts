@@ -1,4 +1,4 @@
-import { normaliseTitle } from '../../../domain/src';
+import { normaliseTitle } from '@pl/domain';
 
 /**
  * The keywords (e.g. an organization's discovery keywords, 大祥) a title

@@ -1,6 +1,6 @@
 import { load, type CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
-import { canonicalUrl, normaliseTitle } from '../../../domain/src';
+import { canonicalUrl, normaliseTitle } from '@pl/domain';
 import type { CrawledItem, ListSelectors } from '../types';
 import { dateFromUrl, parseChineseDate, parseListDate, type ChineseDateOptions } from './dates';
 import { cleanItemTitle, collapseWhitespace, countHan, preferTitleAttribute, stripTrailingDate, visibleText } from './text';

@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein';
-import { normaliseTitle } from '../../../domain/src';
+import { normaliseTitle } from '@pl/domain';
 
 /**
  * A title that contains the other one entirely (newspapers add a 引题 above

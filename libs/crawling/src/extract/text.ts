@@ -1,5 +1,5 @@
 import type { AnyNode } from 'domhandler';
-import { normaliseTitle } from '../../../domain/src';
+import { normaliseTitle } from '@pl/domain';
 
 /** Runs of whitespace (incl. &nbsp; and the ideographic space) to one space, trimmed. */
 export function collapseWhitespace(text: string): string {

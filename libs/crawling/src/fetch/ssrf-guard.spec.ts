@@ -1,7 +1,7 @@
 import type IORedis from 'ioredis';
 import { dropKeys, testRedis, uniqueKeyPrefix } from '../../../../test/fixtures/crawl/redis';
 import { startFixtureServer, type FixtureServer } from '../../../../test/fixtures/crawl/server';
-import { loadConfig } from '../../../config/src';
+import { loadConfig } from '@pl/config';
 import { FetchError, type FetcherOptions } from '../types';
 import { DEFAULT_FETCHER_OPTIONS, Fetcher, type FetcherTuning } from './fetcher';
 import { AllowList, assertAllowed, assertFetchableUrl, classifyAddress, createGuardedLookup, isForbiddenAddress } from './ssrf-guard';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { LedgerError } from '../../../ledger/src';
-import { CrawlRun, SqlDialect } from '../../../persistence/src';
+import { LedgerError } from '@pl/placements';
+import { CrawlRun, SqlDialect } from '@pl/persistence';
 
 export type RunCounter = 'pages' | 'items' | 'confirmed' | 'discovered' | 'linkGone';
 

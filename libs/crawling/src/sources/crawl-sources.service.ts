@@ -2,10 +2,11 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { toFieldErrors } from '../../../domain/src';
-import { LedgerError } from '../../../ledger/src';
-import { CRAWL_SOURCE_TYPES, Channel, CrawlSource } from '../../../persistence/src';
-import { CrawlQueue, QueueUnavailableError } from '../../../queue/src';
+import { toFieldErrors } from '@pl/domain';
+import { LedgerError } from '@pl/placements';
+import { CRAWL_SOURCE_TYPES, Channel, CrawlSource } from '@pl/persistence';
+import { CrawlQueue } from '../queue/crawl-queue';
+import { QueueUnavailableError } from '@pl/jobs';
 import { validateEpaperTemplate } from '../extract';
 
 const httpUrl = z

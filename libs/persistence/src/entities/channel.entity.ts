@@ -7,7 +7,7 @@ import {
   ManyToOne,
   PrimaryGeneratedColumn,
 } from 'typeorm';
-import type { ChannelKind, Tier } from '../../../domain/src';
+import type { ChannelKind, Tier } from '@pl/domain';
 import type { Organization } from './organization.entity';
 import type { Outlet } from './outlet.entity';
 

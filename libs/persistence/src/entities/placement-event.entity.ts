@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { PlacementEventType } from '../../../domain/src';
+import type { PlacementEventType } from '@pl/domain';
 import type { Placement } from './placement.entity';
 
 /** What happened to a placement, by whom. Append-only: never updated or deleted. */

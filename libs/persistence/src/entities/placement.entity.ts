@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import type { Genre, PlacementSource, PlacementStatus, Prominence } from '../../../domain/src';
+import type { Genre, PlacementSource, PlacementStatus, Prominence } from '@pl/domain';
 import type { Channel } from './channel.entity';
 import type { PlacementEvent } from './placement-event.entity';
 

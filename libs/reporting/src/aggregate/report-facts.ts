@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TIERS, Tier, normaliseName } from '../../../domain/src';
-import { ChannelDirectory, CountFilter, LedgerCounts } from '../../../ledger/src';
-import { Budget, Organization, OrganizationProfile, Outlet, SqlDialect } from '../../../persistence/src';
+import { TIERS, Tier, normaliseName } from '@pl/domain';
+import { ChannelDirectory, CountFilter, LedgerCounts } from '@pl/placements';
+import { Budget, Organization, OrganizationProfile, Outlet, SqlDialect } from '@pl/persistence';
 import type { BudgetDocument } from '../budget/budget';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from '../profile/profile';
 import type { HighlightFilter, ReportTemplate } from '../template/report-template';

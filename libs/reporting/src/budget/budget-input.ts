@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { z } from 'zod';
-import { aliasOf, type FieldError } from '../../../domain/src';
+import { aliasOf, type FieldError } from '@pl/domain';
 import { inputErrorMap, isFiscalYear, optionalText, requiredText, safeParseInput, YEAR_MESSAGE } from '../input-errors';
 import { Fen, MoneyFormatError, MoneyUnit, toFen } from '../money';
 import { BudgetDocument, BudgetFigure, OTHER_FUNDS, OtherFund, ProjectFigure } from './budget';

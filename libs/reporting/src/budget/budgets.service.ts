@@ -1,8 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isUniqueViolation, LedgerError } from '../../../ledger/src/ledger-errors';
-import { Budget, Organization } from '../../../persistence/src';
+import { isUniqueViolation, LedgerError } from '@pl/placements';
+import { Budget, Organization } from '@pl/persistence';
 import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
 import type { MoneyUnit } from '../money';
 import type { BudgetDocument } from './budget';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { GENRE_LABELS, Genre, PlacementStatus, STATUS_LABELS, TIER_LABELS, TIERS, Tier, todayInShanghai } from '../../../domain/src';
-import { Organization } from '../../../persistence/src';
+import { GENRE_LABELS, Genre, PlacementStatus, STATUS_LABELS, TIER_LABELS, TIERS, Tier, todayInShanghai } from '@pl/domain';
+import { Organization } from '@pl/persistence';
 import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
 import { BudgetDocument, OTHER_FUNDS, OTHER_FUND_LABELS } from '../budget/budget';
 import { Block, ReportDocument, Sheet } from '../document/report-document';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TIER_LABELS, TIERS, todayInShanghai } from '../../../domain/src';
-import { Organization } from '../../../persistence/src';
+import { TIER_LABELS, TIERS, todayInShanghai } from '@pl/domain';
+import { Organization } from '@pl/persistence';
 import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
 import { Block, ReportDocument } from '../document/report-document';
 import { percentOf } from '../money';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TIERS } from '../../../domain/src';
-import { LedgerCounts } from '../../../ledger/src';
+import { TIERS } from '@pl/domain';
+import { LedgerCounts } from '@pl/placements';
 import { ReportFacts, TierCounts, sumTiers, zeroTiers } from '../aggregate/report-facts';
 
 export interface RankingRow {

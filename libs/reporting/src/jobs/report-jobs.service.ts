@@ -2,9 +2,9 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { LedgerError } from '../../../ledger/src';
-import { Organization, ReportJob } from '../../../persistence/src';
-import { ReportQueue } from '../../../queue/src';
+import { LedgerError } from '@pl/placements';
+import { Organization, ReportJob } from '@pl/persistence';
+import { ReportQueue } from './report-queue';
 import type { RenderedReport, ReportRequest } from '../reports.service';
 
 export interface ReportJobView {

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../../../config/src';
-import { Organization, ReportJob } from '../../../persistence/src';
-import { REPORTS_QUEUE, RenderReportJob, ReportJobName, workerConnection } from '../../../queue/src';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { Organization, ReportJob } from '@pl/persistence';
+import { REPORTS_QUEUE, RenderReportJob, ReportJobName } from './report-contract';
+import { workerConnection } from '@pl/jobs';
 import { ReportRequest, ReportsService } from '../reports.service';
 
 /**

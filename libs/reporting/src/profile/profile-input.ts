@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { FieldError } from '../../../domain/src';
-import { TIERS } from '../../../domain/src';
+import type { FieldError } from '@pl/domain';
+import { TIERS } from '@pl/domain';
 import { isFiscalYear, optionalText, requiredText, safeParseInput, YEAR_MESSAGE } from '../input-errors';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from './profile';
 

@@ -1,9 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { FieldError } from '../../../domain/src';
-import { isUniqueViolation, LedgerError } from '../../../ledger/src/ledger-errors';
-import { OrganizationProfile } from '../../../persistence/src';
+import type { FieldError } from '@pl/domain';
+import { isUniqueViolation, LedgerError } from '@pl/placements';
+import { OrganizationProfile } from '@pl/persistence';
 import type { OrgRef } from '../budget/budgets.service';
 import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from './profile';

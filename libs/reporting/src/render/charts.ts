@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { ChartSpec } from '../document/report-document';
-import { textWidth } from '../../../domain/src';
+import { textWidth } from '@pl/domain';
 import { findCjkFont, subsetForText } from './font-subset';
 
 /**

@@ -19,7 +19,7 @@ import {
   type IFontAttributesProperties,
   type ISectionOptions,
 } from 'docx';
-import { textWidth } from '../../../domain/src';
+import { textWidth } from '@pl/domain';
 import type { Block, ChartSpec, ReportDocument, TableBlock } from '../document/report-document';
 import { renderChartPng } from './charts';
 import { formatCell, itemsCarryMarkers, splitLines } from './text';

@@ -4,7 +4,7 @@ import type { Block, ChartSpec, ReportDocument } from '../document/report-docume
 import { renderChartPng, renderChartSvg } from './charts';
 import { renderDocx } from './docx';
 import { renderHtml } from './html';
-import { REPORT_FORMATS, renderReport } from './index';
+import { REPORT_FORMATS, renderReport } from '.';
 import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderXlsx, sheetNames } from './xlsx';

@@ -1,5 +1,5 @@
 import { Workbook, type Worksheet } from 'exceljs';
-import { textWidth } from '../../../domain/src';
+import { textWidth } from '@pl/domain';
 import type { ReportDocument, Sheet, TableBlock } from '../document/report-document';
 import { splitLines } from './text';
 

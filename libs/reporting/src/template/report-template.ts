@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { GENRES, PROMINENCES, TIERS } from '../../../domain/src';
+import { GENRES, PROMINENCES, TIERS } from '@pl/domain';
 import defaultTemplateJson from './default-template.json';
 
 const lineFilter = z

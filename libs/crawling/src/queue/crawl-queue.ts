@@ -1,0 +1,50 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { CRAWL_JOB_OPTIONS, CRAWL_QUEUE, CrawlConfirmJob, CrawlJobs, CrawlSourceJob } from './crawl-contract';
+import { QueueProducer } from '@pl/jobs';
+
+/** Scheduler id of a source's cron schedule. */
+export const sourceSchedulerId = (sourceId: number): string => `crawl-source-${sourceId}`;
+
+/** The producer side of the crawl queue, and the sources' schedules (BullMQ job schedulers). */
+@Injectable()
+export class CrawlQueue implements OnModuleDestroy {
+  private readonly producer: QueueProducer<CrawlJobs>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, CRAWL_QUEUE, CRAWL_JOB_OPTIONS);
+  }
+
+  runSource(data: CrawlSourceJob): Promise<void> {
+    return this.producer.add('crawl.source', data, data.runId ? { jobId: data.runId } : undefined);
+  }
+
+  confirm(data: CrawlConfirmJob): Promise<void> {
+    return this.producer.add('crawl.confirm', data, { jobId: data.runId });
+  }
+
+  /** Runs the source on a cron schedule, in Asia/Shanghai time; replaces its previous schedule. */
+  async schedule(sourceId: number, cron: string): Promise<void> {
+    await this.producer.failFast(() =>
+      this.producer.queue.upsertJobScheduler(
+        sourceSchedulerId(sourceId),
+        { pattern: cron, tz: 'Asia/Shanghai' },
+        { name: 'crawl.source', data: { sourceId } satisfies CrawlSourceJob, opts: CRAWL_JOB_OPTIONS },
+      ),
+    );
+  }
+
+  async unschedule(sourceId: number): Promise<void> {
+    await this.producer.failFast(() => this.producer.queue.removeJobScheduler(sourceSchedulerId(sourceId)));
+  }
+
+  /** The next time the source runs by schedule (epoch ms), if it has one. */
+  async nextRun(sourceId: number): Promise<number | null> {
+    const s = await this.producer.failFast(() => this.producer.queue.getJobScheduler(sourceSchedulerId(sourceId)));
+    return s?.next ?? null;
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.producer.close();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './contract';
+export { IngestionQueue, packJobs } from './ingestion-queue';

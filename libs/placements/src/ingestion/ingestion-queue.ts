@@ -1,0 +1,148 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, INGESTION_RECEIPT_TTL_SECONDS, IngestionJob, IngestionJobs, IngestionReceipt, RecordPlacementsJob } from './contract';
+import { QueueProducer } from '@pl/jobs';
+
+/** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
+const PACK_MAX_PLACEMENTS = 500;
+
+/** Sets each KEYS[i] to ARGV[i + 1] for ARGV[1] seconds: all receipts of a flush in one command. */
+const SET_RECEIPTS = `for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end return #KEYS`;
+
+interface PendingEnqueue {
+  jobs: IngestionJob[];
+  receipt?: IngestionReceipt;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The jobs to add for what several callers asked for at once. A call that is
+ * one small record job (a single submission) may share a queue job with other
+ * such calls: they are packed, up to PACK_MAX_PLACEMENTS placements, into
+ * 'placements.record-batch' jobs, and one alone stays as it is. Calls of
+ * several jobs (a bulk or an import, already split into chunks) go unchanged.
+ */
+export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
+  const out: IngestionJob[] = [];
+  let pack: RecordPlacementsJob[] = [];
+  let size = 0;
+  const close = () => {
+    if (pack.length === 1) out.push({ name: 'placements.record', data: pack[0] });
+    else if (pack.length > 1) out.push({ name: 'placements.record-batch', data: { records: pack } });
+    pack = [];
+    size = 0;
+  };
+  for (const jobs of calls) {
+    const [job] = jobs;
+    if (
+      jobs.length !== 1 ||
+      job.name !== 'placements.record' ||
+      !Array.isArray(job.data.placements) ||
+      job.data.placements.length >= PACK_MAX_PLACEMENTS
+    ) {
+      out.push(...jobs);
+      continue;
+    }
+    if (size + job.data.placements.length > PACK_MAX_PLACEMENTS) close();
+    pack.push(job.data);
+    size += job.data.placements.length;
+  }
+  close();
+  return out;
+}
+
+/** The producer side of the ingestion queue. The only way to ask for a placement write. */
+@Injectable()
+export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
+  private readonly producer: QueueProducer<IngestionJobs>;
+  /** Calls waiting for the next flush. */
+  private pending: PendingEnqueue[] = [];
+  /** The flushes in progress: one enqueue in flight at a time, so that calls arriving meanwhile share the next. */
+  private flushing: Promise<void> | null = null;
+  private readonly receiptPrefix: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, INGESTION_QUEUE, INGESTION_JOB_OPTIONS);
+    this.receiptPrefix = `${config.redis.prefix}:${INGESTION_QUEUE}:receipt:`;
+  }
+
+  get queue(): Queue {
+    return this.producer.queue;
+  }
+
+  /** Starts serving once connected (for a few seconds at most: later requests get 503s). */
+  async onModuleInit(): Promise<void> {
+    await this.producer.ready(5000).catch(() => undefined);
+  }
+
+  /**
+   * Enqueues all jobs at once, or throws QueueUnavailableError within a
+   * second. Concurrent calls share round trips: one enqueue is in flight at a
+   * time, and the calls that arrive meanwhile (or in the same event-loop
+   * turn) go together in the next, single submissions packed together (see
+   * packJobs); the calls of one enqueue succeed or fail together. Under load
+   * batches grow with the round trip; a call alone is sent after one turn.
+   * A `receipt` is kept in Redis, written with the jobs, until the worker's
+   * ingestion row exists (see pendingReceipt).
+   */
+  enqueue(jobs: IngestionJob[], receipt?: IngestionReceipt): Promise<void> {
+    if (jobs.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ jobs, receipt, resolve, reject });
+      if (!this.flushing) this.flushing = this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        await new Promise((r) => setImmediate(r)); // let the calls of this turn join
+        const calls = this.pending;
+        this.pending = [];
+        try {
+          const jobs = packJobs(calls.map((c) => c.jobs));
+          const receipts = calls.flatMap((c) => (c.receipt ? [c.receipt] : []));
+          await this.producer.failFast(async () => {
+            // One round trip: the receipts' command and the jobs' go out together on one connection.
+            const written = receipts.length
+              ? this.producer.connection.eval(
+                  SET_RECEIPTS,
+                  receipts.length,
+                  ...receipts.map((r) => this.receiptPrefix + r.id),
+                  INGESTION_RECEIPT_TTL_SECONDS,
+                  ...receipts.map((r) => JSON.stringify(r)),
+                )
+              : null;
+            // One job (the usual case under load: the single POSTs of a flush packed into one) goes
+            // without addBulk's MULTI, whose ioredis pipeline costs more to build than the job to add.
+            if (jobs.length === 1) await this.producer.queue.add(jobs[0].name, jobs[0].data);
+            else await this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data })));
+            await written;
+          });
+          for (const c of calls) c.resolve();
+        } catch (err) {
+          for (const c of calls) c.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  /** The receipt of a queued submission, or null when there is none (unknown, or long processed). */
+  async pendingReceipt(id: string): Promise<IngestionReceipt | null> {
+    const raw = await this.producer.failFast(() => this.producer.connection.get(this.receiptPrefix + id));
+    return raw ? (JSON.parse(raw) as IngestionReceipt) : null;
+  }
+
+  /** True when Redis answers a ping within a second. */
+  isHealthy(): Promise<boolean> {
+    return this.producer.isHealthy();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.producer.close();
+  }
+}

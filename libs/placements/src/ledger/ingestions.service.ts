@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Ingestion, SqlDialect } from '@pl/persistence';
+import { IngestionQueue } from '../ingestion/ingestion-queue';
+import { LedgerError } from './ledger-errors';
+
+export type IngestionState = 'queued' | 'processing' | 'completed';
+
+export interface IngestionView {
+  id: string;
+  kind: Ingestion['kind'];
+  state: IngestionState;
+  received: number;
+  accepted: number;
+  inserted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** What arrived at the edge for one submission. */
+export interface ReceivedSubmission {
+  id: string;
+  organizationId: number;
+  kind: Ingestion['kind'];
+  received: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** What the API records of a submission; the worker adds its counts. */
+@Injectable()
+export class IngestionsService {
+  private readonly sql: SqlDialect;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: IngestionQueue,
+  ) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  /** Records what arrived at the edge. Safe to call after the worker has already counted. */
+  async recordReceived(input: ReceivedSubmission): Promise<void> {
+    const now = this.sql.timestamp(new Date());
+    await this.dataSource.query(
+      `INSERT INTO ingestions (id, organization_id, kind, received, accepted, rejected, created_at, updated_at)
+       VALUES ${this.sql.valuesList(1, 8)}
+       ON CONFLICT (id) DO UPDATE SET
+         kind = excluded.kind,
+         received = excluded.received,
+         accepted = excluded.accepted,
+         rejected = ingestions.rejected + excluded.rejected`,
+      [input.id, input.organizationId, input.kind, input.received, input.accepted, input.rejected, now, now],
+    );
+  }
+
+  /** The ingestion's row once the worker (or the API) has written it; before that, its receipt in Redis. */
+  async get(id: string): Promise<IngestionView> {
+    const row = await this.dataSource.getRepository(Ingestion).findOneBy({ id });
+    if (row) return toView(row);
+    const receipt = await this.queue.pendingReceipt(id);
+    if (!receipt) throw LedgerError.notFound('ingestion', 'id', id);
+    const { id: _id, organizationId: _org, ...counts } = receipt;
+    return { id, state: 'queued', ...counts, inserted: 0, duplicates: 0 };
+  }
+}
+
+export function toView(row: Ingestion): IngestionView {
+  const processed = row.inserted + row.duplicates + row.workerRejected;
+  const state: IngestionState =
+    row.accepted > 0 && processed >= row.accepted ? 'completed' : row.accepted === 0 && row.received > 0 ? 'completed' : processed > 0 ? 'processing' : 'queued';
+  return {
+    id: row.id,
+    kind: row.kind,
+    state,
+    received: row.received,
+    accepted: row.accepted,
+    inserted: row.inserted,
+    duplicates: row.duplicates,
+    rejected: row.rejected,
+  };
+}

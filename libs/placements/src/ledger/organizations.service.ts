@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Organization } from '@pl/persistence';
+import { isUniqueViolation, LedgerError } from './ledger-errors';
+
+export interface NewOrganization {
+  slug: string;
+  name: string;
+  region: string;
+  foundedOn: string;
+  keywords: string[];
+}
+
+/** How long a looked-up organization is trusted before it is read again (as the channel directory does). */
+const TTL_MS = 2000;
+
+@Injectable()
+export class OrganizationsService {
+  /**
+   * Organizations by slug, as read in the last two seconds: every request
+   * under /api/orgs/:org looks its organization up, and a single POST should
+   * not pay a query for it. Unknown slugs are not kept, so a new organization
+   * is found at once; a change made elsewhere shows within two seconds.
+   */
+  private readonly recent = new Map<string, { org: Organization; at: number }>();
+  /** Reads in progress by slug: requests arriving while one runs share it. */
+  private readonly reading = new Map<string, Promise<Organization | null>>();
+
+  constructor(@InjectRepository(Organization) private readonly orgs: Repository<Organization>) {}
+
+  async create(input: NewOrganization): Promise<Organization> {
+    const taken = () => LedgerError.conflict('slug', `organization "${input.slug}" already exists`);
+    if (await this.orgs.existsBy({ slug: input.slug })) throw taken();
+    try {
+      return await this.orgs.save(this.orgs.create(input));
+    } catch (err) {
+      // Another request created the same slug in between.
+      if (isUniqueViolation(err)) throw taken();
+      throw err;
+    }
+  }
+
+  list(): Promise<Organization[]> {
+    return this.orgs.find({ order: { id: 'ASC' } });
+  }
+
+  /** The organization with this slug, or a 404 naming the `org` path parameter. */
+  async bySlug(slug: string): Promise<Organization> {
+    const kept = this.recent.get(slug);
+    if (kept && Date.now() - kept.at < TTL_MS) return kept.org;
+    let reading = this.reading.get(slug);
+    if (!reading) {
+      const at = Date.now();
+      reading = this.orgs.findOneBy({ slug }).then((org) => {
+        if (org) this.recent.set(slug, { org, at });
+        else this.recent.delete(slug);
+        return org;
+      });
+      const settled = () => this.reading.delete(slug);
+      reading.then(settled, settled);
+      this.reading.set(slug, reading);
+    }
+    const org = await reading;
+    if (!org) throw LedgerError.notFound('organization', 'org', slug);
+    return org;
+  }
+}

@@ -1,0 +1,175 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@pl/config';
+import {
+  FieldError,
+  PlacementDraft,
+  PlacementInput,
+  PlacementSource,
+  PlacementStatus,
+  STATUS_TRANSITIONS,
+  parsePlacementInput,
+  timeOrderedId,
+} from '@pl/domain';
+import { Organization, Placement } from '@pl/persistence';
+import { IngestionJob, IngestionReceipt } from '../ingestion/contract';
+import { IngestionQueue } from '../ingestion/ingestion-queue';
+import { ChannelDirectory } from './channel-directory';
+import { IngestionsService } from './ingestions.service';
+import { LedgerError } from './ledger-errors';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export const BULK_MAX = 10_000;
+
+export interface RejectedEntry extends FieldError {
+  index: number;
+}
+
+export interface BulkReceipt {
+  ingestionId: string;
+  accepted: number;
+  rejected: RejectedEntry[];
+}
+
+/**
+ * The edge of ingestion: validates what editors, imports and the crawler
+ * submit, resolves channels, and turns it into jobs on the queue. It never
+ * writes placements; the worker does.
+ */
+@Injectable()
+export class PlacementSubmissions {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queue: IngestionQueue,
+    private readonly channels: ChannelDirectory,
+    private readonly ingestions: IngestionsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  /** Validates one placement; returns the draft or the field errors. */
+  async toDraft(raw: unknown, row?: number): Promise<{ draft: PlacementDraft } | { errors: FieldError[] }> {
+    const parsed = parsePlacementInput(raw);
+    if (!parsed.ok) return { errors: parsed.errors };
+    return this.resolve(parsed.value, row);
+  }
+
+  /** Resolves the channel of an already-validated input. */
+  async resolve(input: PlacementInput, row?: number): Promise<{ draft: PlacementDraft } | { errors: FieldError[] }> {
+    const channel = await this.channels.resolve(input.channel);
+    if (!channel) return { errors: [{ field: 'channel', message: `unknown channel: ${input.channel}` }] };
+    const { channel: _ignored, ...rest } = input;
+    return { draft: { ...rest, channelId: channel.id, ...(row === undefined ? {} : { row }) } };
+  }
+
+  async submitOne(org: Organization, raw: unknown, actor: string): Promise<{ ingestionId: string }> {
+    const result = await this.toDraft(raw);
+    if ('errors' in result) throw LedgerError.invalid(result.errors);
+    const ingestionId = timeOrderedId();
+    // Under load, concurrent submissions share one queue job (IngestionQueue packs them) and one round trip.
+    // No ingestion row is written here: the job says all there is (1 received, 1 accepted) and the worker
+    // writes the row; until then the receipt kept in Redis answers GET /api/ingestions/:id.
+    await this.enqueueDrafts(org, ingestionId, [result.draft], 'editor', actor, {
+      id: ingestionId,
+      organizationId: org.id,
+      kind: 'placements',
+      received: 1,
+      accepted: 1,
+      rejected: 0,
+    });
+    return { ingestionId };
+  }
+
+  /**
+   * Validates every entry; the valid ones go ahead even when others are
+   * rejected. When none is valid nothing is queued and the call is refused.
+   */
+  async submitBulk(org: Organization, raws: unknown[], actor: string): Promise<BulkReceipt> {
+    const drafts: PlacementDraft[] = [];
+    const rejected: RejectedEntry[] = [];
+    for (let index = 0; index < raws.length; index++) {
+      const r = await this.toDraft(raws[index], index);
+      if ('errors' in r) rejected.push(...r.errors.map((e) => ({ index, field: `placements.${index}.${e.field}`, message: e.message })));
+      else drafts.push(r.draft);
+    }
+    if (drafts.length === 0) {
+      throw new LedgerError(
+        HttpStatus.BAD_REQUEST,
+        `None of the ${raws.length} placements is valid; nothing was queued`,
+        rejected,
+      );
+    }
+    return this.submitDrafts(org, drafts, raws.length, rejected, 'editor', actor, 'placements');
+  }
+
+  /** Queues drafts validated elsewhere (an import) and records the ingestion. */
+  async submitDrafts(
+    org: Organization,
+    drafts: PlacementDraft[],
+    received: number,
+    rejected: RejectedEntry[],
+    source: PlacementSource,
+    actor: string,
+    kind: 'placements' | 'import',
+  ): Promise<BulkReceipt> {
+    const ingestionId = timeOrderedId();
+    const rejectedEntries = new Set(rejected.map((r) => r.index)).size;
+    await this.enqueueDrafts(org, ingestionId, drafts, source, actor);
+    await this.ingestions
+      .recordReceived({ id: ingestionId, organizationId: org.id, kind, received, accepted: drafts.length, rejected: rejectedEntries })
+      .catch(() => undefined);
+    return { ingestionId, accepted: drafts.length, rejected };
+  }
+
+  /** Asks the worker to move a placement to a new status. */
+  async requestStatus(
+    org: Organization,
+    placementId: number,
+    status: PlacementStatus,
+    actor: string,
+    reason?: string | null,
+  ): Promise<{ ingestionId: string }> {
+    const current = await this.dataSource.getRepository(Placement).findOneBy({ id: placementId, organizationId: org.id });
+    if (!current) throw LedgerError.notFound('placement', 'id', placementId);
+    if (!STATUS_TRANSITIONS[current.status].includes(status)) {
+      throw LedgerError.conflict('status', `a ${current.status} placement cannot become ${status}`);
+    }
+    const ingestionId = timeOrderedId();
+    await this.queue.enqueue([
+      {
+        name: 'placement.set-status',
+        data: { ingestionId, organizationId: org.id, placementId, status, actor, reason: reason ?? null },
+      },
+    ]);
+    await this.ingestions
+      .recordReceived({ id: ingestionId, organizationId: org.id, kind: 'status', received: 1, accepted: 1, rejected: 0 })
+      .catch(() => undefined);
+    return { ingestionId };
+  }
+
+  private async enqueueDrafts(
+    org: Organization,
+    ingestionId: string,
+    drafts: PlacementDraft[],
+    source: PlacementSource,
+    actor: string,
+    receipt?: IngestionReceipt,
+  ): Promise<void> {
+    const size = this.config.ingestion.chunkSize;
+    const jobs: IngestionJob[] = [];
+    for (let i = 0, chunk = 0; i < drafts.length; i += size, chunk++) {
+      jobs.push({
+        name: 'placements.record',
+        data: {
+          ingestionId,
+          chunk,
+          accepted: drafts.length,
+          organizationId: org.id,
+          source,
+          actor,
+          placements: drafts.slice(i, i + size),
+        },
+      });
+    }
+    await this.queue.enqueue(jobs, receipt);
+  }
+}

@@ -1,0 +1,572 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  CREATION_EVENT,
+  FieldError,
+  PlacementDraft,
+  PlacementEventType,
+  PlacementStatus,
+  STATUS_TRANSITIONS,
+  parsePlacementDraft,
+  placementDedupKey,
+  yearMonthOf,
+} from '@pl/domain';
+import { SqlDialect } from '@pl/persistence';
+import type { FlagPlacementLinkJob, RecordPlacementsJob, SetPlacementStatusJob } from '../ingestion/contract';
+
+/** A refused entry of a job, reported on the failed job. */
+export interface RefusedEntry extends FieldError {
+  row: number | undefined;
+}
+
+export interface RecordOutcome {
+  /** The job had already been committed (a replay after a crash): nothing changed. */
+  replayed: boolean;
+  inserted: number;
+  duplicates: number;
+  refused: RefusedEntry[];
+}
+
+/** The job can never succeed, whatever the retries. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** Columns of a new placement row, in insert order (the ingestion bench inserts the same). */
+export const PLACEMENT_COLUMNS = [
+  'organization_id', 'channel_id', 'title', 'url', 'published_on', 'year', 'month', 'section',
+  'prominence', 'genre', 'authors', 'note', 'source', 'status', 'dedup_key', 'created_at', 'updated_at',
+];
+const EVENT_COLUMNS = ['placement_id', 'organization_id', 'type', 'actor', 'ingestion_id', 'data', 'occurred_at'];
+const EVENT_PG_TYPES = ['int', 'int', 'text', 'text', 'text', 'text', 'timestamp'];
+/** How a worker's counts are added to an ingestion row that exists (its receipt, or an earlier chunk's counts). */
+const INGESTION_COUNTS_UPDATE = `
+  accepted = excluded.accepted,
+  inserted = ingestions.inserted + excluded.inserted,
+  duplicates = ingestions.duplicates + excluded.duplicates,
+  rejected = ingestions.rejected + excluded.rejected,
+  worker_rejected = ingestions.worker_rejected + excluded.worker_rejected,
+  updated_at = excluded.updated_at`;
+/** Rows per VALUES-list INSERT statement: keeps the parameter count under both databases' limits. */
+const ROWS_PER_STATEMENT = 500;
+/**
+ * Rows per INSERT … SELECT FROM unnest(…) statement on PostgreSQL: one array
+ * parameter per column, so the statement stays short whatever the row count
+ * and the server parses and plans it once, not once per 500 rows.
+ */
+const ROWS_PER_ARRAY_STATEMENT = 5000;
+
+/** How many entries were refused: an entry with several bad fields counts once, as the edge counts it. */
+const refusedEntries = (refused: RefusedEntry[]): number => new Set(refused.map((r) => r.row)).size;
+
+/** A new placement's status: the crawler's finds wait for an editor, the rest are claims. */
+const initialStatus = (job: RecordPlacementsJob): PlacementStatus => (job.source === 'crawler' ? 'discovered' : 'claimed');
+
+interface Candidate {
+  job: number;
+  draft: PlacementDraft;
+  key: string;
+}
+
+/** What record() decided about one job before writing (see plan). */
+interface PlannedJob {
+  /** Names the same (ingestion, chunk) as an earlier job of the batch. */
+  repeat: boolean;
+  /** Drafts that repeat a story planned earlier in the batch. */
+  batchDuplicates: number;
+  refused: RefusedEntry[];
+  /** Drafts planned for insertion (in Plan.candidates). */
+  candidates: number;
+}
+
+interface Plan {
+  jobs: PlannedJob[];
+  candidates: Candidate[];
+}
+
+/**
+ * record() on PostgreSQL as one statement: data-modifying CTEs run once
+ * each, all or nothing, and see each other's rows only through RETURNING.
+ * The rows come as JSON (which the server takes apart faster than the
+ * driver writes array literals): $1 the jobs, $2 the planned placements,
+ * $3 each planned placement's origin by "organization|dedup key" (its
+ * event's type, actor and ingestion, and its job's key); $4 is the time.
+ *
+ * Rows are matched by key lookups in jsonb objects, never by joins: the
+ * planner cannot know how many rows a JSON document holds, and a join it
+ * plans for a few rows (a nested loop) is quadratic when a batch holds
+ * thousands (seen: 3× the server's CPU per placement at 1,000 a batch).
+ *   claimed   the jobs' (ingestion, chunk) markers: a job whose marker is
+ *             new is fresh, the others are replays that write nothing;
+ *   fresh     the fresh jobs' keys ("ingestion:chunk");
+ *   ins       the placements of fresh jobs whose (organization, dedup key)
+ *             is new;
+ *   inserted  each inserted row with its origin;
+ *   ev        a creation event for each;
+ *   per_job   each fresh job with its count of inserted placements, added
+ *             to its ingestion by counted (rows in id order, so that
+ *             concurrent writers lock them in the same order), and returned.
+ */
+const RECORD_IN_ONE_STATEMENT = `
+WITH job AS (
+  SELECT * FROM json_to_recordset($1::json) AS j(
+    key text, ingestion_id text, chunk int, organization_id int, accepted int,
+    candidates int, batch_duplicates int, refused int)
+), claimed AS (
+  INSERT INTO ingestion_chunks (ingestion_id, chunk) SELECT ingestion_id, chunk FROM job
+  ON CONFLICT (ingestion_id, chunk) DO NOTHING RETURNING ingestion_id || ':' || chunk AS key
+), fresh AS (
+  SELECT coalesce(jsonb_object_agg(key, true), '{}') AS keys FROM claimed
+), ins AS (
+  INSERT INTO placements (${PLACEMENT_COLUMNS.join(', ')})
+  SELECT ${PLACEMENT_COLUMNS.slice(0, -2).join(', ')}, $4::timestamp, $4::timestamp
+  FROM json_to_recordset($2::json) AS c(
+    job_key text, organization_id int, channel_id int, title text, url text, published_on text, year int, month int,
+    section text, prominence text, genre text, authors text, note text, source text, status text, dedup_key text)
+  WHERE (SELECT keys FROM fresh) ? job_key
+  ON CONFLICT (organization_id, dedup_key) DO NOTHING RETURNING id, organization_id, dedup_key
+), origin AS (
+  SELECT $3::jsonb AS of_key
+), inserted AS (
+  SELECT ins.id, ins.organization_id, (SELECT of_key FROM origin) -> (ins.organization_id || '|' || ins.dedup_key) AS o
+  FROM ins
+), ev AS (
+  INSERT INTO placement_events (${EVENT_COLUMNS.join(', ')})
+  SELECT id, organization_id, o ->> 0, o ->> 1, o ->> 2, NULL, $4::timestamp
+  FROM inserted
+), counts AS (
+  SELECT coalesce(jsonb_object_agg(job_key, n), '{}') AS of_job
+  FROM (SELECT o ->> 3 AS job_key, count(*) AS n FROM inserted GROUP BY 1) per_key
+), per_job AS (
+  SELECT job.*, coalesce(((SELECT of_job FROM counts) ->> job.key)::int, 0) AS inserted
+  FROM job WHERE (SELECT keys FROM fresh) ? job.key
+), counted AS (
+  INSERT INTO ingestions (id, organization_id, kind, received, accepted, inserted, duplicates, rejected, worker_rejected, created_at, updated_at)
+  SELECT ingestion_id, min(organization_id), 'placements', min(accepted), min(accepted), sum(inserted),
+         sum(batch_duplicates + candidates - inserted), sum(refused), sum(refused), $4::timestamp, $4::timestamp
+  FROM per_job GROUP BY ingestion_id ORDER BY ingestion_id
+  ON CONFLICT (id) DO UPDATE SET ${INGESTION_COUNTS_UPDATE}
+)
+SELECT key, inserted FROM per_job`;
+
+/**
+ * Writes placements and their events: the only code that writes the
+ * placements table. Each call writes many jobs at once, all or nothing.
+ */
+@Injectable()
+export class PlacementWriter {
+  private readonly sql: SqlDialect;
+  /** Ids known to exist (see existingIds). */
+  private readonly knownIds = { organizations: new Set<number>(), channels: new Set<number>() };
+  /** Prepared-statement name of each statement text (see run): a handful of fixed texts. */
+  private readonly statementNames = new Map<string, string>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  /**
+   * Records the placements of several jobs at once: dedups by the unique
+   * (organization, dedup key) index, writes one creation event per new
+   * placement and adds the counts to each ingestion, all or nothing. Invalid
+   * drafts are refused and counted, never written. A job whose (ingestion,
+   * chunk) was committed before is a replay and changes nothing.
+   *
+   * On SQLite one transaction of a few statements; on PostgreSQL one
+   * statement (see RECORD_IN_ONE_STATEMENT): a single round trip, which is
+   * atomic by itself.
+   */
+  async record(jobs: RecordPlacementsJob[]): Promise<RecordOutcome[]> {
+    const plan = await this.plan(jobs);
+    const now = new Date();
+    if (this.sql.isPostgres) return this.recordInOneStatement(jobs, plan, now);
+    return this.dataSource.transaction((em) => this.recordInTransaction(em, jobs, plan, now));
+  }
+
+  /** SQLite: record() as a transaction of a few statements (they cost no round trip there). */
+  private async recordInTransaction(em: EntityManager, jobs: RecordPlacementsJob[], plan: Plan, now: Date): Promise<RecordOutcome[]> {
+    const fresh = await this.claimChunks(em, jobs.map((j) => [j.ingestionId, j.chunk]));
+    const candidates = plan.candidates.filter((c) => fresh[c.job]);
+    const inserted = await this.insertPlacements(em, jobs, candidates, now);
+    const events: unknown[][] = [];
+    const insertedPerJob = jobs.map(() => 0);
+    for (const c of candidates) {
+      const job = jobs[c.job];
+      const id = inserted.get(`${job.organizationId}|${c.key}`);
+      if (id === undefined) continue;
+      insertedPerJob[c.job]++;
+      events.push([id, job.organizationId, CREATION_EVENT[job.source], job.actor, job.ingestionId, null, this.sql.timestamp(now)]);
+    }
+    await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, events);
+    const outcomes = this.settle(plan, fresh, insertedPerJob);
+    await this.addToIngestions(
+      em,
+      jobs.map((job, i) => ({ job, outcome: outcomes[i] })).filter(({ outcome }) => !outcome.replayed),
+      now,
+    );
+    return outcomes;
+  }
+
+  /**
+   * What a batch of jobs would write, decided before anything is written:
+   * each draft validated (again: the worker trusts no producer), its channel
+   * and organization known to exist, and the same story twice in the batch
+   * kept once. A job naming an (ingestion, chunk) an earlier job of the batch
+   * names is a replay of it and plans nothing.
+   */
+  private async plan(jobs: RecordPlacementsJob[]): Promise<Plan> {
+    const orgIds = await this.existingIds('organizations', jobs.map((j) => j.organizationId));
+    const channelIds = await this.existingIds(
+      'channels',
+      jobs.flatMap((j) => j.placements.map((p) => (p as { channelId?: unknown }).channelId)),
+    );
+    const plan: Plan = { jobs: [], candidates: [] };
+    const chunks = new Set<string>();
+    const seen = new Set<string>();
+    jobs.forEach((job, i) => {
+      const planned: PlannedJob = { repeat: false, batchDuplicates: 0, refused: [], candidates: 0 };
+      plan.jobs.push(planned);
+      const chunk = `${job.ingestionId}|${job.chunk}`;
+      if (chunks.has(chunk)) {
+        planned.repeat = true;
+        return;
+      }
+      chunks.add(chunk);
+      if (!orgIds.has(job.organizationId)) {
+        throw new PermanentJobError(`organization ${job.organizationId} does not exist`);
+      }
+      job.placements.forEach((raw, index) => {
+        const row = (raw as { row?: number }).row ?? index;
+        const parsed = parsePlacementDraft(raw);
+        if (!parsed.ok) {
+          planned.refused.push(...parsed.errors.map((e) => ({ row, ...e })));
+          return;
+        }
+        const draft = parsed.value;
+        if (!channelIds.has(draft.channelId)) {
+          planned.refused.push({ row, field: 'channel', message: `unknown channel id ${draft.channelId}` });
+          return;
+        }
+        const key = placementDedupKey(draft);
+        const scoped = `${job.organizationId}|${key}`;
+        // Twice in the batch: the second is a duplicate, also when the first
+        // belongs to a job that turns out to be a replay (its placements are
+        // in the ledger already).
+        if (seen.has(scoped)) {
+          planned.batchDuplicates++;
+          return;
+        }
+        seen.add(scoped);
+        planned.candidates++;
+        plan.candidates.push({ job: i, draft, key });
+      });
+    });
+    return plan;
+  }
+
+  /** The outcome of each job, once it is known which were fresh and how many of their candidates were new. */
+  private settle(plan: Plan, fresh: boolean[], insertedPerJob: number[]): RecordOutcome[] {
+    return plan.jobs.map((p, i) =>
+      fresh[i] && !p.repeat
+        ? {
+            replayed: false,
+            inserted: insertedPerJob[i],
+            duplicates: p.batchDuplicates + p.candidates - insertedPerJob[i],
+            refused: p.refused,
+          }
+        : { replayed: true, inserted: 0, duplicates: 0, refused: [] },
+    );
+  }
+
+  /** PostgreSQL: the whole of record() as one statement (RECORD_IN_ONE_STATEMENT). */
+  private async recordInOneStatement(jobs: RecordPlacementsJob[], plan: Plan, now: Date): Promise<RecordOutcome[]> {
+    const keyOf = (job: RecordPlacementsJob) => `${job.ingestionId}:${job.chunk}`;
+    const jobRows = plan.jobs.flatMap((p, i) => {
+      if (p.repeat) return [];
+      const job = jobs[i];
+      return [{
+        key: keyOf(job),
+        ingestion_id: job.ingestionId,
+        chunk: job.chunk,
+        organization_id: job.organizationId,
+        accepted: job.accepted,
+        candidates: p.candidates,
+        batch_duplicates: p.batchDuplicates,
+        refused: refusedEntries(p.refused),
+      }];
+    });
+    const origin: Record<string, [string, string, string, string]> = {};
+    const candidateRows = plan.candidates.map(({ job: i, draft: d, key }) => {
+      const job = jobs[i];
+      const { year, month } = yearMonthOf(d.publishedOn);
+      origin[`${job.organizationId}|${key}`] = [CREATION_EVENT[job.source], job.actor, job.ingestionId, keyOf(job)];
+      return {
+        job_key: keyOf(job), organization_id: job.organizationId, channel_id: d.channelId, title: d.title, url: d.url,
+        published_on: d.publishedOn, year, month, section: d.section, prominence: d.prominence, genre: d.genre,
+        authors: JSON.stringify(d.authors), note: d.note, source: job.source, status: initialStatus(job), dedup_key: key,
+      };
+    });
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const rows = await this.run<{ key: string; inserted: number }>(runner.manager, RECORD_IN_ONE_STATEMENT, [
+        JSON.stringify(jobRows),
+        JSON.stringify(candidateRows),
+        JSON.stringify(origin),
+        now,
+      ]);
+      const insertedOf = new Map(rows.map((r) => [r.key, Number(r.inserted)]));
+      const fresh = jobs.map((job) => insertedOf.has(keyOf(job)));
+      const insertedPerJob = jobs.map((job) => insertedOf.get(keyOf(job)) ?? 0);
+      return this.settle(plan, fresh, insertedPerJob);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * Applies a status change (confirm, reject, dismiss) and appends its event.
+   * Throws PermanentJobError when the placement is missing or the change is
+   * not allowed from its current status.
+   */
+  async setStatus(job: SetPlacementStatusJob): Promise<{ replayed: boolean }> {
+    return this.changePlacement(job, async (em, from, now) => {
+      if (!STATUS_TRANSITIONS[from]?.includes(job.status)) return `placement ${job.placementId} cannot go from ${from} to ${job.status}`;
+      await em.query(`UPDATE placements SET status = ${this.sql.param(1)}, updated_at = ${this.sql.param(2)} WHERE id = ${this.sql.param(3)}`, [
+        job.status,
+        this.sql.timestamp(now),
+        job.placementId,
+      ]);
+      const data: Record<string, unknown> = { from };
+      if (job.reason) data.reason = job.reason;
+      if (job.evidence) data.evidence = job.evidence;
+      return { type: job.status as PlacementEventType, data };
+    });
+  }
+
+  /** Marks a placement's link as gone (for an editor to look at; its status does not change). */
+  async flagLink(job: FlagPlacementLinkJob): Promise<{ replayed: boolean }> {
+    return this.changePlacement(job, async (em, _from, now) => {
+      await em.query(`UPDATE placements SET link_gone_at = ${this.sql.param(1)} WHERE id = ${this.sql.param(2)}`, [
+        now.toISOString(),
+        job.placementId,
+      ]);
+      return { type: 'link-gone', data: { evidence: job.evidence } };
+    });
+  }
+
+  /**
+   * One change to an existing placement in one transaction: the (ingestion,
+   * 0) marker, the change, its event and the ingestion's count. A change
+   * that can never apply (placement missing, transition not allowed) is
+   * counted as rejected on its ingestion — so whoever polls it sees the end
+   * — and then fails the job with PermanentJobError.
+   */
+  private async changePlacement(
+    job: { ingestionId: string; organizationId: number; placementId: number; actor: string },
+    change: (em: EntityManager, status: PlacementStatus, now: Date) => Promise<string | { type: PlacementEventType; data: Record<string, unknown> }>,
+  ): Promise<{ replayed: boolean }> {
+    const outcome = await this.dataSource.transaction(async (em) => {
+      const now = new Date();
+      const [fresh] = await this.claimChunks(em, [[job.ingestionId, 0]]);
+      if (!fresh) return { replayed: true, refusal: null };
+      const rows: { status: PlacementStatus }[] = await em.query(
+        `SELECT status FROM placements WHERE id = ${this.sql.param(1)} AND organization_id = ${this.sql.param(2)}${this.sql.forUpdate}`,
+        [job.placementId, job.organizationId],
+      );
+      const result = rows.length === 0 ? `placement ${job.placementId} does not exist` : await change(em, rows[0].status, now);
+      const refused = typeof result === 'string';
+      if (!refused) {
+        await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, [
+          [job.placementId, job.organizationId, result.type, job.actor, job.ingestionId, JSON.stringify(result.data), this.sql.timestamp(now)],
+        ]);
+      }
+      await this.addToIngestions(
+        em,
+        [
+          {
+            job: { ...job, accepted: 1 },
+            outcome: refused
+              ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, field: 'status', message: result }] }
+              : { replayed: false, inserted: 1, duplicates: 0, refused: [] },
+          },
+        ],
+        now,
+      );
+      return { replayed: false, refusal: refused ? result : null };
+    });
+    if (outcome.refusal) throw new PermanentJobError(outcome.refusal);
+    return { replayed: outcome.replayed };
+  }
+
+  /** Marks each (ingestion, chunk) as committed; false for those already marked. */
+  private async claimChunks(em: EntityManager, chunks: [string, number][]): Promise<boolean[]> {
+    const rows = await this.insertRows<{ ingestion_id: string; chunk: number }>(
+      em,
+      'ingestion_chunks',
+      ['ingestion_id', 'chunk'],
+      ['text', 'int'],
+      chunks,
+      'ON CONFLICT (ingestion_id, chunk) DO NOTHING RETURNING ingestion_id, chunk',
+    );
+    const claimed = new Set(rows.map((r) => `${r.ingestion_id}|${Number(r.chunk)}`));
+    // A chunk named twice in one batch is claimed by its first job only.
+    const firstSeen = new Set<string>();
+    return chunks.map(([id, chunk]) => {
+      const k = `${id}|${chunk}`;
+      if (!claimed.has(k) || firstSeen.has(k)) return false;
+      firstSeen.add(k);
+      return true;
+    });
+  }
+
+  /**
+   * Which of the ids exist in the table. Organizations and channels are never
+   * deleted, so an id seen once is remembered and not asked for again: most
+   * transactions ask nothing. (Should deletes ever come, forget them here.)
+   */
+  private async existingIds(table: 'organizations' | 'channels', ids: unknown[]): Promise<Set<number>> {
+    const known = this.knownIds[table];
+    const unknown = [...new Set(ids.filter((id): id is number => Number.isInteger(id) && !known.has(id as number)))];
+    for (let i = 0; i < unknown.length; i += ROWS_PER_STATEMENT) {
+      const part = unknown.slice(i, i + ROWS_PER_STATEMENT);
+      const rows: { id: number }[] = this.sql.isPostgres
+        ? await this.dataSource.query(`SELECT id FROM ${table} WHERE id = ANY($1::int[])`, [part])
+        : await this.dataSource.query(`SELECT id FROM ${table} WHERE id IN (${part.map(() => '?').join(', ')})`, part);
+      for (const r of rows) known.add(Number(r.id));
+    }
+    return known;
+  }
+
+  /**
+   * Runs a statement of the transaction. On PostgreSQL as a named prepared
+   * statement of the connection (the writer's statements have fixed texts:
+   * parsed and planned once per connection, not once per transaction).
+   */
+  private async run<R>(em: EntityManager, text: string, values: unknown[]): Promise<R[]> {
+    if (!this.sql.isPostgres || !em.queryRunner) return em.query(text, values);
+    const client = (await em.queryRunner.connect()) as {
+      query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+    };
+    let name = this.statementNames.get(text);
+    if (!name) {
+      name = `pl_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      this.statementNames.set(text, name);
+    }
+    return (await client.query({ name, text, values })).rows;
+  }
+
+  /** The values of a new placement row, in PLACEMENT_COLUMNS order. */
+  private placementRow(job: RecordPlacementsJob, { draft: d, key }: Candidate, ts: Date | string): unknown[] {
+    const { year, month } = yearMonthOf(d.publishedOn);
+    return [
+      job.organizationId, d.channelId, d.title, d.url, d.publishedOn, year, month, d.section,
+      d.prominence, d.genre, JSON.stringify(d.authors), d.note, job.source, initialStatus(job), key, ts, ts,
+    ];
+  }
+
+  /** SQLite: inserts what is new; returns "org|key" → id of the rows this call inserted. */
+  private async insertPlacements(
+    em: EntityManager,
+    jobs: RecordPlacementsJob[],
+    candidates: Candidate[],
+    now: Date,
+  ): Promise<Map<string, number>> {
+    const ts = this.sql.timestamp(now);
+    const rows = candidates.map((c) => this.placementRow(jobs[c.job], c, ts));
+    const inserted = new Map<string, number>();
+    const returned: { id: number; organization_id: number; dedup_key: string }[] = await this.insertValues(
+      em,
+      'placements',
+      PLACEMENT_COLUMNS,
+      rows,
+      'ON CONFLICT (organization_id, dedup_key) DO NOTHING RETURNING id, organization_id, dedup_key',
+    );
+    for (const r of returned) inserted.set(`${Number(r.organization_id)}|${r.dedup_key}`, Number(r.id));
+    return inserted;
+  }
+
+  /**
+   * Multi-row INSERT of `rows` (values in `columns` order), followed by
+   * `tail` (ON CONFLICT…, RETURNING…); returns what RETURNING gives. Many
+   * rows per statement on both databases: VALUES lists of 500 rows on SQLite,
+   * one array per column through unnest() on PostgreSQL.
+   */
+  private async insertRows<R = unknown>(
+    em: EntityManager,
+    table: string,
+    columns: string[],
+    pgTypes: string[],
+    rows: unknown[][],
+    tail = '',
+  ): Promise<R[]> {
+    const out: R[] = [];
+    if (this.sql.isPostgres) {
+      const arrays = pgTypes.map((t, c) => `${this.sql.param(c + 1)}::${t}[]`).join(', ');
+      for (let i = 0; i < rows.length; i += ROWS_PER_ARRAY_STATEMENT) {
+        const part = rows.slice(i, i + ROWS_PER_ARRAY_STATEMENT);
+        const result: R[] = await this.run<R>(
+          em,
+          `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays}) ${tail}`,
+          columns.map((_, c) => part.map((r) => r[c])),
+        );
+        if (tail.includes('RETURNING')) out.push(...result);
+      }
+      return out;
+    }
+    return this.insertValues(em, table, columns, rows, tail);
+  }
+
+  /** insertRows on SQLite: VALUES lists of ROWS_PER_STATEMENT rows. */
+  private async insertValues<R = unknown>(em: EntityManager, table: string, columns: string[], rows: unknown[][], tail: string): Promise<R[]> {
+    const out: R[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const part = rows.slice(i, i + ROWS_PER_STATEMENT);
+      const result: R[] = await em.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${this.sql.valuesList(part.length, columns.length)} ${tail}`,
+        part.flat(),
+      );
+      if (tail.includes('RETURNING')) out.push(...result);
+    }
+    return out;
+  }
+
+  /**
+   * Adds the outcomes to their ingestions' counters, creating rows the API has
+   * not written (yet): a single submission's row is written here only, with
+   * received = accepted as its job says; a bulk's or an import's receipt from
+   * the API sets received and the edge's rejections, whichever comes first.
+   */
+  private async addToIngestions(
+    em: EntityManager,
+    entries: { job: { ingestionId: string; organizationId: number; accepted: number }; outcome: RecordOutcome }[],
+    now: Date,
+  ): Promise<void> {
+    const totals = new Map<string, { org: number; accepted: number; inserted: number; duplicates: number; refused: number }>();
+    for (const { job, outcome } of entries) {
+      const t = totals.get(job.ingestionId) ?? { org: job.organizationId, accepted: job.accepted, inserted: 0, duplicates: 0, refused: 0 };
+      t.inserted += outcome.inserted;
+      t.duplicates += outcome.duplicates;
+      t.refused += refusedEntries(outcome.refused);
+      totals.set(job.ingestionId, t);
+    }
+    const ts = this.sql.timestamp(now);
+    // Sorted, so that concurrent workers (and the API) lock ingestion rows in the same order.
+    const rows = [...totals]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([id, t]) => [id, t.org, 'placements', t.accepted, t.accepted, t.inserted, t.duplicates, t.refused, t.refused, ts, ts]);
+    // One statement for many ingestions (a batch of single submissions touches one row each).
+    await this.insertRows(
+      em,
+      'ingestions',
+      ['id', 'organization_id', 'kind', 'received', 'accepted', 'inserted', 'duplicates', 'rejected', 'worker_rejected', 'created_at', 'updated_at'],
+      ['text', 'int', 'text', 'int', 'int', 'int', 'int', 'int', 'int', 'timestamp', 'timestamp'],
+      rows,
+      `ON CONFLICT (id) DO UPDATE SET ${INGESTION_COUNTS_UPDATE}`,
+    );
+  }
+}
