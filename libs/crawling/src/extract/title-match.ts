@@ -65,8 +65,9 @@ const TRAILING_DROPPED = /[\s\p{P}\p{S}]+$/u;
 
 /**
  * A title read for comparison (see compareTitles). Reading is most of a
- * comparison's cost: to compare many titles with many, read each once and
- * compare the keys with compareTitleKeys.
+ * comparison's cost; compareTitles keeps the keys of the titles it read
+ * lately, and a caller may read titles once itself and compare the keys with
+ * compareTitleKeys.
  */
 export function titleKey(raw: string): TitleKey {
   const cleaned = cleanItemTitle(raw);
@@ -182,7 +183,22 @@ function fitWithin(inner: string, outer: string, side: InsertSide, innerTailFree
  * Titles that read the same once reduced are the same story.
  */
 export function compareTitles(a: string, b: string): TitleComparison {
-  return compareTitleKeys(titleKey(a), titleKey(b));
+  return compareTitleKeys(recentKey(a), recentKey(b));
+}
+
+/** How many titles' keys compareTitles keeps: a crawl compares each title with many (~1.5 MB). */
+const RECENT_KEYS = 4096;
+const recentKeys = new Map<string, TitleKey>();
+
+/** titleKey, from the keys of the titles read lately when it is one of them (the oldest is forgotten first). */
+function recentKey(title: string): TitleKey {
+  let key = recentKeys.get(title);
+  if (key === undefined) {
+    key = titleKey(title);
+    if (recentKeys.size >= RECENT_KEYS) recentKeys.delete(recentKeys.keys().next().value!);
+    recentKeys.set(title, key);
+  }
+  return key;
 }
 
 /** compareTitles of two titles already read by titleKey. */
