@@ -433,6 +433,21 @@ describe('feeds of the corpus', () => {
     ]);
   });
 
+  it('cleans item titles as page titles are: site names, columns and media tags dropped', () => {
+    const xml = `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>红网</title>
+      <item><title>隆回：春耕忙_邵阳新闻网</title><link>${url('a/1.html')}</link></item>
+      <item><title><![CDATA[视频丨城步：苗乡群众喜过“六月六”]]></title><link>${url('a/2.html')}</link></item>
+      <item><title>【乡村振兴】大祥区罗市镇：荒山变成“金山银山”（组图） - 市州 - 红网</title><link>${url('a/3.html')}</link></item>
+    </channel></rss>`;
+    expect(extractFeed(xml, url('f.xml')).map((i) => i.title)).toEqual(['隆回：春耕忙', '城步：苗乡群众喜过“六月六”', '大祥区罗市镇：荒山变成“金山银山”']);
+    const html = `<ul class="news"><li><a href="${url('b/1.html')}">大祥区开展冬季消防安全大排查_邵阳新闻网</a></li>
+      <li><a href="${url('b/2.html')}">[视频]大祥区举办2021年秋季大型人才招聘会</a></li></ul>`;
+    expect(extractList(html, url('list.html'), { item: 'ul.news li', link: 'a' }).map((i) => i.title)).toEqual([
+      '大祥区开展冬季消防安全大排查',
+      '大祥区举办2021年秋季大型人才招聘会',
+    ]);
+  });
+
   it('reads nothing from something that is not a feed', () => {
     expect(extractFeed('<html><body>不是订阅源</body></html>', url('x.xml'))).toEqual([]);
     expect(extractFeed('', url('x.xml'))).toEqual([]);
