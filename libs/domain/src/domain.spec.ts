@@ -10,6 +10,13 @@ describe('title normalisation and dedup keys', () => {
     expect(normaliseTitle('大祥区召开会议')).not.toBe(normaliseTitle('大祥区召开大会'));
   });
 
+  it('folds format characters: zero-width space and joiners, soft hyphen, word joiner, BOM, bidi controls', () => {
+    const plain = normaliseTitle('大祥区召开会议');
+    for (const ch of ['\u200b', '\u200c', '\u200d', '\u00ad', '\u2060', '\ufeff', '\u202e', '\u2066']) {
+      expect(normaliseTitle(`大祥${ch}区召开${ch}会议`)).toBe(plain);
+    }
+  });
+
   it('canonicalises links: scheme, host case, fragment, tracking parameters, trailing slash, parameter order', () => {
     expect(canonicalUrl('HTTPS://Dx.RedNet.cn/content/1.html/?b=2&utm_source=wx&a=1#top')).toBe('dx.rednet.cn/content/1.html?a=1&b=2');
     expect(canonicalUrl('http://dx.rednet.cn/content/1.html?a=1&b=2')).toBe('dx.rednet.cn/content/1.html?a=1&b=2');

@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 
 /**
  * Folds a title for comparison: NFKC (full-width → half-width), lower case,
- * and every space, punctuation mark and symbol removed.
+ * and every space, punctuation mark, symbol and format character removed.
+ * Format characters (Unicode category Cf: zero-width space and joiners, soft
+ * hyphen, word joiner, BOM, bidi controls) are invisible on screen, so two
+ * titles that differ only by them are the same title to an editor.
  */
 export function normaliseTitle(title: string): string {
   return title
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\s\p{P}\p{S}]+/gu, '');
+    .replace(/[\s\p{P}\p{S}\p{Cf}]+/gu, '');
 }
 
 /** Folds a channel or outlet name the same way, so 大祥融媒.人民号 finds 大祥融媒·人民号. */
