@@ -129,6 +129,8 @@ describe('the rest of the rule', () => {
     expect(compareTitles('邵阳蓝印花布走进北京冬奥会', '湖南邵陽：邵陽藍印花布走進北京冬奧會').same).toBe(true);
     expect(compareTitles('大祥区召开2021年冬季森林防火工作部署会', '大祥区召开2021年冬季森林防...').same).toBe(true);
     expect(compareTitles('大祥区多措并举推进农村人居环境整治', '大祥区多措并举推进人居环境整治').same).toBe(true);
+    // invisible format characters (zero-width space, soft hyphen) inside a word or a number
+    expect(compareTitles('大祥区召开第3\u200b次乡村振兴工作推进会', '大祥区召开第三次乡村\u00ad振兴工作推进会')).toEqual({ same: true, score: 1 });
   });
 
   it('refuses a replaced word, a too short shared headline and a long insertion inside', () => {

@@ -49,7 +49,7 @@ function toSimplified(text: string): string {
 
 /** What a title says once outlets' noise is gone (titleKey); compared by compareTitleKeys. */
 export interface TitleKey {
-  /** Headline text: simplified, NFKC, lower case, numbers in one form, punctuation and spaces dropped. */
+  /** Headline text: simplified, NFKC, lower case, numbers in one form, punctuation, spaces and format characters dropped. */
   readonly text: string;
   /** Numbers with their units ("3次", "2021年", "28000人"). */
   readonly numbers: readonly string[];
@@ -72,7 +72,8 @@ const TRAILING_DROPPED = /[\s\p{P}\p{S}]+$/u;
 export function titleKey(raw: string): TitleKey {
   const cleaned = cleanItemTitle(raw);
   const truncated = isTruncated(cleaned);
-  const folded = toSimplified(cleaned.replace(ELLIPSIS, '')).normalize('NFKC').toLowerCase();
+  // Format characters (zero-width space, soft hyphen, bidi controls) are invisible: out before numbers are read.
+  const folded = toSimplified(cleaned.replace(ELLIPSIS, '')).normalize('NFKC').toLowerCase().replace(/\p{Cf}+/gu, '');
   const read = readNumbers(folded);
   let numbers = read.numbers;
   // A list's cut may fall inside the last number (…工资12… for 120万元): then it says nothing.
