@@ -117,8 +117,11 @@ describe('the 2021 annual report of daxiang reproduces the seed', () => {
     expect(byTier['省级'][1]).toBe(204);
     expect(byTier['市级'][1]).toBe(507);
     expect(byTier['区级'][1]).toBe(5138);
+    // The ledger: a title, 单位 and 制表日期, the column headers, one row per placement with a real date, 合计.
     const ledger = wb.getWorksheet('上稿台账')!;
-    expect(ledger.rowCount - 1).toBe(byTier['合计'][0]);
+    expect(ledger.rowCount - 4).toBe(byTier['合计'][0]);
+    expect(ledger.getCell('A4').value).toEqual(new Date(Date.UTC(2021, 0, 1)));
+    expect(ledger.getCell(`A${ledger.rowCount}`).value).toBe('合计');
   });
 
   it('gives the figures as JSON', async () => {

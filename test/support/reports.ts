@@ -18,14 +18,19 @@ export function asBuffer(req: Test): Test {
   });
 }
 
-/** The rows of every sheet of an .xlsx: cell values, header row first. */
+/** The sheets' title row and 单位 / 制表日期 row come before the column headers. */
+export const XLSX_HEADER_ROW = 3;
+
+/** The rows of every sheet of an .xlsx: cell values, the column headers first (the title rows above them left out), totals last. */
 export async function xlsxSheets(file: Buffer): Promise<Record<string, unknown[][]>> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(file as unknown as ArrayBuffer);
   const out: Record<string, unknown[][]> = {};
   wb.eachSheet((ws) => {
     const rows: unknown[][] = [];
-    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    ws.eachRow((row) => {
+      if (row.number >= XLSX_HEADER_ROW) rows.push((row.values as unknown[]).slice(1));
+    });
     out[ws.name] = rows;
   });
   return out;

@@ -14,6 +14,7 @@ import { OrgsController } from './orgs/orgs.controller';
 import { PlacementsController } from './placements/placements.controller';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ReportsController } from './reports/reports.controller';
+import { SelfEvaluationController } from './evaluations/self-evaluation.controller';
 
 export interface ApiOptions {
   /** Run the ingestion worker, report worker and crawler in this process too (the single-machine `npm start`). */
@@ -48,6 +49,7 @@ export class ApiModule {
         BudgetsController,
         ProfilesController,
         ReportsController,
+        SelfEvaluationController,
         CrawlController,
       ],
     };

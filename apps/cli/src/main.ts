@@ -13,6 +13,7 @@ import { CRAWL_USAGE, runCrawlCommand } from './commands/crawl';
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
+import { EVALUATION_USAGE, runEvaluationCommand } from './commands/evaluation';
 import { parseFormats, readTemplate, writeReports } from './commands/report';
 import { say } from './output';
 
@@ -28,7 +29,9 @@ ${PROFILE_USAGE}
 ${CRAWL_USAGE}
   report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.json>]
   report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.json>]
-                                   write the annual evaluation report or the monthly bulletin (default: all formats, ./out)
+  report self-evaluation --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format …] [--out <dir>]
+                                   write the annual evaluation report, the monthly bulletin or the self-evaluation table (default: all formats, ./out)
+${EVALUATION_USAGE}
   demo [--no-reports]              migrate, seed, import the demo ledger, print its summary and write its 2021 report to ./out
 
 Environment: DATABASE_URL (PostgreSQL; default: SQLite at SQLITE_PATH), REDIS_URL.`;
@@ -97,14 +100,16 @@ async function run(argv: string[]): Promise<void> {
         out: { type: 'string' },
         template: { type: 'string' },
       });
-      if (kind !== 'annual' && kind !== 'monthly') throw new CliError('report takes `annual` or `monthly`: npm run cli -- report annual --org <slug> --year <y>');
+      if (kind !== 'annual' && kind !== 'monthly' && kind !== 'self-evaluation') {
+        throw new CliError('report takes `annual`, `monthly` or `self-evaluation`: npm run cli -- report annual --org <slug> --year <y>');
+      }
       if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
       if (!values.org) throw new CliError('--org <slug> is required');
       const formats = parseFormats(values.format as string | undefined);
       const template = readTemplate(values.template as string | undefined);
       let request: Parameters<typeof writeReports>[2];
-      if (kind === 'annual') {
-        if (!/^\d{4}$/.test(String(values.year ?? ''))) throw new CliError('--year <yyyy> is required for the annual report');
+      if (kind === 'annual' || kind === 'self-evaluation') {
+        if (!/^\d{4}$/.test(String(values.year ?? ''))) throw new CliError(`--year <yyyy> is required for the ${kind === 'annual' ? 'annual report' : 'self-evaluation table'}`);
         request = { kind, year: Number(values.year), asOf: values['as-of'] as string | undefined, template };
       } else {
         if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(values.month ?? ''))) throw new CliError('--month YYYY-MM is required for the monthly bulletin');
@@ -115,6 +120,9 @@ async function run(argv: string[]): Promise<void> {
       for (const f of files) say(f);
       return;
     }
+    case 'evaluation':
+      await runEvaluationCommand(rest, (fn) => withContext(config, false, fn));
+      return;
     case 'demo': {
       const { values } = parseCommand(rest, { 'no-reports': { type: 'boolean' } });
       await withContext(config, true, (app) => runDemo(app, { reports: !values['no-reports'] }));

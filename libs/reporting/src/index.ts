@@ -25,6 +25,16 @@ export { REPORT_FORMATS, ReportFormat, renderReport } from './render';
 export { Block, ChartSpec, ReportDocument, Sheet } from './document/report-document';
 export { DEFAULT_TEMPLATE, ReportTemplate, loadTemplate } from './template/report-template';
 export { ReportFacts, TierCounts } from './aggregate/report-facts';
+export {
+  ACTUAL_SOURCES,
+  IndicatorTemplate,
+  TARGET_SOURCES,
+  defaultIndicatorTemplate,
+  parseIndicatorTemplate,
+} from './evaluation/indicator-template';
+export { EvaluationEntry, EvaluationFacts, IndicatorResult, NOT_EVALUATED, SelfEvaluation, evaluate } from './evaluation/self-evaluation';
+export { SelfEvaluationService, evaluationEntriesInputSchema } from './evaluation/self-evaluation.service';
+export { TemplateError, parseTemplateText } from './template/template-source';
 export { AnnualReportComposer, AnnualReportData } from './compose/annual-report';
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
 export { Ranking, RankingRow, RegionRankings } from './compose/rankings';

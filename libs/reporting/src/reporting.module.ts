@@ -9,11 +9,13 @@ import { ProfilesService } from './profile/profiles.service';
 import { ReportJobs } from './jobs/report-jobs.service';
 import { ReportQueue } from './jobs/report-queue';
 import { ReportsService } from './reports.service';
+import { SelfEvaluationService } from './evaluation/self-evaluation.service';
 
 const PROVIDERS = [
   BudgetsService,
   ProfilesService,
   ReportFacts,
+  SelfEvaluationService,
   AnnualReportComposer,
   MonthlyBulletinComposer,
   RegionRankings,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@pl/config';
-import { PLACEMENT_STATUSES, isIsoDate } from '@pl/domain';
+import { PLACEMENT_STATUSES, isIsoDate, todayInShanghai } from '@pl/domain';
 import { LedgerCounts, LedgerError } from '@pl/placements';
 import { Organization } from '@pl/persistence';
 import { AnnualReportComposer } from './compose/annual-report';
@@ -10,6 +10,11 @@ import type { ReportDocument } from './document/report-document';
 import type { ReportTemplate } from './template/report-template';
 import { ReportFormat, renderReport } from './render';
 import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
+import { IndicatorTemplate, defaultIndicatorTemplate } from './evaluation/indicator-template';
+import { selfEvaluationDocument } from './evaluation/self-evaluation-document';
+import { SelfEvaluationService } from './evaluation/self-evaluation.service';
+import { chineseDate } from './compose/chinese';
+import { DEFAULT_TEMPLATE } from './template/report-template';
 
 export interface RenderedReport {
   body: Buffer;
@@ -20,9 +25,12 @@ export interface RenderedReport {
 export type ReportRequest = (
   | { kind: 'annual'; year: number; asOf?: string; format: ReportFormat }
   | { kind: 'monthly'; month: string; format: ReportFormat }
+  | { kind: 'self-evaluation'; year: number; asOf?: string; format: ReportFormat }
 ) & {
   /** Which highlight lines to list and how to name them (default: the seed's template). */
   template?: ReportTemplate;
+  /** The self-evaluation table's indicators (default: the shipped template). */
+  indicators?: IndicatorTemplate;
 };
 
 /** Composes and renders reports; validates what it is asked for. */
@@ -35,6 +43,7 @@ export class ReportsService {
     private readonly rankings: RegionRankings,
     private readonly counts: LedgerCounts,
     private readonly jobs: ReportJobs,
+    private readonly evaluations: SelfEvaluationService,
   ) {}
 
   /**
@@ -43,6 +52,8 @@ export class ReportsService {
    */
   async renderOrQueue(org: Organization, req: ReportRequest): Promise<{ file: RenderedReport } | { job: ReportJobView }> {
     this.validate(req);
+    // The self-evaluation table reads counts only: it is always rendered at once.
+    if (req.kind === 'self-evaluation') return { file: await this.render(org, req) };
     const end = req.kind === 'annual' ? (req.asOf ?? `${req.year}-12-31`) : `${req.month}-31`;
     const covered = await this.counts.total({ organizationIds: [org.id], from: '0000-01-01', to: end, statuses: PLACEMENT_STATUSES });
     if (covered > this.config.reports.syncLimit) return { job: await this.jobs.request(org, req) };
@@ -51,13 +62,31 @@ export class ReportsService {
 
   async compose(org: Organization, req: ReportRequest): Promise<ReportDocument> {
     this.validate(req);
+    if (req.kind === 'self-evaluation') {
+      const asOf = this.asOf(req.year, req.asOf);
+      const ev = await this.evaluations.evaluate(org, req.year, asOf, req.indicators ?? defaultIndicatorTemplate(), req.template ?? DEFAULT_TEMPLATE);
+      return selfEvaluationDocument(org, req.year, asOf, ev, chineseDate);
+    }
     return req.kind === 'annual'
-      ? this.annual.compose(org, { year: req.year, asOf: req.asOf, ledgerSheet: req.format === 'xlsx', template: req.template })
+      ? this.annual.compose(org, {
+          year: req.year,
+          asOf: req.asOf,
+          ledgerSheet: req.format === 'xlsx',
+          template: req.template,
+          indicators: req.indicators,
+        })
       : this.monthly.compose(org, req.month, req.template);
   }
 
+  /** The as-of date of a year's figures: as asked, else the year's end, or today if the year is not over. */
+  private asOf(year: number, asked: string | undefined): string {
+    if (asked) return asked;
+    const today = todayInShanghai();
+    return `${year}-12-31` < today ? `${year}-12-31` : today;
+  }
+
   private validate(req: ReportRequest): void {
-    if (req.kind !== 'annual' || req.asOf === undefined) return;
+    if (req.kind === 'monthly' || req.asOf === undefined) return;
     if (!isIsoDate(req.asOf)) {
       throw LedgerError.invalid([{ field: 'asOf', message: 'asOf must be a real calendar date written YYYY-MM-DD' }]);
     }

@@ -65,6 +65,17 @@ export class ReportsController {
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'annual', year: q.year, asOf: q.asOf, format: q.format }));
   }
 
+  /** The self-evaluation table (绩效自评表) of a year: from the data and the editors' entries. */
+  @Get('orgs/:org/reports/self-evaluation')
+  @ApiQuery({ name: 'year', required: true, example: 2021 })
+  @ApiQuery({ name: 'asOf', required: false, example: '2021-12-22' })
+  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
+  async selfEvaluation(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+    const q = parseOr400(annualQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'self-evaluation', year: q.year, asOf: q.asOf, format: q.format }));
+  }
+
   /** The monthly bulletin (上稿情况通报). */
   @Get('orgs/:org/reports/monthly')
   @ApiQuery({ name: 'month', required: true, example: '2021-12' })

@@ -9,7 +9,11 @@ import { CliError } from '../cli-error';
 export async function writeReports(
   app: INestApplicationContext,
   orgSlug: string,
-  request: ({ kind: 'annual'; year: number; asOf?: string } | { kind: 'monthly'; month: string }) & { template?: ReportTemplate },
+  request: (
+    | { kind: 'annual'; year: number; asOf?: string }
+    | { kind: 'monthly'; month: string }
+    | { kind: 'self-evaluation'; year: number; asOf?: string }
+  ) & { template?: ReportTemplate },
   formats: ReportFormat[],
   outDir: string,
 ): Promise<string[]> {

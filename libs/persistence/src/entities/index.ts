@@ -1,5 +1,6 @@
 import { Budget } from './budget.entity';
 import { Channel } from './channel.entity';
+import { EvaluationEntryRow } from './evaluation-entry.entity';
 import { CrawlRun } from './crawl-run.entity';
 import { CRAWL_SOURCE_TYPES, CrawlSource, CrawlSourceType } from './crawl-source.entity';
 import { Ingestion } from './ingestion.entity';
@@ -11,7 +12,7 @@ import { ReportJob } from './report-job.entity';
 import { Placement } from './placement.entity';
 
 export { CRAWL_SOURCE_TYPES, CrawlRun, CrawlSource, CrawlSourceType };
-export { Budget, Channel, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
+export { Budget, Channel, EvaluationEntryRow, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
 export const ENTITIES = [
   Organization,
   Outlet,
@@ -24,4 +25,5 @@ export const ENTITIES = [
   ReportJob,
   CrawlSource,
   CrawlRun,
+  EvaluationEntryRow,
 ];

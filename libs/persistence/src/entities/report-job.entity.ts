@@ -14,7 +14,7 @@ export class ReportJob {
   organizationId: number;
 
   @Column({ type: 'varchar', length: 16 })
-  kind: 'annual' | 'monthly';
+  kind: 'annual' | 'monthly' | 'self-evaluation';
 
   @Column({ type: 'varchar', length: 8 })
   format: string;

@@ -25,6 +25,15 @@ const refused = (raw: unknown, year = 2021) => {
 const bare = (amount: number) => ({ amount, yearStart: null, adjusted: null, description: null });
 
 describe('parseBudgetInput', () => {
+  it('takes 三公经费 and 结转结余 (optional) and gives them back', () => {
+    const doc = accepted({ ...SEED, total: { amount: '150.36', adjusted: '152.00' }, threePublic: { amount: '1.20', yearStart: '1.50' }, carryover: '0.35' });
+    expect(doc.total).toEqual({ ...bare(150_360_000), adjusted: 152_000_000 });
+    expect(doc.threePublic).toEqual({ ...bare(1_200_000), yearStart: 1_500_000 });
+    expect(doc.carryover).toEqual(bare(350_000));
+    expect(budgetToOutput(doc, '万元')).toMatchObject({ threePublic: { amount: '1.20', yearStart: '1.50' }, carryover: '0.35', total: { amount: '150.36', adjusted: '152.00' } });
+    expect(refused({ ...SEED, carryover: '-1' })[0]?.field).toBe('carryover');
+  });
+
   it('reads the seed budget in 万元 as fen', () => {
     const doc = accepted(SEED);
     expect(doc).toEqual({
@@ -33,6 +42,8 @@ describe('parseBudgetInput', () => {
       basic: { total: bare(91_580_000), personnel: bare(37_380_000), public: bare(26_690_000), capital: bare(27_510_000) },
       projects: [{ name: '融媒体能力建设', ...bare(58_780_000) }],
       otherFunds: { districtOther: bare(0), governmentFund: bare(0), stateCapital: bare(0), socialInsurance: bare(0) },
+      threePublic: null,
+      carryover: null,
     });
     expect(budgetToOutput(doc, '万元')).toEqual({ ...SEED, fiscalYear: 2021, otherFunds: { districtOther: '0.00', governmentFund: '0.00', stateCapital: '0.00', socialInsurance: '0.00' } });
     expect(budgetToOutput(doc, '元')).toMatchObject({ unit: '元', total: '1503600.00', basic: { personnel: '373800.00' } });
@@ -124,7 +135,7 @@ describe('parseBudgetInput', () => {
       { field: 'basic.capital', message: 'basic.capital is required' },
     ]);
     expect(refused({ ...SEED, projects: [{ amount: '58.78' }] })).toEqual([{ field: 'projects.0.name', message: 'projects.0.name is required' }]);
-    expect(refused([])).toEqual([{ field: 'body', message: 'body must be an object {unit, total, basic, projects, otherFunds}' }]);
+    expect(refused([])).toEqual([{ field: 'body', message: 'body must be an object {unit, total, basic, projects, otherFunds, threePublic, carryover}' }]);
     expect(refused({ ...SEED, basic: '91.58' })).toEqual([
       { field: 'basic', message: 'basic must be an object {total, personnel, public, capital}' },
     ]);

@@ -20,6 +20,10 @@ import { BudgetDocument, BudgetFigure, OTHER_FUNDS, OtherFund, ProjectFigure } f
  *   year-start and adjusted budget, what the line covers).
  * - `projects`: `[{name, amount, yearStart?, adjusted?, description?}]`, may be empty or missing.
  * - `otherFunds`: optional; a missing fund type is 0.
+ * - `threePublic` (三公经费: spent, with its budget as `adjusted` or
+ *   `yearStart`) and `carryover` (结转结余): optional amounts, used by the
+ *   self-evaluation table. The adjusted budget of the whole (调整后预算) is
+ *   `total.adjusted`.
  * - `fiscalYear`: optional; when present it must be the year being written.
  * - Unknown fields are refused. Amounts are stored as integer fen; an amount
  *   finer than one fen is refused.
@@ -42,6 +46,8 @@ export interface BudgetInput {
   basic: { total: BudgetAmountInput; personnel: BudgetAmountInput; public: BudgetAmountInput; capital: BudgetAmountInput };
   projects?: ({ name: string } & BudgetFigureInput)[];
   otherFunds?: Partial<Record<OtherFund, BudgetAmountInput>>;
+  threePublic?: BudgetAmountInput;
+  carryover?: BudgetAmountInput;
 }
 
 /** What {@link budgetToOutput} returns: the input shape with decimal strings in one unit. */
@@ -53,6 +59,8 @@ export interface BudgetOutput {
   basic: { total: BudgetOutputAmount; personnel: BudgetOutputAmount; public: BudgetOutputAmount; capital: BudgetOutputAmount };
   projects: ({ name: string; amount: string; yearStart?: string; adjusted?: string; description?: string })[];
   otherFunds: Record<OtherFund, BudgetOutputAmount>;
+  threePublic?: BudgetOutputAmount;
+  carryover?: BudgetOutputAmount;
 }
 
 export type ParsedBudget = { ok: true; value: BudgetDocument; unit: MoneyUnit } | { ok: false; errors: FieldError[] };
@@ -207,8 +215,10 @@ function budgetSchema(unit: MoneyUnit) {
           .object(otherFunds, { error: `must be an object {${OTHER_FUNDS.join(', ')}}` })
           .strict()
           .optional(),
+        threePublic: figure(unit).optional(),
+        carryover: figure(unit).optional(),
       },
-      { error: 'must be an object {unit, total, basic, projects, otherFunds}' },
+      { error: 'must be an object {unit, total, basic, projects, otherFunds, threePublic, carryover}' },
     )
     .strict();
 }
@@ -269,6 +279,8 @@ export function parseBudgetInput(raw: unknown, fiscalYear: number): ParsedBudget
     basic: v.basic,
     projects: v.projects,
     otherFunds: Object.fromEntries(OTHER_FUNDS.map((k) => [k, v.otherFunds?.[k] ?? zero()])) as Record<OtherFund, BudgetFigure>,
+    threePublic: v.threePublic ?? null,
+    carryover: v.carryover ?? null,
   };
   const errors = checkBudgetTotals(doc, v.unit);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: doc, unit: v.unit };
@@ -306,5 +318,7 @@ export function budgetToOutput(doc: BudgetDocument, unit: MoneyUnit = '万元'):
       return { name: p.name, ...(typeof f === 'string' ? { amount: f } : f) };
     }),
     otherFunds: Object.fromEntries(OTHER_FUNDS.map((k) => [k, figureOut(doc.otherFunds[k], unit)])) as Record<OtherFund, BudgetOutputAmount>,
+    ...(doc.threePublic ? { threePublic: figureOut(doc.threePublic, unit) } : {}),
+    ...(doc.carryover ? { carryover: figureOut(doc.carryover, unit) } : {}),
   };
 }

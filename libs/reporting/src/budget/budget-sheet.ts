@@ -19,6 +19,8 @@ import type { BudgetFigureInput } from './budget-input';
  *   | 政府性基金预算           | 0      |          |          |                |
  *   | 国有资本经营预算         | 0      |          |          |                |
  *   | 社会保险基金预算         | 0      |          |          |                |
+ *   | 三公经费                 | 1.20   | 1.50     |          |                |
+ *   | 结转结余                 | 0      |          |          |                |
  *
  * - The header row is the first row whose first cell is 项目 (or `line`);
  *   rows above it (a title) are ignored. Columns: 项目/line and 金额/amount
@@ -31,13 +33,25 @@ import type { BudgetFigureInput } from './budget-input';
  *   (or 项目：<名称>, project:<name>) one row per project,
  *   区本级其他财政性资金/districtOther, 政府性基金预算/governmentFund,
  *   国有资本经营预算/stateCapital, 社会保险基金预算/socialInsurance (other
- *   fund rows may be left out: zero). Blank rows are skipped.
+ *   fund rows may be left out: zero), 三公经费/threePublic and
+ *   结转结余/carryover (optional). Blank rows are skipped.
  * - Amounts are numbers or decimal text; a number cell is read as Excel
  *   shows it (15 significant digits), so float noise from formulas goes.
  */
 export class BudgetSheetError extends Error {}
 
-type Line = 'total' | 'basic.total' | 'personnel' | 'public' | 'capital' | 'districtOther' | 'governmentFund' | 'stateCapital' | 'socialInsurance';
+type Line =
+  | 'total'
+  | 'basic.total'
+  | 'personnel'
+  | 'public'
+  | 'capital'
+  | 'districtOther'
+  | 'governmentFund'
+  | 'stateCapital'
+  | 'socialInsurance'
+  | 'threePublic'
+  | 'carryover';
 
 /** Accepted names of each line (compared after trimming, case-insensitively). */
 export const BUDGET_SHEET_LABELS: Record<Line, string[]> = {
@@ -50,6 +64,8 @@ export const BUDGET_SHEET_LABELS: Record<Line, string[]> = {
   governmentFund: ['政府性基金预算', '政府性基金预算支出', 'governmentFund', 'otherFunds.governmentFund'],
   stateCapital: ['国有资本经营预算', '国有资本经营预算支出', 'stateCapital', 'otherFunds.stateCapital'],
   socialInsurance: ['社会保险基金预算', '社会保险基金预算支出', 'socialInsurance', 'otherFunds.socialInsurance'],
+  threePublic: ['三公经费', 'threePublic'],
+  carryover: ['结转结余', 'carryover'],
 };
 
 type Column = 'line' | 'amount' | 'yearStart' | 'adjusted' | 'description';
@@ -202,5 +218,7 @@ export async function readBudgetSheet(data: Buffer): Promise<Record<string, unkn
     if (lines.has(line)) otherFunds[line] = lines.get(line);
   }
   input.otherFunds = otherFunds;
+  if (lines.has('threePublic')) input.threePublic = lines.get('threePublic');
+  if (lines.has('carryover')) input.carryover = lines.get('carryover');
   return input;
 }

@@ -41,4 +41,12 @@ export interface BudgetDocument {
   };
   projects: ProjectFigure[];
   otherFunds: Record<OtherFund, BudgetFigure>;
+  /**
+   * 三公经费 (official receptions, vehicles, trips abroad): spent (`amount`)
+   * and its budget (`adjusted`, else `yearStart`). Absent: not stated.
+   * Budgets stored before it existed have no such key.
+   */
+  threePublic?: BudgetFigure | null;
+  /** 结转结余 at the year's end (`amount`). Absent: not stated. */
+  carryover?: BudgetFigure | null;
 }

@@ -7,6 +7,10 @@ import { Block, ReportDocument, Sheet } from '../document/report-document';
 import { Fen, formatWan, percentShares } from '../money';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from '../profile/profile';
 import { DEFAULT_TEMPLATE, ReportTemplate } from '../template/report-template';
+import { IndicatorTemplate, defaultIndicatorTemplate } from '../evaluation/indicator-template';
+import type { SelfEvaluation } from '../evaluation/self-evaluation';
+import { selfEvaluationBlocks, selfEvaluationSheet } from '../evaluation/self-evaluation-document';
+import { SelfEvaluationService } from '../evaluation/self-evaluation.service';
 import { chineseDate, chineseNumber, joinDun, joinWithHe } from './chinese';
 
 export interface AnnualReportRequest {
@@ -14,6 +18,8 @@ export interface AnnualReportRequest {
   /** Figures as of this date (default: the year's end, or today if the year is not over). */
   asOf?: string;
   template?: ReportTemplate;
+  /** The self-evaluation table's indicators (default: the shipped template). */
+  indicators?: IndicatorTemplate;
   /**
    * Read the period's placements for the ledger sheet (上稿台账). Only the
    * Excel rendering shows sheets, and for a large organization this is the
@@ -45,6 +51,8 @@ export interface AnnualReportData {
     projectTotal: string;
     otherFunds: Record<string, string>;
   };
+  /** The 自评表, scored from the same figures and the editors' entries. */
+  selfEvaluation: SelfEvaluation;
 }
 
 /**
@@ -54,7 +62,10 @@ export interface AnnualReportData {
  */
 @Injectable()
 export class AnnualReportComposer {
-  constructor(private readonly facts: ReportFacts) {}
+  constructor(
+    private readonly facts: ReportFacts,
+    private readonly evaluations: SelfEvaluationService,
+  ) {}
 
   async compose(org: Organization, req: AnnualReportRequest): Promise<ReportDocument> {
     const template = req.template ?? DEFAULT_TEMPLATE;
@@ -84,6 +95,7 @@ export class AnnualReportComposer {
 
     const shortName = profile?.shortName ?? org.name;
     const budgetData = budget ? budgetFigures(budget) : null;
+    const selfEvaluation = await this.evaluations.evaluate(org, year, asOf, req.indicators ?? defaultIndicatorTemplate(), template);
     const data: AnnualReportData = {
       organization: { slug: org.slug, name: org.name, region: org.region, foundedOn: org.foundedOn },
       year,
@@ -98,6 +110,7 @@ export class AnnualReportComposer {
         byMonth,
       },
       budget: budgetData,
+      selfEvaluation,
     };
 
     const blocks: Block[] = [
@@ -105,8 +118,10 @@ export class AnnualReportComposer {
       ...generalBudget(shortName, year, budget),
       ...otherFundSections(year, budget),
       ...performance(shortName, year, asOf, annual, template, data),
+      ...selfEvaluationBlocks(selfEvaluation, year, '绩效自评情况'),
       { type: 'heading', level: 1, text: '七、下一步改进措施' },
       ...paragraphs(annual?.improvements, `${year}年度改进措施尚未录入。`),
+      { type: 'signature', lines: [org.name, chineseDate(asOf)] },
     ];
 
     const title = template.annual.title.replace('{year}', String(year)).replace('{organization}', org.name);
@@ -325,24 +340,35 @@ function sheets(data: AnnualReportData, ledger: Awaited<ReturnType<ReportFacts['
   const out: Sheet[] = [
     {
       name: '上稿汇总',
+      title: `${data.organization.name}上稿汇总（截至${chineseDate(data.asOf)}）`,
+      unit: '篇',
       columns: [{ header: '层级', width: 12 }, { header: `${data.year}年`, width: 12 }, { header: '挂牌以来累计', width: 14 }],
-      rows: [...TIERS.map((t) => [TIER_LABELS[t], p.year[t], p.sinceFounding[t]]), ['合计', p.year.total, p.sinceFounding.total]],
+      rows: TIERS.map((t) => [TIER_LABELS[t], p.year[t], p.sinceFounding[t]]),
+      totals: [['合计', p.year.total, p.sinceFounding.total]],
     },
     {
       name: '重点上稿',
+      title: `${data.organization.name}${data.year}年重点媒体上稿`,
+      unit: '篇',
       columns: [{ header: '媒体及版面', width: 24 }, { header: '篇数', width: 10 }, { header: '其中', width: 16 }, { header: '其中篇数', width: 10 }],
       rows: p.highlights.map((h) => [h.label, h.count, h.of?.label ?? null, h.of?.count ?? null]),
+      totals: [['合计', p.highlights.reduce((s, h) => s + h.count, 0), null, null]],
     },
     {
       name: '月度统计',
-      columns: [{ header: '月份', width: 10 }, ...TIERS.map((t) => ({ header: TIER_LABELS[t], width: 10 })), { header: '合计', width: 10 }],
+      title: `${data.organization.name}${data.year}年各月上稿统计`,
+      unit: '篇',
+      columns: [{ header: '月份', width: 12, kind: 'month' }, ...TIERS.map((t) => ({ header: TIER_LABELS[t], width: 10 })), { header: '合计', width: 10 }],
       rows: p.byMonth.map((m) => [m.month, ...TIERS.map((t) => m.tiers[t]), m.total]),
+      totals: [['合计', ...TIERS.map((t) => p.year[t]), p.year.total]],
     },
   ];
   if (data.budget) {
     const b = data.budget;
     out.push({
       name: '预算支出',
+      title: `${data.organization.name}${data.year}年一般公共预算支出`,
+      unit: '万元',
       columns: [{ header: '项目', width: 24 }, { header: '金额（万元）', width: 14 }, { header: '占基本支出', width: 12 }],
       rows: [
         ['部门整体支出', Number(b.total), null],
@@ -356,11 +382,14 @@ function sheets(data: AnnualReportData, ledger: Awaited<ReturnType<ReportFacts['
       ],
     });
   }
+  out.push(selfEvaluationSheet(data.selfEvaluation, data.year));
   if (!ledger) return out;
   out.push({
     name: '上稿台账',
+    title: `${data.organization.name}上稿台账（${chineseDate(data.period.from)}至${chineseDate(data.period.to)}）`,
+    unit: '篇',
     columns: [
-      { header: '刊发日期', width: 12 },
+      { header: '刊发日期', width: 12, kind: 'date' },
       { header: '标题', width: 48 },
       { header: '媒体', width: 20 },
       { header: '层级', width: 8 },
@@ -385,6 +414,7 @@ function sheets(data: AnnualReportData, ledger: Awaited<ReturnType<ReportFacts['
       r.url,
       STATUS_LABELS[r.status as PlacementStatus] ?? r.status,
     ]),
+    totals: [['合计', `${ledger.length}篇`]],
   });
   return out;
 }

@@ -19,7 +19,7 @@ export interface ReportDocument {
   data: unknown;
 }
 
-export type Block = HeadingBlock | ParagraphBlock | ListBlock | TableBlock | ChartBlock;
+export type Block = HeadingBlock | ParagraphBlock | ListBlock | TableBlock | ChartBlock | SignatureBlock;
 
 export interface HeadingBlock {
   type: 'heading';
@@ -44,6 +44,16 @@ export interface TableBlock {
   caption?: string;
   columns: string[];
   rows: (string | number)[][];
+  /** A wide table: Word sets it on landscape pages of its own. */
+  landscape?: boolean;
+  /** Rows at the end that sum up the others (合计): set apart in print. */
+  totalRows?: number;
+}
+
+/** 落款: the issuing organization and the date, set flush right at the end of a document. */
+export interface SignatureBlock {
+  type: 'signature';
+  lines: string[];
 }
 
 export interface ChartBlock {
@@ -62,6 +72,18 @@ export interface ChartSpec {
 
 export interface Sheet {
   name: string;
-  columns: { header: string; width?: number }[];
-  rows: (string | number | null)[][];
+  /** The title row above the table (default: the sheet's name). */
+  title?: string;
+  /** 单位 stated under the title, e.g. 篇 or 万元. */
+  unit?: string;
+  columns: { header: string; width?: number; kind?: SheetColumnKind }[];
+  rows: SheetCell[][];
+  /** Rows appended after the data that sum it up (合计), in bold. */
+  totals?: SheetCell[][];
 }
+
+/** How a column is written: text (default), a whole number, money or a figure with two decimals, a date, a month. */
+export type SheetColumnKind = 'text' | 'integer' | 'decimal' | 'date' | 'month';
+
+/** A cell: text, a number, or a local date / month written YYYY-MM-DD / YYYY-MM (Excel gets a real date). */
+export type SheetCell = string | number | null;

@@ -13,6 +13,10 @@ const paragraphs = (max: number, itemMax: number) =>
     .optional()
     .transform((l) => l ?? []);
 
+/** Yearly targets: placements per tier, and the highlight lines (重点稿件) together. */
+const TARGET_KEYS = [...TIERS, 'highlights'] as const;
+type TargetKey = (typeof TARGET_KEYS)[number];
+
 const count = (max: number) => z.number().int('must be a whole number').min(0).max(max);
 
 /**
@@ -80,8 +84,8 @@ export const annualProfileInputSchema = z
       placementsLead: optionalText(500),
       improvements: paragraphs(50, 5000),
       targets: z
-        .object(Object.fromEntries(TIERS.map((t) => [t, count(10_000_000).optional()])) as Record<(typeof TIERS)[number], z.ZodOptional<ReturnType<typeof count>>>, {
-          error: `must be an object {${TIERS.join(', ')}} of yearly placement counts`,
+        .object(Object.fromEntries(TARGET_KEYS.map((t) => [t, count(10_000_000).optional()])) as Record<TargetKey, z.ZodOptional<ReturnType<typeof count>>>, {
+          error: `must be an object {${TARGET_KEYS.join(', ')}} of yearly placement counts`,
         })
         .strict()
         .optional(),
@@ -117,7 +121,7 @@ export function parseAnnualProfileInput(raw: unknown, year: number): ParsedInput
     return { ok: false, errors: [{ field: 'year', message: `year ${v.year} does not match the year being written, ${year}` }] };
   }
   const targets: AnnualProfileDocument['targets'] = {};
-  for (const t of TIERS) if (v.targets?.[t] !== undefined) targets[t] = v.targets[t];
+  for (const t of TARGET_KEYS) if (v.targets?.[t] !== undefined) targets[t] = v.targets[t];
   return {
     ok: true,
     value: {

@@ -30,6 +30,6 @@ export interface AnnualProfileDocument {
   placementsLead: string | null;
   /** 下一步改进措施, one paragraph each. */
   improvements: string[];
-  /** Yearly placement targets by tier, for the monthly bulletin. */
-  targets: Partial<Record<'central' | 'provincial' | 'municipal' | 'district', number>>;
+  /** Yearly placement targets by tier and of the highlight lines together (重点稿件), for the bulletins and the self-evaluation. */
+  targets: Partial<Record<'central' | 'provincial' | 'municipal' | 'district' | 'highlights', number>>;
 }

@@ -8,6 +8,7 @@ import {
   LineRuleType,
   Packer,
   PageNumber,
+  PageOrientation,
   Paragraph,
   Table,
   TableCell,
@@ -49,6 +50,9 @@ const MARGIN = { top: mm(37), bottom: mm(35), left: mm(28), right: mm(26) };
 const TEXT_WIDTH_TWIPS = A4.width - MARGIN.left - MARGIN.right;
 /** The same in pixels at 96 dpi, the unit docx uses for image sizes. */
 const TEXT_WIDTH_PX = Math.floor((TEXT_WIDTH_TWIPS / 1440) * 96);
+/** Landscape pages for wide tables: the portrait margins turned with the page (a 225 × 156 mm block). */
+const LANDSCAPE_MARGIN = { top: mm(28), bottom: mm(26), left: mm(37), right: mm(35) };
+const LANDSCAPE_TEXT_WIDTH_TWIPS = A4.height - LANDSCAPE_MARGIN.left - LANDSCAPE_MARGIN.right;
 
 /** Font sizes in half-points (Word's unit). */
 const SIZE = { 二号: 44, 三号: 32, 四号: 28, 小四: 24 };
@@ -92,6 +96,8 @@ const BODY_PARAGRAPH = {
   alignment: AlignmentType.JUSTIFIED,
 };
 
+// 小标宋, 黑体 and 楷体 are display faces: the title and the 一、 and （一） headings carry no bold at
+// all (not even w:b="false", which some readers take for bold), so no reader fakes a bold of them.
 const STYLES = {
   default: {
     document: {
@@ -99,7 +105,7 @@ const STYLES = {
       paragraph: BODY_PARAGRAPH,
     },
     title: {
-      run: { font: font(DOCX_FONTS.title), size: SIZE.二号, bold: false, color: '000000' },
+      run: { font: font(DOCX_FONTS.title), size: SIZE.二号, color: '000000' },
       paragraph: {
         alignment: AlignmentType.CENTER,
         indent: { firstLine: 0 },
@@ -108,11 +114,11 @@ const STYLES = {
       },
     },
     heading1: {
-      run: { font: font(DOCX_FONTS.heading1), size: SIZE.三号, bold: false, color: '000000' },
+      run: { font: font(DOCX_FONTS.heading1), size: SIZE.三号, color: '000000' },
       paragraph: { ...BODY_PARAGRAPH, keepNext: true, keepLines: true, outlineLevel: 0 },
     },
     heading2: {
-      run: { font: font(DOCX_FONTS.heading2), size: SIZE.三号, bold: false, color: '000000' },
+      run: { font: font(DOCX_FONTS.heading2), size: SIZE.三号, color: '000000' },
       paragraph: { ...BODY_PARAGRAPH, keepNext: true, keepLines: true, outlineLevel: 1 },
     },
     heading3: {
@@ -167,6 +173,13 @@ const STYLES = {
       },
     },
     {
+      id: 'Signature',
+      name: 'Signature Line',
+      basedOn: 'Normal',
+      // GB/T 9704: 落款 flush right, about four characters in from the right margin.
+      paragraph: { alignment: AlignmentType.RIGHT, indent: { firstLine: 0, right: pt(16 * 4) } },
+    },
+    {
       id: 'PageNumber',
       name: 'Page Number Line',
       basedOn: 'Normal',
@@ -189,24 +202,26 @@ const HEADING = { 1: HeadingLevel.HEADING_1, 2: HeadingLevel.HEADING_2, 3: Headi
 const CELL_BORDER = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
 
 /** Column widths proportional to the widest line of each column (CJK counts double), summing to the text width. */
-function columnWidths(b: TableBlock): number[] {
+function columnWidths(b: TableBlock, textWidth_: number): number[] {
   const weight = (s: string) => Math.max(0, ...splitLines(s).map(textWidth));
   const raw = b.columns.map((c, i) => {
     let longest = weight(c);
     for (const row of b.rows) longest = Math.max(longest, weight(formatCell(row[i])));
-    return Math.min(Math.max(longest, 4), 40);
+    return Math.min(Math.max(longest, 5), 40);
   });
   const total = raw.reduce((a, c) => a + c, 0) || 1;
-  const widths = raw.map((w) => Math.floor((w / total) * TEXT_WIDTH_TWIPS));
-  widths[widths.length - 1] = (widths[widths.length - 1] ?? 0) + TEXT_WIDTH_TWIPS - widths.reduce((a, c) => a + c, 0);
+  const widths = raw.map((w) => Math.floor((w / total) * textWidth_));
+  widths[widths.length - 1] = (widths[widths.length - 1] ?? 0) + textWidth_ - widths.reduce((a, c) => a + c, 0);
   return widths;
 }
 
 function table(b: TableBlock): (Paragraph | Table)[] {
   if (b.columns.length === 0) return [];
-  const widths = columnWidths(b);
+  const width = b.landscape ? LANDSCAPE_TEXT_WIDTH_TWIPS : TEXT_WIDTH_TWIPS;
+  const widths = columnWidths(b, width);
+  const firstTotal = b.rows.length - (b.totalRows ?? 0);
   const numeric = b.columns.map((_, i) => b.rows.length > 0 && b.rows.every((row) => typeof row[i] === 'number'));
-  const cell = (text: string, i: number, header: boolean, span = 1) =>
+  const cell = (text: string, i: number, header: boolean, span = 1, bold = header) =>
     new TableCell({
       width: { size: widths[i] ?? 0, type: WidthType.DXA },
       columnSpan: span > 1 ? span : undefined,
@@ -216,7 +231,7 @@ function table(b: TableBlock): (Paragraph | Table)[] {
         new Paragraph({
           style: 'TableText',
           alignment: header ? AlignmentType.CENTER : numeric[i] ? AlignmentType.RIGHT : AlignmentType.LEFT,
-          children: runs(text, header ? { bold: true } : {}),
+          children: runs(text, bold ? { bold: true } : {}),
         }),
       ],
     });
@@ -225,7 +240,8 @@ function table(b: TableBlock): (Paragraph | Table)[] {
     ...(b.rows.length === 0
       ? [new TableRow({ children: [cell('（无数据）', 0, false, b.columns.length)] })]
       : b.rows.map(
-          (row) => new TableRow({ cantSplit: true, children: b.columns.map((_, i) => cell(formatCell(row[i]), i, false)) }),
+          (row, r) =>
+            new TableRow({ cantSplit: true, children: b.columns.map((_, i) => cell(formatCell(row[i]), i, false, 1, r >= firstTotal)) }),
         )),
   ];
   const out: (Paragraph | Table)[] = [];
@@ -233,7 +249,7 @@ function table(b: TableBlock): (Paragraph | Table)[] {
   out.push(
     new Table({
       rows,
-      width: { size: TEXT_WIDTH_TWIPS, type: WidthType.DXA },
+      width: { size: width, type: WidthType.DXA },
       columnWidths: widths,
       layout: TableLayoutType.FIXED,
       alignment: AlignmentType.CENTER,
@@ -286,8 +302,17 @@ function block(b: Block): (Paragraph | Table | ChartSpec)[] {
       return table(b);
     case 'chart':
       return [b.chart];
+    case 'signature':
+      // 落款: flush right, a blank line above, the date under the organization.
+      return [
+        new Paragraph({ style: 'Signature', children: [] }),
+        ...b.lines.map((line) => new Paragraph({ style: 'Signature', children: runs(line) })),
+      ];
   }
 }
+
+/** A landscape section holds one wide table: content is split into runs of portrait and landscape blocks. */
+type Part = { landscape: boolean; items: (Paragraph | Table | ChartSpec)[] };
 
 function pageNumberFooter(alignment: 'left' | 'right'): Footer {
   // GB/T 9704: 4号 宋体 Arabic numerals between em dashes, one character in from the outside edge.
@@ -308,29 +333,28 @@ export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
   const chartSpecs = doc.blocks.filter((b) => b.type === 'chart').map((b) => b.chart);
   const pending = Promise.all(chartSpecs.map((spec) => renderChartPng(spec, { ...CHART, scale: 2 })));
 
-  const content: (Paragraph | Table | ChartSpec)[] = [
-    new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) }),
-  ];
-  if (doc.subtitle) content.push(new Paragraph({ style: 'ReportSubtitle', children: runs(doc.subtitle) }));
-  for (const b of doc.blocks) content.push(...block(b));
+  const parts: Part[] = [{ landscape: false, items: [new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) })] }];
+  if (doc.subtitle) parts[0]!.items.push(new Paragraph({ style: 'ReportSubtitle', children: runs(doc.subtitle) }));
+  for (const b of doc.blocks) {
+    const landscape = b.type === 'table' && b.landscape === true;
+    if (landscape !== parts[parts.length - 1]!.landscape) parts.push({ landscape, items: [] });
+    parts[parts.length - 1]!.items.push(...block(b));
+  }
 
   const pngs = await pending;
   const charts = new Map(chartSpecs.map((spec, i) => [spec, pngs[i] as Buffer]));
-  const children = content.map((item) =>
-    item instanceof Paragraph || item instanceof Table ? item : chartParagraph(item, charts.get(item) as Buffer),
-  );
-
-  const section: ISectionOptions = {
+  const sections: ISectionOptions[] = parts.map((part) => ({
     properties: {
-      page: {
-        size: A4,
-        // Footer line 7 mm below the text block: 35 mm − 7 mm − about 5 mm for the 14 pt line.
-        margin: { ...MARGIN, header: mm(15), footer: mm(23) },
-      },
+      page: part.landscape
+        ? { size: { ...A4, orientation: PageOrientation.LANDSCAPE }, margin: { ...LANDSCAPE_MARGIN, header: mm(15), footer: mm(16) } }
+        : // Footer line 7 mm below the text block: 35 mm − 7 mm − about 5 mm for the 14 pt line.
+          { size: A4, margin: { ...MARGIN, header: mm(15), footer: mm(23) } },
     },
     footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
-    children,
-  };
+    children: part.items.map((item) =>
+      item instanceof Paragraph || item instanceof Table ? item : chartParagraph(item, charts.get(item) as Buffer),
+    ),
+  }));
 
   const document = new Document({
     title: doc.title,
@@ -338,7 +362,7 @@ export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
     description: doc.subtitle ?? '',
     evenAndOddHeaderAndFooters: true,
     styles: STYLES,
-    sections: [section],
+    sections,
   });
   return Packer.toBuffer(document, false, [{ path: 'word/fontTable.xml', data: FONT_TABLE }]);
 }

@@ -45,6 +45,8 @@ th{background:#eef0f3;font-weight:bold;text-align:center}
 td.num{text-align:right;white-space:nowrap}
 tbody tr:nth-child(even) td{background:#fafafa}
 td.empty{color:#777;text-align:center}
+tr.total td{font-weight:bold;border-top:2px solid #555}
+p.signature{text-indent:0;text-align:right;margin:48px 4em 0 0;line-height:2}
 @page{size:A4;margin:37mm 26mm 35mm 28mm}
 @media print{
 html{background:#fff}
@@ -67,8 +69,8 @@ function table(b: TableBlock): string {
       ? `<tr><td class="empty" colspan="${Math.max(1, b.columns.length)}">（无数据）</td></tr>`
       : b.rows
           .map(
-            (row) =>
-              `<tr>${b.columns
+            (row, r) =>
+              `<tr${r >= b.rows.length - (b.totalRows ?? 0) ? ' class="total"' : ''}>${b.columns
                 .map((_, i) => `<td${numeric[i] ? ' class="num"' : ''}>${textWithBreaks(formatCell(row[i]))}</td>`)
                 .join('')}</tr>`,
           )
@@ -111,6 +113,8 @@ function block(b: Block): string {
       return table(b);
     case 'chart':
       return chart(b.chart);
+    case 'signature':
+      return `<p class="signature">${b.lines.map(escapeHtml).join('<br>')}</p>`;
   }
 }
 

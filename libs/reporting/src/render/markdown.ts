@@ -77,6 +77,8 @@ function block(b: Block): string {
       parts.push(gfmTable(b.columns, b.rows, numericColumns(b)));
       return parts.join('\n\n');
     }
+    case 'signature':
+      return b.lines.map(escapeLineStart).join('  \n');
     case 'chart': {
       const t = chartAsTable(b.chart);
       return [`**${oneLine(b.chart.title)}**`, gfmTable(t.columns, t.rows, t.columns.map((_, i) => i > 0))].join(

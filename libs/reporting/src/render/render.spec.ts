@@ -203,21 +203,25 @@ describe('report renderers', () => {
     await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['按级别汇总', '台账_ 2021_12 _全部_']);
 
+    // Row 1 the title, row 2 单位 and 制表日期, row 3 the column headers.
     const summary = workbook.getWorksheet('按级别汇总')!;
-    expect(summary.getRow(1).values).toEqual([undefined, '级别', '篇数', '金额（万元）']);
-    expect(summary.getRow(1).font?.bold).toBe(true);
-    expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(summary.getCell('A1').value).toBe('按级别汇总');
+    expect(String(summary.getCell('C2').value)).toMatch(/^制表日期：\d{4}年\d{1,2}月\d{1,2}日$/);
+    expect(summary.getRow(3).values).toEqual([undefined, '级别', '篇数', '金额（万元）']);
+    expect(summary.getRow(3).font?.bold).toBe(true);
+    expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     expect(summary.autoFilter).toBeTruthy();
-    expect(summary.getCell('B2').value).toBe(12);
-    expect(summary.getCell('C3').value).toBe(26.69);
-    expect(summary.getCell('C2').numFmt).toBe('0.00');
-    expect(summary.getCell('A4').value).toBe(HOSTILE);
-    expect(summary.getCell('C4').value).toBeNull();
+    expect(summary.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' });
+    expect(summary.getCell('B4').value).toBe(12);
+    expect(summary.getCell('C5').value).toBe(26.69);
+    expect(summary.getCell('C4').numFmt).toBe('0.00');
+    expect(summary.getCell('A6').value).toBe(HOSTILE);
+    expect(summary.getCell('C6').value).toBeNull();
 
     // A string that looks like a formula stays a string.
     const ledger = workbook.worksheets[1]!;
-    expect(ledger.getCell('B2').value).toBe('=HYPERLINK("x")');
-    expect(ledger.getCell('B2').formula).toBeUndefined();
+    expect(ledger.getCell('B4').value).toBe('=HYPERLINK("x")');
+    expect(ledger.getCell('B4').formula).toBeUndefined();
   });
 
   it('makes one sheet per table when the document has no sheets', async () => {
@@ -225,9 +229,9 @@ describe('report renderers', () => {
     await workbook.xlsx.load((await renderXlsx({ ...doc, sheets: [] })) as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['表1 各级媒体刊发数量']);
     const ws = workbook.worksheets[0]!;
-    expect(ws.getRow(1).values).toEqual([undefined, '级别', '篇数', '备注']);
-    expect(ws.getCell('B3').value).toBe(45);
-    expect(ws.getCell('C4').value).toBe('第一行\n第二行');
+    expect(ws.getRow(3).values).toEqual([undefined, '级别', '篇数', '备注']);
+    expect(ws.getCell('B5').value).toBe(45);
+    expect(ws.getCell('C6').value).toBe('第一行\n第二行');
   });
 
   it('sanitises sheet names to Excel rules', () => {

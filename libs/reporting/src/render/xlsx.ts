@@ -1,6 +1,7 @@
-import { Workbook, type Worksheet } from 'exceljs';
-import { textWidth } from '@pl/domain';
-import type { ReportDocument, Sheet, TableBlock } from '../document/report-document';
+import { Workbook, type CellValue, type Worksheet } from 'exceljs';
+import { textWidth, todayInShanghai } from '@pl/domain';
+import { chineseDate } from '../compose/chinese';
+import type { ReportDocument, Sheet, SheetCell, SheetColumnKind, TableBlock } from '../document/report-document';
 import { splitLines } from './text';
 
 /**
@@ -39,7 +40,7 @@ export function sheetNames(wanted: string[]): string[] {
 }
 
 /** Display width of a value in Excel's character units (CJK characters count about two). */
-function displayWidth(value: string | number | null): number {
+function displayWidth(value: SheetCell): number {
   if (value === null || value === undefined) return 0;
   const text = typeof value === 'number' ? String(value) : value;
   // About 1.1 character units per column: Calibri's digits are a little wider than the unit.
@@ -47,15 +48,17 @@ function displayWidth(value: string | number | null): number {
 }
 
 function tableAsSheet(table: TableBlock, index: number): Sheet {
+  const split = table.rows.length - (table.totalRows ?? 0);
   return {
     name: table.caption ?? `表${index + 1}`,
     columns: table.columns.map((header) => ({ header })),
-    rows: table.rows,
+    rows: table.rows.slice(0, split),
+    totals: table.rows.slice(split),
   };
 }
 
 /** Two decimals for columns whose fractional numbers all have at most two decimals (money in 万元). */
-function numberFormat(rows: (string | number | null)[][], column: number): string | undefined {
+function numberFormat(rows: SheetCell[][], column: number): string | undefined {
   let fractional = false;
   for (const row of rows) {
     const v = row[column];
@@ -66,44 +69,96 @@ function numberFormat(rows: (string | number | null)[][], column: number): strin
   return fractional ? '0.00' : undefined;
 }
 
-function fillSheet(ws: Worksheet, sheet: Sheet): void {
-  const columnCount = Math.max(sheet.columns.length, ...sheet.rows.map((r) => r.length), 0);
+/** Rows above the column headers: the title, then 单位 and 制表日期. */
+export const SHEET_HEADER_ROW = 3;
+
+const THIN = { style: 'thin' as const, color: { argb: 'FF808080' } };
+const BOX = { top: THIN, bottom: THIN, left: THIN, right: THIN };
+
+/** A local date YYYY-MM-DD or month YYYY-MM as the Date Excel stores (midnight UTC: no time-zone shift). */
+function excelDate(value: string, kind: 'date' | 'month'): Date | null {
+  const m = kind === 'date' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : /^(\d{4})-(\d{2})$/.exec(value);
+  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, m[3] ? Number(m[3]) : 1)) : null;
+}
+
+const NUMBER_FORMATS: Partial<Record<SheetColumnKind, string>> = {
+  integer: '0',
+  decimal: '0.00',
+  date: 'yyyy-mm-dd',
+  month: 'yyyy"年"m"月"',
+};
+
+function cellValue(v: SheetCell | undefined, kind: SheetColumnKind | undefined): CellValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (kind === 'date' || kind === 'month') return excelDate(v, kind) ?? v;
+  // Strings go in as text (a leading "=" stays text; ExcelJS writes formulas only from { formula }).
+  return v;
+}
+
+/**
+ * One sheet as an office prints it: a title row, 单位 and 制表日期, the
+ * column headers (repeated on every printed page, frozen, filterable), the
+ * rows with real numbers and dates, totals in bold; A4 landscape, fitted to
+ * the page width, page numbers in the footer.
+ */
+function fillSheet(ws: Worksheet, sheet: Sheet, madeOn: string): void {
+  const rows = [...sheet.rows, ...(sheet.totals ?? [])];
+  const columnCount = Math.max(sheet.columns.length, ...rows.map((r) => r.length), 1);
+  const kinds = Array.from({ length: columnCount }, (_, i) => sheet.columns[i]?.kind);
   ws.columns = Array.from({ length: columnCount }, (_, i) => {
     const column = sheet.columns[i];
-    const measured = Math.max(
-      displayWidth(column?.header ?? ''),
-      ...sheet.rows.slice(0, 2000).map((row) => displayWidth(row[i] ?? null)),
-    );
-    const numFmt = numberFormat(sheet.rows, i);
+    const measured = Math.max(displayWidth(column?.header ?? ''), ...rows.slice(0, 2000).map((row) => displayWidth(row[i] ?? null)));
+    const kind = kinds[i];
+    const numFmt = (kind && NUMBER_FORMATS[kind]) ?? numberFormat(rows, i);
     return {
-      header: column?.header ?? '',
       key: `c${i}`,
       width: column?.width ?? Math.min(Math.max(Math.ceil(measured) + 2, 8), 60),
       ...(numFmt ? { style: { numFmt } } : {}),
     };
   });
-  for (const row of sheet.rows) {
-    ws.addRow(
-      Array.from({ length: columnCount }, (_, i) => {
-        const v = row[i];
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-        // Strings go in as text (a leading "=" stays text; ExcelJS writes formulas only from { formula }).
-        return v;
-      }),
-    );
-  }
-  const header = ws.getRow(1);
+
+  const title = ws.getRow(1);
+  title.getCell(1).value = sheet.title ?? sheet.name;
+  title.font = { bold: true, size: 16 };
+  title.alignment = { horizontal: 'center', vertical: 'middle' };
+  title.height = 28;
+  if (columnCount > 1) ws.mergeCells(1, 1, 1, columnCount);
+  const info = ws.getRow(2);
+  info.getCell(1).value = sheet.unit ? `单位：${sheet.unit}` : null;
+  info.getCell(columnCount).value = `制表日期：${madeOn}`;
+  info.getCell(columnCount).alignment = { horizontal: 'right' };
+
+  const header = ws.getRow(SHEET_HEADER_ROW);
+  header.values = Array.from({ length: columnCount }, (_, i) => sheet.columns[i]?.header ?? '');
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
   header.eachCell((cell) => {
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEF0F3' } };
-    cell.border = { bottom: { style: 'thin', color: { argb: 'FF9A9A9A' } } };
+    cell.border = BOX;
   });
-  ws.views = [{ state: 'frozen', xSplit: 0, ySplit: 1 }];
-  if (columnCount > 0) {
-    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, sheet.rows.length + 1), column: columnCount } };
+  for (const row of sheet.rows) ws.addRow(Array.from({ length: columnCount }, (_, i) => cellValue(row[i], kinds[i])));
+  for (const row of sheet.totals ?? []) {
+    const added = ws.addRow(Array.from({ length: columnCount }, (_, i) => cellValue(row[i], kinds[i])));
+    added.font = { bold: true };
+    for (let c = 1; c <= columnCount; c++) added.getCell(c).border = { ...BOX, top: { style: 'medium', color: { argb: 'FF404040' } } };
   }
+
+  const last = SHEET_HEADER_ROW + rows.length;
+  ws.views = [{ state: 'frozen', xSplit: 0, ySplit: SHEET_HEADER_ROW }];
+  ws.autoFilter = { from: { row: SHEET_HEADER_ROW, column: 1 }, to: { row: Math.max(SHEET_HEADER_ROW, SHEET_HEADER_ROW + sheet.rows.length), column: columnCount } };
+  ws.pageSetup = {
+    paperSize: 9, // A4
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0, // as many pages tall as it takes
+    horizontalCentered: true,
+    printArea: `A1:${ws.getColumn(columnCount).letter}${last}`,
+    printTitlesRow: `${SHEET_HEADER_ROW}:${SHEET_HEADER_ROW}`,
+    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.25 },
+  };
+  ws.headerFooter = { oddFooter: '&C第 &P 页，共 &N 页' };
 }
 
 export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
@@ -124,6 +179,7 @@ export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
   }
 
   const names = sheetNames(sheets.map((s) => s.name));
-  sheets.forEach((sheet, i) => fillSheet(workbook.addWorksheet(names[i]), sheet));
+  const madeOn = chineseDate(todayInShanghai());
+  sheets.forEach((sheet, i) => fillSheet(workbook.addWorksheet(names[i]), sheet, madeOn));
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
