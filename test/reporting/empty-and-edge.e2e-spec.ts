@@ -133,7 +133,7 @@ describe('reports with nothing to report, and bad report requests', () => {
       for (const k of ['thisMonth', 'previousMonth', 'sameMonthLastYear', 'yearToDate']) expect(d[k]).toEqual(TIER_ZERO);
       expect(d.targets).toEqual({});
       expect(d.ranking.rows).toEqual([
-        { rank: 1, organization: { slug: EMPTY.slug, name: EMPTY.name }, tiers: { central: 0, provincial: 0, municipal: 0, district: 0 }, total: 0 },
+        { rank: 1, organization: { slug: EMPTY.slug, name: EMPTY.name }, tiers: { central: 0, provincial: 0, municipal: 0, district: 0 }, total: 0, points: 0 },
       ]);
       const md = markdownText((await api.http().get(`/api/orgs/${EMPTY.slug}/reports/monthly`).query({ month: '2021-05' }).expect(200)).text);
       expect(md).toContain(`2021年5月，${EMPTY.name}共上稿0篇，其中中央级0篇、省级0篇、市级0篇、区级0篇。与上月相比持平，与去年同月相比持平。2021年累计上稿0篇。`);
@@ -303,7 +303,7 @@ describe('reports with nothing to report, and bad report requests', () => {
 
     it('rankings for an unknown region → 200 with no rows', async () => {
       const res = await api.http().get(encodeURI('/api/regions/不存在市/rankings')).query({ from: '2021-01-01', to: '2021-12-31' }).expect(200);
-      expect(res.body).toEqual({ region: '不存在市', from: '2021-01-01', to: '2021-12-31', rows: [] });
+      expect(res.body).toEqual({ region: '不存在市', from: '2021-01-01', to: '2021-12-31', sortBy: 'count', rows: [] });
       const byDefault = await api.http().get('/api/regions/nowhere/rankings').expect(200);
       expect(byDefault.body.rows).toEqual([]);
       expect(byDefault.body.to).toBe(todayInShanghai());

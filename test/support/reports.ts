@@ -70,6 +70,7 @@ export interface LedgerEntry {
   section?: string | null;
   prominence?: string;
   genre?: string | null;
+  authors?: string[];
   /** claimed (as submitted) unless said otherwise; others are set through PATCH. */
   status?: 'claimed' | 'confirmed' | 'rejected';
 }

@@ -35,6 +35,8 @@ export {
 export { EvaluationEntry, EvaluationFacts, IndicatorResult, NOT_EVALUATED, SelfEvaluation, evaluate } from './evaluation/self-evaluation';
 export { SelfEvaluationService, evaluationEntriesInputSchema } from './evaluation/self-evaluation.service';
 export { TemplateError, parseTemplateText } from './template/template-source';
+export { PointsTable, defaultPointsTable, parsePointsTable, pointsHundredths } from './points/points-table';
+export { AuthorRanking, AuthorRankingRow, PointsService } from './points/points.service';
 export { AnnualReportComposer, AnnualReportData } from './compose/annual-report';
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
 export { Ranking, RankingRow, RegionRankings } from './compose/rankings';

@@ -10,12 +10,14 @@ import { ReportJobs } from './jobs/report-jobs.service';
 import { ReportQueue } from './jobs/report-queue';
 import { ReportsService } from './reports.service';
 import { SelfEvaluationService } from './evaluation/self-evaluation.service';
+import { PointsService } from './points/points.service';
 
 const PROVIDERS = [
   BudgetsService,
   ProfilesService,
   ReportFacts,
   SelfEvaluationService,
+  PointsService,
   AnnualReportComposer,
   MonthlyBulletinComposer,
   RegionRankings,

@@ -99,8 +99,8 @@ export class ReportsService {
     return renderReport(await this.compose(org, req), req.format);
   }
 
-  rank(region: string, from: string, to: string): Promise<Ranking> {
+  rank(region: string, from: string, to: string, sortBy: 'count' | 'points' = 'count'): Promise<Ranking> {
     if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
-    return this.rankings.rank(region, from, to);
+    return this.rankings.rank(region, from, to, sortBy);
   }
 }

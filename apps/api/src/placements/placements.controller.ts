@@ -21,6 +21,7 @@ import {
   PlacementSubmissions,
   Summary,
 } from '@pl/placements';
+import { PointsService } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
 
@@ -74,6 +75,7 @@ const listQuery = z.object({
 
 const summaryQuery = z.object({
   ...filterShape,
+  points: z.enum(['true', 'false'], { error: 'points must be true or false' }).optional(),
   groupBy: z
     .string()
     .optional()
@@ -144,6 +146,7 @@ export class PlacementsController {
     private readonly orgs: OrganizationsService,
     private readonly submissions: PlacementSubmissions,
     private readonly queries: PlacementQueries,
+    private readonly points: PointsService,
   ) {}
 
   /** Log one placement; it is written by the worker. 202 with the ingestion to poll. */
@@ -208,9 +211,11 @@ export class PlacementsController {
   @ApiQuery({ name: 'from', required: false })
   @ApiQuery({ name: 'to', required: false })
   @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'points', required: false, enum: ['true', 'false'], description: "Add each row's points (积分) by the region's points table" })
   async summary(@Param('org') slug: string, @Query() query: Record<string, unknown>): Promise<Summary> {
     const q = parseOr400(summaryQuery, query);
     const org = await this.orgs.bySlug(slug);
-    return this.queries.summary(org, filterOf(q), q.groupBy);
+    const weights = q.points === 'true' ? this.points.weights(await this.points.tableFor(org.region)) : undefined;
+    return this.queries.summary(org, filterOf(q), q.groupBy, weights);
   }
 }

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { isIsoDate, todayInShanghai } from '@pl/domain';
 import { OrganizationsService, LedgerError } from '@pl/placements';
-import { REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '@pl/reporting';
+import { AuthorRanking, PointsService, REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '@pl/reporting';
 import { parseOr400 } from '../http/validation';
 
 const format = z.enum(REPORT_FORMATS, { error: `format must be one of ${REPORT_FORMATS.join(', ')}` }).optional().default('md');
@@ -22,7 +22,12 @@ const monthlyQuery = z.object({
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be written YYYY-MM'),
   format,
 });
-const rankingQuery = z.object({ from: date('from').optional(), to: date('to').optional() });
+const rankingQuery = z.object({
+  from: date('from').optional(),
+  to: date('to').optional(),
+  sortBy: z.enum(['count', 'points'], { error: 'sortBy must be count or points' }).optional().default('count'),
+});
+const authorRankingQuery = z.object({ from: date('from').optional(), to: date('to').optional() });
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) });
 
@@ -46,6 +51,7 @@ export class ReportsController {
     private readonly orgs: OrganizationsService,
     private readonly reports: ReportsService,
     private readonly jobs: ReportJobs,
+    private readonly points: PointsService,
   ) {}
 
   /** The file, or for a large report 202 with the queued job to poll (GET /api/reports/:id). */
@@ -91,7 +97,18 @@ export class ReportsController {
   async rankings(@Param('region') region: string, @Query() query: Record<string, unknown>) {
     const q = parseOr400(rankingQuery, query);
     const to = q.to ?? todayInShanghai();
-    return this.reports.rank(region, q.from ?? `${to.slice(0, 4)}-01-01`, to);
+    return this.reports.rank(region, q.from ?? `${to.slice(0, 4)}-01-01`, to, q.sortBy);
+  }
+
+  /** An organization's reporters (作者) ranked by points (积分), then placements, over a period (default: this year so far). */
+  @Get('orgs/:org/rankings/authors')
+  async authorRanking(@Param('org') slug: string, @Query() query: Record<string, unknown>): Promise<AuthorRanking> {
+    const q = parseOr400(authorRankingQuery, query);
+    const org = await this.orgs.bySlug(slug);
+    const to = q.to ?? todayInShanghai();
+    const from = q.from ?? `${to.slice(0, 4)}-01-01`;
+    if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
+    return this.points.authorRanking(org, from, to);
   }
 
   /** A queued report: its state, and once completed the file's address. */

@@ -5,7 +5,7 @@ import { COUNTED_STATUSES, Genre, PlacementStatus, Prominence, TIERS, Tier } fro
 import { SqlDialect } from '@pl/persistence';
 
 /** The dimensions placements can be counted by. */
-export const COUNT_DIMENSIONS = ['tier', 'outlet', 'channel', 'section', 'prominence', 'genre', 'year', 'month', 'organization'] as const;
+export const COUNT_DIMENSIONS = ['tier', 'outlet', 'channel', 'section', 'prominence', 'genre', 'year', 'month', 'organization', 'author'] as const;
 export type CountDimension = (typeof COUNT_DIMENSIONS)[number];
 
 /** Which placements to count. Dates are local YYYY-MM-DD, both ends included. */
@@ -40,6 +40,10 @@ export interface CountRow {
   year?: number;
   month?: number;
   organizationId?: number;
+  /** An author's name ('' for placements that name none). A placement with two authors counts once for each. */
+  author?: string;
+  /** With `author`: Σ 1 ÷ (the placement's number of authors), for sharing points equally. */
+  authorShare?: number;
 }
 
 /** The rank of the highest tier among grouped channels: 0 central … 3 district. */
@@ -55,7 +59,38 @@ const COLUMNS: Record<CountDimension, { select: string[]; group: string[] }> = {
   year: { select: ['p.year AS year'], group: ['p.year'] },
   month: { select: ['p.year AS year', 'p.month AS month'], group: ['p.year', 'p.month'] },
   organization: { select: ['p.organization_id AS organization_id'], group: ['p.organization_id'] },
+  // Authors are a JSON list per placement: grouped by the list, split into names afterwards (portable SQL).
+  author: { select: ['p.authors AS authors'], group: ['p.authors'] },
 };
+
+/** The distinct names of a placement's authors column (a JSON list). */
+function authorNames(raw: unknown): string[] {
+  let list: unknown = [];
+  try {
+    list = typeof raw === 'string' ? JSON.parse(raw) : (raw ?? []);
+  } catch {
+    list = [];
+  }
+  return Array.isArray(list) ? [...new Set(list.map((a) => String(a).trim()).filter(Boolean))] : [];
+}
+
+/** Rows grouped by author lists → one row per author (and the other dimensions), counts summed. */
+function splitAuthors(rows: CountRow[], authors: unknown[]): CountRow[] {
+  const merged = new Map<string, CountRow>();
+  rows.forEach((row, i) => {
+    const names = authorNames(authors[i]);
+    for (const author of names.length ? names : ['']) {
+      const key = JSON.stringify({ ...row, count: 0, author });
+      const share = row.count / Math.max(1, names.length);
+      const existing = merged.get(key);
+      if (existing) {
+        existing.count += row.count;
+        existing.authorShare! += share;
+      } else merged.set(key, { ...row, author, authorShare: share });
+    }
+  });
+  return [...merged.values()];
+}
 
 /**
  * Counts placements by any combination of dimensions with one GROUP BY over
@@ -82,7 +117,7 @@ export class LedgerCounts {
       FROM placements p JOIN channels c ON c.id = p.channel_id${needsOutlet ? ' JOIN outlets o ON o.id = c.outlet_id' : ''}
       WHERE ${where}${group.length ? ` GROUP BY ${group.join(', ')}` : ''}`;
     const rows: Record<string, unknown>[] = await this.dataSource.query(sql, params);
-    return rows.map((r) => {
+    const counted = rows.map((r) => {
       const out: CountRow = { count: Number(r.n) };
       if ('tier' in r) out.tier = r.tier as Tier;
       if ('outlet_id' in r) {
@@ -103,6 +138,7 @@ export class LedgerCounts {
       if ('organization_id' in r) out.organizationId = Number(r.organization_id);
       return out;
     });
+    return unique.includes('author') ? splitAuthors(counted, rows.map((r) => r.authors)) : counted;
   }
 
   /** The number of placements matching the filter. */

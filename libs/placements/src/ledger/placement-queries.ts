@@ -13,10 +13,10 @@ import {
 } from '@pl/domain';
 import { Organization, PlacementEvent, SqlDialect, containsPattern } from '@pl/persistence';
 import { ChannelDirectory } from './channel-directory';
-import { CountFilter, CountRow, LedgerCounts, placementConditions } from './ledger-counts';
+import { CountDimension, CountFilter, CountRow, LedgerCounts, placementConditions } from './ledger-counts';
 import { LedgerError } from './ledger-errors';
 
-export const GROUP_BY = ['tier', 'channel', 'outlet', 'month', 'year'] as const;
+export const GROUP_BY = ['tier', 'channel', 'outlet', 'month', 'year', 'author'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 /** Which placements a query covers. Dates are local YYYY-MM-DD, both ends included. */
@@ -36,7 +36,20 @@ export interface PlacementFilter {
 export interface SummaryRow {
   key: string;
   label: string;
+  /** Distinct placements (a placement with two authors counts once in each author's row). */
   count: number;
+  /** With a points table: the row's points (积分), two decimals at most. */
+  points?: number;
+}
+
+/**
+ * What placements are worth (积分): hundredths of a point by tier and
+ * prominence, and whether a placement's authors share its points equally
+ * (`split`) or each get them in full. The reporting lib reads the table.
+ */
+export interface PointsWeights {
+  hundredths(tier: Tier, prominence: Prominence): number;
+  split: boolean;
 }
 
 export interface Summary {
@@ -45,7 +58,10 @@ export interface Summary {
   /** One dimension, or two joined by a comma (tier,month); row keys then join with '/', labels with ' · '. */
   groupBy: string;
   rows: SummaryRow[];
+  /** Distinct placements, in author groupings too. */
   total: number;
+  /** With a points table: the placements' points (not multiplied by their authors). */
+  points?: number;
 }
 
 export interface PlacementView {
@@ -127,31 +143,50 @@ export class PlacementQueries {
    * Counts placements grouped by tier, channel, outlet, month or year.
    * Counts claimed and confirmed placements unless statuses are given.
    */
-  async summary(org: Organization, filter: PlacementFilter, groupBy: GroupBy | GroupBy[]): Promise<Summary> {
+  async summary(org: Organization, filter: PlacementFilter, groupBy: GroupBy | GroupBy[], weights?: PointsWeights): Promise<Summary> {
     const dims = Array.isArray(groupBy) ? groupBy : [groupBy];
     const f = await this.countFilter(org, filter, { defaultStatuses: true });
-    const found = await this.counts.count(f, dims);
+    // Points need each row's tiers and prominences: counted finer, then summed up to the asked dimensions.
+    const found = await this.counts.count(f, weights ? [...new Set<CountDimension>([...dims, 'tier', 'prominence'])] : dims);
+    const grouped = new Map<string, { row: CountRow; count: number; points: number }>();
+    for (const r of found) {
+      const key = dims.map((d) => keyOf(d, r)).join('/');
+      const g = grouped.get(key) ?? { row: { ...r, count: 0 }, count: 0, points: 0 };
+      g.count += r.count;
+      g.row.count += r.count;
+      if (weights) g.points += weights.hundredths(r.tier!, r.prominence!) * (weights.split && r.authorShare !== undefined ? r.authorShare : r.count);
+      grouped.set(key, g);
+    }
+    const withPoints = (row: SummaryRow, points: number): SummaryRow => (weights ? { ...row, points: fromHundredths(points) } : row);
     let rows: SummaryRow[];
     if (dims.length === 1 && dims[0] === 'tier') {
       // Every tier is listed, empty ones with 0.
-      const counts = new Map(found.map((r) => [r.tier, r.count]));
-      rows = TIERS.map((t) => ({ key: t, label: TIER_LABELS[t], count: counts.get(t) ?? 0 }));
+      rows = TIERS.map((t) => withPoints({ key: t, label: TIER_LABELS[t], count: grouped.get(t)?.count ?? 0 }, grouped.get(t)?.points ?? 0));
     } else {
-      rows = found
+      rows = [...grouped.values()]
         .sort((a, b) => {
           for (const d of dims) {
-            const c = compareBy(d, a, b);
+            const c = compareBy(d, a.row, b.row);
             if (c !== 0) return c;
           }
           return 0;
         })
-        .map((r) => ({
-          key: dims.map((d) => keyOf(d, r)).join('/'),
-          label: dims.map((d) => labelOf(d, r)).join(' · '),
-          count: r.count,
-        }));
+        .map((g) =>
+          withPoints(
+            { key: dims.map((d) => keyOf(d, g.row)).join('/'), label: dims.map((d) => labelOf(d, g.row)).join(' · '), count: g.count },
+            g.points,
+          ),
+        );
     }
-    return { from: f.from, to: f.to, groupBy: dims.join(','), rows, total: rows.reduce((s, r) => s + r.count, 0) };
+    if (!dims.includes('author')) {
+      const points = [...grouped.values()].reduce((s, g) => s + g.points, 0);
+      return { from: f.from, to: f.to, groupBy: dims.join(','), rows, total: rows.reduce((s, r) => s + r.count, 0), ...(weights ? { points: fromHundredths(points) } : {}) };
+    }
+    // A placement with two authors is in two rows: the totals count it once.
+    const whole = await this.counts.count(f, weights ? ['tier', 'prominence'] : []);
+    const total = whole.reduce((s, r) => s + r.count, 0);
+    const points = weights ? whole.reduce((s, r) => s + weights.hundredths(r.tier!, r.prominence!) * r.count, 0) : 0;
+    return { from: f.from, to: f.to, groupBy: dims.join(','), rows, total, ...(weights ? { points: fromHundredths(points) } : {}) };
   }
 
   /** The count filter a PlacementFilter means for this organization (the channel resolved, defaults applied). */
@@ -221,6 +256,9 @@ function toView(r: Record<string, unknown>): PlacementView {
   };
 }
 
+/** Hundredths of a point as the figure shown: two decimals at most. */
+const fromHundredths = (h: number): number => Math.round(h) / 100;
+
 const idOf = (d: GroupBy, r: CountRow): number => (d === 'channel' ? r.channelId! : r.outletId!);
 
 /**
@@ -244,6 +282,9 @@ function compareBy(d: GroupBy, a: CountRow, b: CountRow): number {
       return a.year! - b.year! || a.month! - b.month!;
     case 'year':
       return a.year! - b.year!;
+    case 'author':
+      // Most placements first; the unsigned ones last.
+      return Number(a.author === '') - Number(b.author === '') || b.count - a.count || a.author!.localeCompare(b.author!, 'zh-CN');
   }
 }
 
@@ -258,6 +299,8 @@ function keyOf(d: GroupBy, r: CountRow): string {
       return `${r.year}-${String(r.month).padStart(2, '0')}`;
     case 'year':
       return String(r.year);
+    case 'author':
+      return r.author!;
   }
 }
 
@@ -273,5 +316,7 @@ function labelOf(d: GroupBy, r: CountRow): string {
       return `${r.year}年${r.month}月`;
     case 'year':
       return `${r.year}年`;
+    case 'author':
+      return r.author || '（未署名）';
   }
 }

@@ -149,8 +149,8 @@ export class MonthlyBulletinComposer {
     blocks.push({ type: 'heading', level: 1, text: `四、${org.region}各融媒体中心上稿排名` });
     blocks.push({
       type: 'table',
-      columns: ['排名', '单位', ...TIERS.map((t) => TIER_LABELS[t]), '合计'],
-      rows: data.ranking.rows.map((r) => [r.rank, r.organization.name, ...TIERS.map((t) => r.tiers[t]), r.total]),
+      columns: ['排名', '单位', ...TIERS.map((t) => TIER_LABELS[t]), '合计', '积分'],
+      rows: data.ranking.rows.map((r) => [r.rank, r.organization.name, ...TIERS.map((t) => r.tiers[t]), r.total, r.points]),
     });
 
     return {
@@ -171,8 +171,8 @@ export class MonthlyBulletinComposer {
         },
         {
           name: '区域排名',
-          columns: ['排名', '单位', ...TIERS.map((t) => TIER_LABELS[t]), '合计'].map((header) => ({ header, width: 14 })),
-          rows: data.ranking.rows.map((r) => [r.rank, r.organization.name, ...TIERS.map((t) => r.tiers[t]), r.total]),
+          columns: ['排名', '单位', ...TIERS.map((t) => TIER_LABELS[t]), '合计', '积分'].map((header) => ({ header, width: 14 })),
+          rows: data.ranking.rows.map((r) => [r.rank, r.organization.name, ...TIERS.map((t) => r.tiers[t]), r.total, r.points]),
         },
       ],
       data,
