@@ -158,5 +158,20 @@ describe('points (积分) by tier and prominence, credited to organizations, cha
     const md = (await api.http().get(`/api/orgs/${ALPHA.slug}/reports/monthly`).query({ month: '2021-03' }).expect(200)).text;
     expect(md).toMatch(/\| 排名 \| 单位 \| 中央级 \| 省级 \| 市级 \| 区级 \| 合计 \| 积分 \|/);
     expect(md).toMatch(/\| 2 \| 积分甲融媒体中心 \| 3 \| 4 \| 2 \| 5 \| 14 \| 115 \|/);
+    // The month's figures by tier are one table: the chart of the same figures is not repeated as another.
+    expect(md).not.toContain('各层级上稿数（篇）');
+  });
+
+  it('the bulletin lists the busiest outlets by channel tier: 红网 under 省级, 红网大祥站 under 区级, never mixed', async () => {
+    const gamma = { slug: 'pts-gamma', name: '丙融媒体中心', region: '另一个市' };
+    await createOrganization(api, gamma);
+    await loadLedger(api, gamma.slug, [
+      { channel: '红网', title: '丙·红网', publishedOn: '2021-06-02' },
+      { channel: '红网大祥站', title: '丙·红网大祥站·一', publishedOn: '2021-06-03' },
+      { channel: '红网大祥站', title: '丙·红网大祥站·二', publishedOn: '2021-06-04' },
+    ]);
+    const d = (await api.http().get(`/api/orgs/${gamma.slug}/reports/monthly`).query({ month: '2021-06', format: 'json' }).expect(200)).body.data;
+    expect(d.topOutlets.provincial).toEqual([{ name: '红网', count: 1 }]);
+    expect(d.topOutlets.district).toEqual([{ name: '红网大祥站', count: 2 }]);
   });
 });

@@ -116,16 +116,39 @@ export class ReportFacts {
       .map((r) => ({ name: r.channelName!, count: r.count }));
   }
 
-  /** The busiest outlets of each tier over a period. */
+  /**
+   * The busiest outlets of each tier over a period. Tier is the channel's:
+   * an outlet whose channel sits below the outlet's own tier (红网大祥站, a
+   * district channel of the provincial 红网) is named by that channel, so
+   * that 红网 and 红网大祥站 are never mixed.
+   */
   async topOutlets(orgId: number, from: string, to: string, perTier: number): Promise<Record<Tier, { name: string; count: number }[]>> {
-    const rows = await this.counts.count({ organizationIds: [orgId], from, to }, ['tier', 'outlet']);
+    const rows = await this.counts.count({ organizationIds: [orgId], from, to }, ['tier', 'outlet', 'channel']);
+    // An outlet's own tier: the highest of its channels in the catalog.
+    const homeRank = new Map<number, number>();
+    for (const r of (await this.dataSource.query('SELECT outlet_id, tier FROM channels')) as { outlet_id: unknown; tier: Tier }[]) {
+      const id = Number(r.outlet_id);
+      homeRank.set(id, Math.min(homeRank.get(id) ?? TIERS.length, TIERS.indexOf(r.tier)));
+    }
     const out = Object.fromEntries(TIERS.map((t) => [t, [] as { name: string; count: number }[]])) as Record<Tier, { name: string; count: number }[]>;
     for (const t of TIERS) {
-      out[t] = rows
-        .filter((r) => r.tier === t)
-        .sort((a, b) => b.count - a.count || a.displayOrder! - b.displayOrder!)
+      const byOutlet = new Map<number, { count: number; order: number; channels: string[] }>();
+      for (const r of rows.filter((x) => x.tier === t)) {
+        const o = byOutlet.get(r.outletId!) ?? { count: 0, order: r.displayOrder!, channels: [] };
+        o.count += r.count;
+        o.order = Math.min(o.order, r.displayOrder!);
+        o.channels.push(r.channelName!);
+        byOutlet.set(r.outletId!, o);
+      }
+      out[t] = [...byOutlet.entries()]
+        .map(([id, o]) => ({
+          name: (homeRank.get(id) ?? 0) < TIERS.indexOf(t) ? o.channels.join('、') : rows.find((r) => r.outletId === id)!.outletName!,
+          count: o.count,
+          order: o.order,
+        }))
+        .sort((a, b) => b.count - a.count || a.order - b.order)
         .slice(0, perTier)
-        .map((r) => ({ name: r.outletName!, count: r.count }));
+        .map(({ name, count }) => ({ name, count }));
     }
     return out;
   }

@@ -318,6 +318,7 @@ function performance(
       categories: TIERS.map((t) => TIER_LABELS[t]),
       series: [{ name: `${year}年`, values: TIERS.map((t) => p.year[t]) }],
       unit: '篇',
+      tabulated: true,
     },
   });
   if (p.byMonth.length) {
@@ -329,6 +330,8 @@ function performance(
         categories: p.byMonth.map((m) => `${Number(m.month.slice(5))}月`),
         series: TIERS.map((t) => ({ name: TIER_LABELS[t], values: p.byMonth.map((m) => m.tiers[t]) })),
         unit: '篇',
+        // The district tier counts in thousands, the central in tens: a panel each.
+        smallMultiples: true,
       },
     });
   }

@@ -125,6 +125,7 @@ export class MonthlyBulletinComposer {
           { name: '去年同月', values: TIERS.map((t) => data.sameMonthLastYear[t]) },
         ],
         unit: '篇',
+        tabulated: true,
       },
     });
 

@@ -68,6 +68,14 @@ export interface ChartSpec {
   series: { name: string; values: number[] }[];
   /** Unit shown with values, e.g. 篇 or 万元. */
   unit?: string;
+  /**
+   * One small panel per series, each on its own scale (2 × 2 for four
+   * tiers), so that a series of tens is not flattened beside one of
+   * thousands. Default: all series on one axis.
+   */
+  smallMultiples?: boolean;
+  /** The figures are already in a table of the document: Markdown (charts as tables) leaves the chart out. */
+  tabulated?: boolean;
 }
 
 export interface Sheet {

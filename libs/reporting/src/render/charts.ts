@@ -121,6 +121,8 @@ export function chartOption(spec: ChartSpec, size: ChartSize = DEFAULT_CHART_SIZ
     };
   }
 
+  if (spec.smallMultiples && spec.series.length > 1) return smallMultiples(spec, size, base);
+
   // Rotate category labels when they would not fit side by side.
   const band = (size.width - 80) / Math.max(1, spec.categories.length);
   const rotate = spec.categories.some((c) => estimateTextWidth(c, 12) > band - 4) ? 30 : 0;
@@ -187,6 +189,71 @@ export function chartOption(spec: ChartSpec, size: ChartSize = DEFAULT_CHART_SIZ
         color: TEXT_COLOR,
         formatter: (p: { value: number }) => formatChartValue(p.value),
       },
+    })),
+  };
+}
+
+/**
+ * One panel per series on its own value axis, in two columns, every point
+ * labelled: each tier readable however far apart their sizes are.
+ */
+function smallMultiples(spec: ChartSpec, size: ChartSize, base: echarts.EChartsCoreOption): echarts.EChartsCoreOption {
+  const n = spec.series.length;
+  const cols = 2;
+  const rows = Math.ceil(n / cols);
+  const top = 44;
+  const cellW = (size.width - 24) / cols;
+  const cellH = (size.height - top - 8) / rows;
+  const grids = spec.series.map((_, i) => ({
+    left: 12 + (i % cols) * cellW + 8,
+    top: top + Math.floor(i / cols) * cellH + 30,
+    width: cellW - 24,
+    height: cellH - 48,
+    containLabel: true,
+  }));
+  const integers = spec.series.every((s) => s.values.every((v) => Number.isInteger(v)));
+  return {
+    ...base,
+    title: [
+      (base as { title: object }).title,
+      ...spec.series.map((s, i) => ({
+        text: `${s.name}${spec.unit ? `（${spec.unit}）` : ''}`,
+        left: grids[i]!.left,
+        top: grids[i]!.top - 28,
+        textStyle: { fontFamily: CHART_FONT_FAMILY, fontSize: 12, fontWeight: 'bold', color: TEXT_COLOR },
+      })),
+    ],
+    grid: grids,
+    xAxis: spec.series.map((_, i) => ({
+      type: 'category',
+      gridIndex: i,
+      data: spec.categories,
+      axisTick: { alignWithLabel: true },
+      axisLine: { lineStyle: { color: AXIS_COLOR } },
+      axisLabel: { interval: spec.categories.length > 6 ? 1 : 0, fontFamily: CHART_FONT_FAMILY, fontSize: 10, color: TEXT_COLOR },
+    })),
+    yAxis: spec.series.map((_, i) => ({
+      type: 'value',
+      gridIndex: i,
+      splitNumber: 3,
+      minInterval: integers ? 1 : undefined,
+      axisLabel: { fontFamily: CHART_FONT_FAMILY, fontSize: 10, color: TEXT_COLOR, formatter: (v: number) => formatChartValue(v) },
+      splitLine: { lineStyle: { color: GRID_COLOR } },
+    })),
+    series: spec.series.map((s, i) => ({
+      type: spec.kind === 'pie' ? 'bar' : spec.kind,
+      name: s.name,
+      xAxisIndex: i,
+      yAxisIndex: i,
+      data: spec.categories.map((_, j) => s.values[j] ?? 0),
+      silent: true,
+      emphasis: { disabled: true },
+      itemStyle: { color: CHART_PALETTE[i % CHART_PALETTE.length] },
+      lineStyle: { width: 2, color: CHART_PALETTE[i % CHART_PALETTE.length] },
+      symbol: 'circle',
+      symbolSize: 4,
+      barMaxWidth: 24,
+      label: { show: true, position: 'top', fontFamily: CHART_FONT_FAMILY, fontSize: 9, color: TEXT_COLOR, formatter: (p: { value: number }) => formatChartValue(p.value) },
     })),
   };
 }

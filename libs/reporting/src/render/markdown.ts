@@ -80,6 +80,8 @@ function block(b: Block): string {
     case 'signature':
       return b.lines.map(escapeLineStart).join('  \n');
     case 'chart': {
+      // Markdown has no images: a chart is a table, unless a table already states its figures.
+      if (b.chart.tabulated) return '';
       const t = chartAsTable(b.chart);
       return [`**${oneLine(b.chart.title)}**`, gfmTable(t.columns, t.rows, t.columns.map((_, i) => i > 0))].join(
         '\n\n',

@@ -285,6 +285,36 @@ describe('report renderers', () => {
     expect(other.equals(png)).toBe(false);
   });
 
+  it('leaves a chart out of Markdown when a table already states its figures (tabulated), not out of HTML', () => {
+    const chart: ChartSpec = { kind: 'bar', title: '各层级上稿数（篇）', categories: ['中央级', '区级'], series: [{ name: '本月', values: [3, 2] }], tabulated: true };
+    const d: ReportDocument = { title: 't', fileBaseName: 't', blocks: [{ type: 'table', columns: ['层级', '本月'], rows: [['中央级', 3], ['区级', 2]] }, { type: 'chart', chart }], sheets: [], data: {} };
+    const md = renderMarkdown(d);
+    expect(md).not.toContain('各层级上稿数');
+    expect(md.match(/\| 中央级 \| 3 \|/g)).toHaveLength(1);
+    expect(renderHtml(d)).toContain('aria-label="各层级上稿数（篇）"');
+  });
+
+  it('draws small multiples: a panel per series on its own scale, every point labelled', () => {
+    const months = Array.from({ length: 12 }, (_, i) => `${i + 1}月`);
+    const spec: ChartSpec = {
+      kind: 'line',
+      title: '各月上稿数（篇）',
+      categories: months,
+      unit: '篇',
+      smallMultiples: true,
+      series: [
+        { name: '中央级', values: months.map((_, i) => (i % 3) + 1) },
+        { name: '区级', values: months.map((_, i) => 2000 + i * 7) },
+      ],
+    };
+    const svg = renderChartSvg(spec);
+    for (const panel of ['中央级（篇）', '区级（篇）']) expect(svg).toContain(panel);
+    // Each central value is written at its point, however small beside the district's thousands.
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts.filter((t) => t === '2077').length).toBe(1);
+    expect(texts.filter((t) => t === '3').length).toBeGreaterThanOrEqual(4);
+  });
+
   it('renders empty tables and charts without data', async () => {
     const empty: ReportDocument = {
       title: '空报告',
