@@ -165,7 +165,8 @@ describe('the monthly bulletin (上稿情况通报) of two organizations of one 
       const res = await asBuffer(bulletin(ALPHA.slug, '2021-05', 'docx')).expect(200);
       const paragraphs = await docxParagraphs(res.body as Buffer);
       const all = paragraphs.join('\n');
-      expect(paragraphs[0]).toBe('甲区融媒体中心2021年5月上稿情况通报');
+      // 发文字号 above the title.
+      expect(paragraphs.slice(0, 2)).toEqual(['甲区融媒体中心通〔2021〕5号', '甲区融媒体中心2021年5月上稿情况通报']);
       expect(all).toContain('与上月相比增加5篇（增长100.00%），与去年同月相比增加2篇（增长25.00%）。2021年累计上稿36篇。');
       for (const rate of ['40.00%', '30.00%', '7.50%', '14.38%', '15.65%']) expect(paragraphs).toContain(rate);
       expect(paragraphs).toContain('（3）湖南日报要闻上稿2篇（其中通讯稿1篇）');

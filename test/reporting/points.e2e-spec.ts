@@ -2,7 +2,7 @@ import { PlacementQueries } from '@pl/placements';
 import { Organization } from '@pl/persistence';
 import { defaultPointsTable, PointsService } from '@pl/reporting';
 import { startApi, TestApi } from '../support/harness';
-import { createOrganization, LedgerEntry, loadLedger } from '../support/reports';
+import { createOrganization, LedgerEntry, loadLedger, markdownText } from '../support/reports';
 
 /**
  * Points (积分) on a ledger of known mix, by the default table: 中央级 头条 30 /
@@ -173,5 +173,32 @@ describe('points (积分) by tier and prominence, credited to organizations, cha
     const d = (await api.http().get(`/api/orgs/${gamma.slug}/reports/monthly`).query({ month: '2021-06', format: 'json' }).expect(200)).body.data;
     expect(d.topOutlets.provincial).toEqual([{ name: '红网', count: 1 }]);
     expect(d.topOutlets.district).toEqual([{ name: '红网大祥站', count: 2 }]);
+  });
+
+  it('the monthly bulletin is an official document: 发文字号, 主送, 表扬, 存在问题, 下步要求, 落款 and the annex of key articles', async () => {
+    const d = (await api.http().get(`/api/orgs/${ALPHA.slug}/reports/monthly`).query({ month: '2021-03', format: 'json' }).expect(200)).body.data;
+    expect(d.docNumber).toBe('积分甲融媒体中心通〔2021〕3号');
+    expect(d.praisedReporters).toEqual([
+      { author: '张三', count: 9, points: 76 },
+      { author: '李四', count: 3, points: 45 },
+      { author: '王五', count: 3, points: 19 },
+    ]);
+    // 中央级 and 省级 placements: 3 + 4.
+    expect(d.keyArticles).toHaveLength(7);
+    expect(d.keyArticles[0]).toMatchObject({ title: '积分甲·中央电视台·头条·张三李四·1', channel: '中央电视台', authors: '张三、李四', publishedOn: '2021-03-10' });
+    const md = markdownText((await api.http().get(`/api/orgs/${ALPHA.slug}/reports/monthly`).query({ month: '2021-03' }).expect(200)).text);
+    expect(md.startsWith('积分甲融媒体中心通〔2021〕3号\n\n# 积分甲融媒体中心2021年3月上稿情况通报')).toBe(true);
+    expect(md).toContain('中心各部室、各通讯员：');
+    expect(md).toContain('对本月上稿成绩突出的张三（上稿9篇，积分76分）、李四（上稿3篇，积分45分）、王五（上稿3篇，积分19分）予以通报表扬。');
+    expect(md).toContain('2021年度未设定上稿目标，无法对照时序进度。');
+    expect(md).toContain('## 七、下步要求');
+    expect(md).toContain('积分甲融媒体中心  \n2021年3月31日');
+    expect(md).toContain('## 附件：2021年3月重点稿件目录');
+    expect(md).toContain('| 1 | 积分甲·中央电视台·头条·张三李四·1 | 中央电视台 | 张三、李四 | 2021-03-10 |');
+
+    // Behind the target pace: by 2021-03-31 (90 of 365 days) a target of 100 central placements asks for 25.
+    await api.http().put(`/api/orgs/${ALPHA.slug}/profile/2021`).send({ targets: { central: 100, provincial: 10 } }).expect(201);
+    const behind = markdownText((await api.http().get(`/api/orgs/${ALPHA.slug}/reports/monthly`).query({ month: '2021-03' }).expect(200)).text);
+    expect(behind).toContain('按时序进度，中央级媒体累计上稿3篇，应达25篇（年度目标100篇），完成3.00%，进度滞后。');
   });
 });

@@ -7,6 +7,7 @@ import { percentOf } from '../money';
 import { DEFAULT_TEMPLATE, ReportTemplate } from '../template/report-template';
 import { changeText, chineseDate, signed } from './chinese';
 import { Ranking, RegionRankings } from './rankings';
+import { PointsService } from '../points/points.service';
 
 export interface MonthlyBulletinData {
   organization: { slug: string; name: string; region: string };
@@ -22,6 +23,24 @@ export interface MonthlyBulletinData {
   highlights: HighlightCount[];
   topOutlets: Record<string, { name: string; count: number }[]>;
   ranking: Ranking;
+  /** 发文字号, 主送 and the date of the 落款 (the period's last day). */
+  docNumber: string | null;
+  recipients: string | null;
+  issuedOn: string;
+  /** The month's reporters at the top by points (表扬). */
+  praisedReporters: { author: string; count: number; points: number }[];
+  /** Tiers whose year-to-date count is below the year's target × the elapsed share of the year (存在问题). */
+  behindPace: { tier: keyof TierCounts; yearToDate: number; expected: number; target: number }[];
+  /** The month's key articles (附件): 中央级 and 省级 placements and headlines. */
+  keyArticles: { publishedOn: string; title: string; channel: string; authors: string }[];
+}
+
+/** The share of the year gone by at the end of `date` (2021-07-02 → 183 / 365). */
+export function elapsedShareOfYear(date: string): number {
+  const y = Number(date.slice(0, 4));
+  const day = (Date.UTC(y, Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) - Date.UTC(y, 0, 1)) / 86_400_000 + 1;
+  const days = (Date.UTC(y + 1, 0, 1) - Date.UTC(y, 0, 1)) / 86_400_000;
+  return day / days;
 }
 
 const withTotal = (t: TierCounts) => ({ ...t, total: sumTiers(t) });
@@ -48,6 +67,7 @@ export class MonthlyBulletinComposer {
   constructor(
     private readonly facts: ReportFacts,
     private readonly rankings: RegionRankings,
+    private readonly points: PointsService,
   ) {}
 
   async compose(org: Organization, month: string, template: ReportTemplate = DEFAULT_TEMPLATE): Promise<ReportDocument> {
@@ -73,7 +93,33 @@ export class MonthlyBulletinComposer {
       highlights: await this.facts.highlights(org.id, template, from, to),
       topOutlets: await this.facts.topOutlets(org.id, from, to, 3),
       ranking: await this.rankings.rank(org.region, from, to),
+      docNumber: null,
+      recipients: null,
+      issuedOn: future ? monthEnd : to,
+      praisedReporters: [],
+      behindPace: [],
+      keyArticles: [],
     };
+    const official = template.bulletin;
+    const fill = (text: string) => text.replace(/\{organization\}/g, org.name).replace(/\{year\}/g, String(year)).replace(/\{month\}/g, String(Number(month.slice(5))));
+    if (official) {
+      data.docNumber = fill(official.docNumber);
+      data.recipients = fill(official.recipients);
+    }
+    if (!future) {
+      const reporters = await this.points.authorRanking(org, from, to);
+      data.praisedReporters = reporters.rows.slice(0, official?.praiseReporters ?? 3).map((r) => ({ author: r.author, count: r.count, points: r.points }));
+      const share = elapsedShareOfYear(to);
+      for (const t of TIERS) {
+        const target = data.targets[t];
+        if (target === undefined) continue;
+        const expected = Math.ceil(target * share);
+        if (data.yearToDate[t] < target * share) data.behindPace.push({ tier: t, yearToDate: data.yearToDate[t], expected, target });
+      }
+      data.keyArticles = (await this.facts.ledger(org.id, from, to))
+        .filter((r) => r.tier === 'central' || r.tier === 'provincial' || (r.prominence === 'headline' && r.tier !== 'district'))
+        .map((r) => ({ publishedOn: r.publishedOn, title: r.title, channel: r.channel, authors: r.authors }));
+    }
 
     const [y, m] = [year, Number(month.slice(5))];
     const label = `${y}年${m}月`;
@@ -154,7 +200,46 @@ export class MonthlyBulletinComposer {
       rows: data.ranking.rows.map((r) => [r.rank, r.organization.name, ...TIERS.map((t) => r.tiers[t]), r.total, r.points]),
     });
 
+    if (data.recipients) blocks.unshift({ type: 'paragraph', text: `${data.recipients}：` });
+    if (official) {
+      blocks.push({ type: 'heading', level: 1, text: '五、通报表扬' });
+      const praised = data.praisedReporters;
+      const first = data.ranking.rows.length > 1 && data.ranking.rows[0]?.organization.slug === org.slug;
+      blocks.push({
+        type: 'paragraph',
+        text: future
+          ? `${label}尚未开始。`
+          : (praised.length
+              ? `对本月上稿成绩突出的${praised.map((r) => `${r.author}（上稿${r.count}篇，积分${r.points}分）`).join('、')}予以通报表扬。`
+              : '本月暂无署名上稿记录。') + (first ? `本月${org.name}在${org.region}各融媒体中心上稿排名第一。` : ''),
+      });
+      blocks.push({ type: 'heading', level: 1, text: '六、存在问题' });
+      const tierNames = Object.fromEntries(TIERS.map((t) => [t, TIER_LABELS[t]]));
+      blocks.push({
+        type: 'paragraph',
+        text: future
+          ? `${label}尚未开始。`
+          : !TIERS.some((t) => data.targets[t] !== undefined)
+            ? `${y}年度未设定上稿目标，无法对照时序进度。`
+            : data.behindPace.length
+              ? `按时序进度，${data.behindPace
+                  .map((b) => `${tierNames[b.tier]}媒体累计上稿${b.yearToDate}篇，应达${b.expected}篇（年度目标${b.target}篇），完成${percentOf(b.yearToDate, b.target)}%`)
+                  .join('；')}，进度滞后。`
+              : '各层级上稿均达到时序进度。',
+      });
+      blocks.push({ type: 'heading', level: 1, text: '七、下步要求' });
+      blocks.push({ type: 'list', items: official.requirements.map((r, i) => `${i + 1}. ${fill(r)}`) });
+      blocks.push({ type: 'signature', lines: [fill(official.issuer), chineseDate(data.issuedOn)] });
+      blocks.push({ type: 'heading', level: 1, text: `附件：${label}重点稿件目录` });
+      blocks.push({
+        type: 'table',
+        columns: ['序号', '标题', '媒体', '作者', '刊发日期'],
+        rows: data.keyArticles.map((a, i) => [i + 1, a.title, a.channel, a.authors, a.publishedOn]),
+      });
+    }
+
     return {
+      docNumber: data.docNumber ?? undefined,
       title: `${org.name}${label}上稿情况通报`,
       subtitle: future ? `${label}（尚未开始）` : `统计期间：${chineseDate(from)}至${chineseDate(to)}`,
       fileBaseName: `${org.slug}-monthly-${month}`,
@@ -169,6 +254,19 @@ export class MonthlyBulletinComposer {
           name: '重点上稿',
           columns: [{ header: '媒体及版面', width: 24 }, { header: '篇数', width: 10 }],
           rows: data.highlights.map((h) => [h.label, h.count]),
+        },
+        {
+          name: '重点稿件',
+          title: `${org.name}${label}重点稿件目录`,
+          unit: '篇',
+          columns: [
+            { header: '序号', width: 6 },
+            { header: '标题', width: 48 },
+            { header: '媒体', width: 20 },
+            { header: '作者', width: 16 },
+            { header: '刊发日期', width: 12, kind: 'date' },
+          ],
+          rows: data.keyArticles.map((a, i) => [i + 1, a.title, a.channel, a.authors, a.publishedOn]),
         },
         {
           name: '区域排名',

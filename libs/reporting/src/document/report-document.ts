@@ -10,6 +10,8 @@ export interface ReportDocument {
   title: string;
   /** A line under the title (organization, period, as-of date). */
   subtitle?: string;
+  /** 发文字号 of an official document, set above the title. */
+  docNumber?: string;
   /** Base of generated file names, without extension (ASCII-safe). */
   fileBaseName: string;
   blocks: Block[];

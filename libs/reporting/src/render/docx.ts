@@ -333,7 +333,10 @@ export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
   const chartSpecs = doc.blocks.filter((b) => b.type === 'chart').map((b) => b.chart);
   const pending = Promise.all(chartSpecs.map((spec) => renderChartPng(spec, { ...CHART, scale: 2 })));
 
-  const parts: Part[] = [{ landscape: false, items: [new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) })] }];
+  const parts: Part[] = [{ landscape: false, items: [] }];
+  // 发文字号: centred above the title (GB/T 9704 puts it in the 版头, over the title).
+  if (doc.docNumber) parts[0]!.items.push(new Paragraph({ style: 'ReportSubtitle', children: runs(doc.docNumber) }));
+  parts[0]!.items.push(new Paragraph({ heading: HeadingLevel.TITLE, children: runs(doc.title) }));
   if (doc.subtitle) parts[0]!.items.push(new Paragraph({ style: 'ReportSubtitle', children: runs(doc.subtitle) }));
   for (const b of doc.blocks) {
     const landscape = b.type === 'table' && b.landscape === true;

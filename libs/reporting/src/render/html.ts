@@ -28,6 +28,7 @@ html{background:#f4f4f1}
 body{margin:0;color:#1f1f1f;font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Zen Hei",sans-serif;font-size:16px;line-height:1.8}
 main{max-width:860px;margin:24px auto;padding:48px 56px;background:#fff;box-shadow:0 1px 3px rgba(0,0,0,.12)}
 h1{font-family:"FZXiaoBiaoSong-B05S","方正小标宋简体","STZhongsong","华文中宋","Songti SC","SimSun",serif;font-size:28px;font-weight:bold;line-height:1.4;text-align:center;margin:0 0 12px}
+.doc-number{text-align:center;text-indent:0;margin:0 0 24px}
 .subtitle{text-align:center;color:#555;margin:0 0 32px;text-indent:0}
 h2{font-family:"SimHei","黑体","Heiti SC","Noto Sans CJK SC",sans-serif;font-size:20px;margin:32px 0 8px}
 h3{font-family:"KaiTi","楷体","STKaiti","Kaiti SC",serif;font-size:18px;margin:24px 0 8px}
@@ -132,6 +133,7 @@ export function renderHtml(doc: ReportDocument): string {
 <body>
 <main>
 <header>
+${doc.docNumber ? `<p class="doc-number">${textWithBreaks(doc.docNumber)}</p>` : ''}
 <h1>${textWithBreaks(doc.title)}</h1>
 ${doc.subtitle ? `<p class="subtitle">${textWithBreaks(doc.subtitle)}</p>` : ''}
 </header>

@@ -91,7 +91,9 @@ function block(b: Block): string {
 }
 
 export function renderMarkdown(doc: ReportDocument): string {
-  const parts: string[] = [`# ${oneLine(doc.title)}`];
+  const parts: string[] = [];
+  if (doc.docNumber) parts.push(paragraph(doc.docNumber));
+  parts.push(`# ${oneLine(doc.title)}`);
   if (doc.subtitle) parts.push(paragraph(doc.subtitle));
   for (const b of doc.blocks) {
     const text = block(b);

@@ -41,6 +41,22 @@ export const reportTemplateSchema = z
         tiers: z.object(Object.fromEntries(TIERS.map((t) => [t, tierSpec])) as Record<(typeof TIERS)[number], typeof tierSpec>).strict(),
       })
       .strict(),
+    /** The monthly bulletin as an official document (通报): 发文字号, 主送, 落款, 下步要求. */
+    bulletin: z
+      .object({
+        /** 发文字号, with {organization}, {year}, {month}: e.g. {organization}通〔{year}〕{month}号. */
+        docNumber: z.string().max(100),
+        /** 主送 (who it is addressed to). */
+        recipients: z.string().max(200),
+        /** 落款 (who issues it), with {organization}. */
+        issuer: z.string().max(100),
+        /** 下步要求, one paragraph each. */
+        requirements: z.array(z.string().min(1).max(2000)).max(20),
+        /** How many reporters the praise names (表扬). */
+        praiseReporters: z.number().int().min(0).max(20).optional().default(3),
+      })
+      .strict()
+      .optional(),
     highlights: z.array(
       z
         .object({
