@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import pluginVue from 'eslint-plugin-vue';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -32,6 +34,20 @@ export default tseslint.config(
         'error',
         { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name=/^(only|skip)$/]", message: 'No .only or .skip in committed tests.' },
       ],
+    },
+  },
+  // The web UI (apps/web): Vue single-file components with TypeScript, run in the browser.
+  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['apps/web/**/*.vue'] })),
+  {
+    files: ['apps/web/**/*.{ts,mts,vue}'],
+    languageOptions: { globals: globals.browser, parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] } },
+    rules: {
+      // Prettier-like layout is not enforced anywhere else in the repository either.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
     },
   },
   {

@@ -65,12 +65,12 @@ export interface TestApi {
  * on a fresh database with the catalog loaded. Requests go through supertest.
  */
 export async function startApi(
-  options: { withWorker?: boolean; env?: Record<string, string>; db?: TestDatabase } = {},
+  options: { withWorker?: boolean; env?: Record<string, string>; db?: TestDatabase; webUiDir?: string } = {},
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
   const env = testEnv(db, options.env);
   const config = loadConfig(env);
-  const app = await createApiApp(config, { withWorker: options.withWorker ?? true });
+  const app = await createApiApp(config, { withWorker: options.withWorker ?? true, webUiDir: options.webUiDir });
   await app.init();
   await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
   const dataSource = app.get<DataSource>(getDataSourceToken());

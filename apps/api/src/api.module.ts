@@ -24,6 +24,8 @@ export interface ApiOptions {
    * (see worker-thread.ts, as `npm start` does), only the crawler here.
    */
   workersOnThread?: boolean;
+  /** The built web UI to serve at / (default dist/web; tests point it at a folder of their own). */
+  webUiDir?: string;
 }
 
 @Module({})

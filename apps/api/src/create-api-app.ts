@@ -7,6 +7,7 @@ import { AppConfig, nestLogLevels } from '@pl/config';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
+import { serveWebUi } from './web/web-ui';
 
 /**
  * The HTTP adapter of the API: Fastify, with the JSON body limit and one
@@ -42,7 +43,8 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication, bodyLimit: number): 
 
 /**
  * The HTTP application as `npm start` and the tests run it: body limits, the
- * JSON error shape, validation, multipart uploads, OpenAPI at /docs.
+ * JSON error shape, validation, multipart uploads, OpenAPI at /docs, the
+ * web UI at /.
  */
 export async function createApiApp(config: AppConfig, options: ApiOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
@@ -63,5 +65,6 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  await serveWebUi(app, options.webUiDir);
   return app;
 }

@@ -1,0 +1,163 @@
+import { api, apiUrl, call, formData } from './client';
+import type { paths } from './schema';
+import type {
+  ChannelView,
+  CrawlRun,
+  CrawlSource,
+  ImportPreview,
+  ImportReceipt,
+  IngestionView,
+  LinkPreview,
+  Me,
+  Organization,
+  Page,
+  PlacementDetail,
+  PlacementView,
+  ReportJob,
+  Summary,
+  TokenView,
+  UserView,
+} from './views';
+
+/**
+ * Every API call of the UI, one function each. Paths are checked against the
+ * OpenAPI document (a route renamed or removed is a compile error here);
+ * routes the document does not list yet are named in `Pending` until it does.
+ * Bodies and answers are typed by views.ts until the document describes them.
+ */
+type Pending =
+  | '/api/auth/login'
+  | '/api/auth/logout'
+  | '/api/auth/me'
+  | '/api/users'
+  | '/api/users/{username}'
+  | '/api/tokens'
+  | '/api/tokens/{name}'
+  | '/api/orgs/{org}/placements/preview'
+  | '/api/orgs/{org}/placements/{id}/restore'
+  | '/api/orgs/{org}/placements/status'
+  | '/api/orgs/{org}/imports/preview'
+  | '/api/imports/template'
+  | '/api/crawl/sources'
+  | '/api/crawl/runs';
+type Path = keyof paths | Pending;
+type Params = { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> };
+
+// openapi-fetch is typed by the document's parameter shapes, which are looser than what the API
+// checks (and absent for Pending routes): the path name is what is checked here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const client = api as any;
+const get = <T>(path: Path, params: Params = {}) => call<T>(client.GET(path, { params }));
+const post = <T>(path: Path, params: Params, body?: unknown) => call<T>(client.POST(path, { params, body }));
+const put = <T>(path: Path, params: Params, body: unknown) => call<T>(client.PUT(path, { params, body }));
+const patch = <T>(path: Path, params: Params, body: unknown) => call<T>(client.PATCH(path, { params, body }));
+const del = <T>(path: Path, params: Params) => call<T>(client.DELETE(path, { params }));
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export interface PlacementQuery {
+  from?: string;
+  to?: string;
+  tier?: string;
+  channel?: string;
+  outlet?: number;
+  status?: string;
+  source?: string;
+  author?: string;
+  actor?: string;
+  q?: string;
+  sort?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface PlacementInput {
+  channel: string;
+  title: string;
+  publishedOn: string;
+  url?: string | null;
+  section?: string | null;
+  prominence?: string | null;
+  genre?: string | null;
+  authors?: string[];
+  note?: string | null;
+}
+
+export const auth = {
+  me: () => get<Me>('/api/auth/me'),
+  login: (username: string, password: string) => post<Me>('/api/auth/login', {}, { username, password }),
+  logout: () => post<void>('/api/auth/logout', {}, {}),
+};
+
+export const users = {
+  list: () => get<UserView[]>('/api/users'),
+  add: (body: { username: string; password: string; role: string; org?: string; region?: string }) => post<UserView>('/api/users', {}, body),
+  update: (username: string, body: Record<string, unknown>) => patch<UserView>('/api/users/{username}', { path: { username } }, body),
+};
+
+export const tokens = {
+  list: () => get<TokenView[]>('/api/tokens'),
+  add: (body: { name: string; user?: string }) => post<TokenView & { token: string }>('/api/tokens', {}, body),
+  revoke: (name: string) => del<void>('/api/tokens/{name}', { path: { name } }),
+};
+
+export const orgs = {
+  list: () => get<Organization[]>('/api/orgs'),
+};
+
+export const channels = {
+  list: () => get<ChannelView[]>('/api/channels'),
+  add: (body: Record<string, unknown>) => post<ChannelView>('/api/channels', {}, body),
+};
+
+export const placements = {
+  list: (org: string, query: PlacementQuery) => get<Page<PlacementView>>('/api/orgs/{org}/placements', { path: { org }, query: { ...query } }),
+  get: (org: string, id: number) => get<PlacementDetail>('/api/orgs/{org}/placements/{id}', { path: { org, id } }),
+  create: (org: string, body: PlacementInput) => post<{ ingestionId: string }>('/api/orgs/{org}/placements', { path: { org } }, body),
+  preview: (org: string, url: string) => post<LinkPreview>('/api/orgs/{org}/placements/preview', { path: { org } }, { url }),
+  edit: (org: string, id: number, body: PlacementInput) => put<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, body),
+  setStatus: (org: string, id: number, status: string, reason?: string) =>
+    patch<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, reason ? { status, reason } : { status }),
+  setStatusMany: (org: string, ids: number[], status: string, reason?: string) =>
+    post<{ ingestionId: string }>('/api/orgs/{org}/placements/status', { path: { org } }, reason ? { ids, status, reason } : { ids, status }),
+  restore: (org: string, id: number) => post<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}/restore', { path: { org, id } }, {}),
+  summary: (org: string, query: Record<string, string | undefined>) => get<Summary>('/api/orgs/{org}/summary', { path: { org }, query }),
+};
+
+export const ingestions = {
+  get: (id: string) => get<IngestionView>('/api/ingestions/{id}', { path: { id } }),
+};
+
+export const imports = {
+  preview: (org: string, file: File) => post<ImportPreview>('/api/orgs/{org}/imports/preview', { path: { org } }, formData({ file })),
+  commit: (org: string, file: File) => post<ImportReceipt>('/api/orgs/{org}/imports', { path: { org } }, formData({ file })),
+  templateUrl: (format: 'xlsx' | 'csv') => apiUrl('/api/imports/template', { format }),
+};
+
+export const reports = {
+  annualUrl: (org: string, q: { year: number; asOf?: string; format: string }) => apiUrl(`/api/orgs/${encodeURIComponent(org)}/reports/annual`, q),
+  monthlyUrl: (org: string, q: { month: string; format: string }) => apiUrl(`/api/orgs/${encodeURIComponent(org)}/reports/monthly`, q),
+  job: (id: string) => get<ReportJob>('/api/reports/{id}', { path: { id } }),
+};
+
+export const budgets = {
+  get: (org: string, year: number) => get<Record<string, unknown>>('/api/orgs/{org}/budgets/{year}', { path: { org, year }, query: { unit: '万元' } }),
+  put: (org: string, year: number, body: unknown) => put<Record<string, unknown>>('/api/orgs/{org}/budgets/{year}', { path: { org, year } }, body),
+};
+
+export const profiles = {
+  getStanding: (org: string) => get<Record<string, unknown>>('/api/orgs/{org}/profile', { path: { org } }),
+  putStanding: (org: string, body: unknown) => put<Record<string, unknown>>('/api/orgs/{org}/profile', { path: { org } }, body),
+  getYear: (org: string, year: number) => get<Record<string, unknown>>('/api/orgs/{org}/profile/{year}', { path: { org, year } }),
+  putYear: (org: string, year: number, body: unknown) => put<Record<string, unknown>>('/api/orgs/{org}/profile/{year}', { path: { org, year } }, body),
+};
+
+export const crawl = {
+  sources: () => get<(CrawlSource & { channel?: { id: number; name: string } })[]>('/api/crawl/sources'),
+  channelSources: (channelId: number) => get<CrawlSource[]>('/api/channels/{id}/sources', { path: { id: channelId } }),
+  addSource: (channelId: number, body: Record<string, unknown>) => post<CrawlSource>('/api/channels/{id}/sources', { path: { id: channelId } }, body),
+  updateSource: (id: number, body: Record<string, unknown>) => patch<CrawlSource>('/api/crawl/sources/{id}', { path: { id } }, body),
+  runSource: (id: number, date?: string) => post<{ runId: string }>('/api/crawl/sources/{id}/run', { path: { id } }, date ? { date } : {}),
+  sourceRuns: (id: number) => get<CrawlRun[]>('/api/crawl/sources/{id}/runs', { path: { id } }),
+  run: (id: string) => get<CrawlRun>('/api/crawl/runs/{id}', { path: { id } }),
+  confirm: (org: string, placementIds?: number[]) => post<{ runId: string }>('/api/orgs/{org}/crawl/confirm', { path: { org } }, placementIds ? { placementIds } : {}),
+};

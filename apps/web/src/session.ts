@@ -1,0 +1,100 @@
+import { reactive } from 'vue';
+import { ApiError, setCsrfToken, setUnauthorizedHandler } from './api/client';
+import { auth, orgs } from './api/endpoints';
+import type { Me } from './api/views';
+
+/**
+ * Who is signed in, which organization the pages show, and what the user may
+ * do there. Role rules live here and nowhere else in the UI: pages ask
+ * `can.write()` etc. The API enforces the same rules; hiding a button is only
+ * a courtesy.
+ */
+export interface OrgChoice {
+  slug: string;
+  name: string;
+  role: string;
+}
+
+export const session = reactive({
+  loaded: false,
+  me: null as Me | null,
+  /** The organizations the user can open, with their role in each. */
+  orgs: [] as OrgChoice[],
+  org: '',
+});
+
+const ORG_KEY = 'pl.org';
+
+export async function loadSession(): Promise<void> {
+  try {
+    const me = await auth.me();
+    await adopt(me);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) {
+      // An API without sign-in (before accounts existed): everyone acts as an administrator.
+      await adopt({ username: '', role: 'admin', organizations: [] });
+      return;
+    }
+    if (!(err instanceof ApiError) || err.status !== 401) throw err;
+    session.me = null;
+    session.orgs = [];
+  } finally {
+    session.loaded = true;
+  }
+}
+
+/** Takes the signed-in user's view (from `GET /api/auth/me` or the login answer). */
+export async function adopt(me: Me & { csrfToken?: string }): Promise<void> {
+  session.me = me;
+  if (me.csrfToken) setCsrfToken(me.csrfToken);
+  let choices: OrgChoice[] = (me.organizations ?? []).map((o) => ({ slug: o.slug, name: o.name ?? o.slug, role: o.role }));
+  if (isAdmin() || me.region) {
+    // Admins and region viewers read organizations they have no membership in.
+    const all = await orgs.list();
+    const role = isAdmin() ? 'admin' : 'viewer';
+    choices = all
+      .filter((o) => isAdmin() || o.region === me.region || choices.some((c) => c.slug === o.slug))
+      .map((o) => ({ slug: o.slug, name: o.name, role: choices.find((c) => c.slug === o.slug)?.role ?? role }));
+  }
+  session.orgs = choices;
+  const saved = localStorage.getItem(ORG_KEY);
+  session.org = choices.find((c) => c.slug === saved)?.slug ?? choices[0]?.slug ?? '';
+}
+
+export function chooseOrg(slug: string): void {
+  session.org = slug;
+  localStorage.setItem(ORG_KEY, slug);
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await auth.logout();
+  } finally {
+    session.me = null;
+    session.orgs = [];
+    setCsrfToken(null);
+  }
+}
+
+function isAdmin(): boolean {
+  return session.me?.role === 'admin';
+}
+
+/** The user's role in the chosen organization. */
+export function currentRole(): string {
+  if (isAdmin()) return 'admin';
+  return session.orgs.find((o) => o.slug === session.org)?.role ?? 'viewer';
+}
+
+export const can = {
+  /** Log, edit, withdraw, import, budgets and profiles. */
+  write: () => ['editor', 'admin'].includes(currentRole()),
+  /** Decide the review queue. */
+  review: () => ['editor', 'reviewer', 'admin'].includes(currentRole()),
+  /** Users, catalog, crawl sources, the queue dashboard. */
+  admin: () => isAdmin(),
+};
+
+setUnauthorizedHandler(() => {
+  session.me = null;
+});
