@@ -1,4 +1,4 @@
-import { api, apiUrl, call, formData } from './client';
+import { api, apiUrl, call, formData, toApiError } from './client';
 import type { paths } from './schema';
 import type {
   ChannelView,
@@ -64,6 +64,7 @@ export interface PlacementQuery {
   source?: string;
   author?: string;
   actor?: string;
+  linkGone?: boolean;
   q?: string;
   sort?: string;
   page?: number;
@@ -133,10 +134,32 @@ export const imports = {
   templateUrl: (format: 'xlsx' | 'csv') => apiUrl('/api/imports/template', { format }),
 };
 
+/** A rendered report: the file, or (for a large one) the queued job to follow. */
+export type ReportOutcome = { file: Blob; fileName: string } | { job: ReportJob };
+
+async function reportFile(path: Path, params: Params): Promise<ReportOutcome> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const { response, data, error } = await (api as any).GET(path, { params, parseAs: 'blob' });
+  if (!response.ok) throw toApiError(response.status, error ?? (await response.clone().json().catch(() => null)));
+  if (response.status === 202) return { job: JSON.parse(await (data as Blob).text()) as ReportJob };
+  return { file: data as Blob, fileName: fileNameOf(response) ?? 'report' };
+}
+
+function fileNameOf(response: Response): string | null {
+  const cd = response.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="([^"]+)"/i.exec(cd);
+  return plain ? plain[1] : null;
+}
+
 export const reports = {
-  annualUrl: (org: string, q: { year: number; asOf?: string; format: string }) => apiUrl(`/api/orgs/${encodeURIComponent(org)}/reports/annual`, q),
-  monthlyUrl: (org: string, q: { month: string; format: string }) => apiUrl(`/api/orgs/${encodeURIComponent(org)}/reports/monthly`, q),
+  annual: (org: string, query: { year: number; asOf?: string; format: string }) => reportFile('/api/orgs/{org}/reports/annual', { path: { org }, query }),
+  monthly: (org: string, query: { month: string; format: string }) => reportFile('/api/orgs/{org}/reports/monthly', { path: { org }, query }),
   job: (id: string) => get<ReportJob>('/api/reports/{id}', { path: { id } }),
+  jobFile: async (job: ReportJob): Promise<ReportOutcome> => reportFile('/api/reports/{id}/file', { path: { id: job.id } }),
+  rankings: (region: string, query: { from?: string; to?: string }) =>
+    get<{ rows: { rank: number; organization: { slug: string; name: string }; total: number }[] }>('/api/regions/{region}/rankings', { path: { region }, query }),
 };
 
 export const budgets = {
