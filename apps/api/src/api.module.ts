@@ -11,6 +11,7 @@ import { HealthController } from './health/health.controller';
 import { ImportsController } from './imports/imports.controller';
 import { IngestionsController } from './ingestions/ingestions.controller';
 import { OrgsController } from './orgs/orgs.controller';
+import { PlacementPreviewController } from './placements/placement-preview.controller';
 import { PlacementsController } from './placements/placements.controller';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ReportsController } from './reports/reports.controller';
@@ -45,6 +46,7 @@ export class ApiModule {
         HealthController,
         OrgsController,
         ChannelsController,
+        PlacementPreviewController,
         PlacementsController,
         IngestionsController,
         ImportsController,

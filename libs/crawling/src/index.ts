@@ -7,3 +7,4 @@ export { CrawlSources, CrawlSourceView, crawlSourceInputSchema } from './sources
 export { CrawlOperations } from './crawler/crawl-operations';
 export * from './queue/crawl-contract';
 export { CrawlQueue, sourceSchedulerId } from './queue/crawl-queue';
+export { LinkPreview, LinkPreviews, channelOfUrl } from './preview/link-previews';

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../../../libs/config/src';
+import { repoRoot } from '@pl/config';
 
 /** Paths that belong to the API, its documents and its dashboard: never answered with the UI's page. */
 const SERVER_PATHS = /^\/(api|docs|docs-json|health|admin\/queues)(\/|$|\?)/;

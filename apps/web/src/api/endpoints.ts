@@ -38,7 +38,6 @@ type Pending =
   | '/api/orgs/{org}/placements/status'
   | '/api/orgs/{org}/imports/preview'
   | '/api/imports/template'
-  | '/api/crawl/sources'
   | '/api/crawl/runs';
 type Path = keyof paths | Pending;
 type Params = { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> };
@@ -175,10 +174,12 @@ export const profiles = {
 };
 
 export const crawl = {
-  sources: () => get<(CrawlSource & { channel?: { id: number; name: string } })[]>('/api/crawl/sources'),
+  sources: () => get<(CrawlSource & { channel: string })[]>('/api/crawl/sources'),
   channelSources: (channelId: number) => get<CrawlSource[]>('/api/channels/{id}/sources', { path: { id: channelId } }),
   addSource: (channelId: number, body: Record<string, unknown>) => post<CrawlSource>('/api/channels/{id}/sources', { path: { id: channelId } }, body),
   updateSource: (id: number, body: Record<string, unknown>) => patch<CrawlSource>('/api/crawl/sources/{id}', { path: { id } }, body),
+  setEnabled: (id: number, enabled: boolean) =>
+    post<CrawlSource>(enabled ? '/api/crawl/sources/{id}/enable' : '/api/crawl/sources/{id}/disable', { path: { id } }, {}),
   runSource: (id: number, date?: string) => post<{ runId: string }>('/api/crawl/sources/{id}/run', { path: { id } }, date ? { date } : {}),
   sourceRuns: (id: number) => get<CrawlRun[]>('/api/crawl/sources/{id}/runs', { path: { id } }),
   run: (id: string) => get<CrawlRun>('/api/crawl/runs/{id}', { path: { id } }),

@@ -144,6 +144,7 @@ export interface LinkPreview {
   publishedOn: string | null;
   channel: { id: number; name: string; tier: Tier } | null;
   duplicateOf: { id: number; title: string; publishedOn: string; status: string; channel: string } | null;
+  fetch: { ok: true; status: number } | { ok: false; reason: string; status: number | null };
 }
 
 export interface ReportJob {

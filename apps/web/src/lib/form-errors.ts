@@ -30,7 +30,9 @@ export function useFormErrors() {
       const e = toChinese(err);
       const elsewhere: string[] = [];
       for (const [f, m] of Object.entries(e.fields)) {
-        if (shown.includes(f)) fields[f] = m;
+        // `authors.0` is shown at `authors`.
+        const at = shown.includes(f) ? f : shown.find((s) => f.startsWith(`${s}.`));
+        if (at) fields[at] = fields[at] ? `${fields[at]}；${m}` : m;
         else elsewhere.push(m);
       }
       state.form = Object.keys(e.fields).length === 0 ? e.message : elsewhere.length ? elsewhere.join('；') : '提交未成功，请按提示修改后重试';

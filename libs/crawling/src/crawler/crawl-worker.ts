@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { CRAWL_QUEUE, CrawlJobName, CrawlJobs } from '../queue/crawl-contract';
 import { workerConnection } from '@pl/jobs';
-import { DEFAULT_USER_AGENT, Fetcher } from '../fetch';
+import { configuredFetcher, Fetcher } from '../fetch';
 import { CrawlRuns } from '../runs/crawl-runs.service';
 import { CrawlSources } from '../sources/crawl-sources.service';
 import { CrawlOperations } from './crawl-operations';
@@ -59,20 +59,7 @@ export class CrawlWorker implements OnApplicationBootstrap, OnApplicationShutdow
     const c = this.config.crawler;
     this.politeness = workerConnection(this.config.redis.url);
     this.politeness.on('error', () => undefined);
-    this.fetcher = new Fetcher(
-      {
-        userAgent: DEFAULT_USER_AGENT,
-        timeoutMs: c.timeoutMs,
-        maxBodyBytes: c.maxBodyBytes,
-        maxRedirects: 5,
-        perHostDelayMs: c.hostDelayMs,
-        retries: c.retries,
-        allowHosts: c.allowHosts,
-        obeyRobots: true,
-      },
-      this.politeness,
-      `${this.config.redis.prefix}:crawl:`,
-    );
+    this.fetcher = configuredFetcher(this.config, this.politeness);
     this.connection = workerConnection(this.config.redis.url);
     this.connection.on('error', (err) => this.logger.warn(`Redis: ${err.message}`));
     this.worker = new Worker(
