@@ -8,7 +8,7 @@ import { CrawlController } from './crawl/crawl.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { HealthController } from './health/health.controller';
-import { ImportsController } from './imports/imports.controller';
+import { ImportsController, ImportTemplateController } from './imports/imports.controller';
 import { IngestionsController } from './ingestions/ingestions.controller';
 import { OrgsController } from './orgs/orgs.controller';
 import { PlacementPreviewController } from './placements/placement-preview.controller';
@@ -50,6 +50,7 @@ export class ApiModule {
         PlacementsController,
         IngestionsController,
         ImportsController,
+        ImportTemplateController,
         BudgetsController,
         ProfilesController,
         ReportsController,

@@ -1,8 +1,10 @@
-import { Controller, HttpCode, HttpStatus, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@pl/config';
-import { ImportReceipt, LedgerError, LedgerImports, OrganizationsService } from '@pl/placements';
+import { ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerError, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
+import { parseOr400 } from '../http/validation';
 import { Actor } from '../http/actor.decorator';
 
 const FIELD = 'file';
@@ -50,5 +52,40 @@ export class ImportsController {
     const org = await this.orgs.bySlug(slug);
     const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
     return this.imports.import(org, file.name, file.bytes, actor.replace(/^editor:/, 'import:'));
+  }
+
+  /**
+   * The import's dry run (same multipart upload): how the columns map, every
+   * row error (an unknown medium with the nearest catalog names), a few rows
+   * as they would be written. Queues nothing.
+   */
+  @Post('preview')
+  @HttpCode(200)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  async preview(@Param('org') slug: string, @Req() req: FastifyRequest): Promise<ImportPreview> {
+    await this.orgs.bySlug(slug);
+    const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
+    return this.imports.preview(file.name, file.bytes);
+  }
+}
+
+const templateQuery = z.object({ format: z.enum(['xlsx', 'csv'], { error: 'format must be xlsx or csv' }).optional().default('xlsx') });
+
+@ApiTags('imports')
+@Controller('api/imports')
+export class ImportTemplateController {
+  /** A blank ledger with the headers the import reads (.xlsx with a sheet of notes, or .csv). */
+  @Get('template')
+  @ApiQuery({ name: 'format', required: false, enum: ['xlsx', 'csv'] })
+  async template(@Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+    const { format } = parseOr400(templateQuery, query);
+    const body = format === 'csv' ? ledgerTemplateCsv() : await ledgerTemplateXlsx();
+    const name = `${LEDGER_TEMPLATE_NAME}.${format}`;
+    res
+      .status(200)
+      .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('Content-Disposition', `attachment; filename="ledger-template.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .send(body);
   }
 }

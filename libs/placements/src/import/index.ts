@@ -17,3 +17,4 @@ export {
 } from './columns';
 export type { LedgerField } from './columns';
 export { normaliseDateText, dateFromExcelSerial } from './dates';
+export { LEDGER_TEMPLATE_NAME, ledgerTemplateCsv, ledgerTemplateHeaders, ledgerTemplateXlsx } from './template';

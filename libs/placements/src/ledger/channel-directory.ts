@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { distance } from 'fastest-levenshtein';
 import { DataSource } from 'typeorm';
 import { Tier, normaliseName } from '@pl/domain';
 import { Channel, Outlet } from '@pl/persistence';
@@ -17,6 +18,9 @@ interface Directory {
   byId: Map<number, ChannelRef>;
   byName: Map<string, ChannelRef>;
 }
+
+/** At most this far (edits per character of the longer name) a name still counts as near. */
+const NEAR_RATIO = 0.5;
 
 /** How long a loaded directory is trusted before it is read again. */
 const TTL_MS = 2000;
@@ -55,6 +59,31 @@ export class ChannelDirectory {
       if (byId) return byId;
     }
     return dir.byName.get(normaliseName(trimmed)) ?? null;
+  }
+
+  /**
+   * The catalog's channel names nearest to what someone wrote (a medium an
+   * import could not resolve), closest first: names and aliases that contain
+   * it or are contained in it, then those within a few edits, each channel
+   * once by its own name.
+   */
+  async nearestNames(value: string, limit = 3): Promise<string[]> {
+    const want = normaliseName(value);
+    if (!want) return [];
+    const dir = await this.load();
+    const scored = new Map<number, { name: string; score: number }>();
+    for (const [key, ref] of dir.byName) {
+      const contained = key.includes(want) || want.includes(key);
+      const ratio = distance(key, want) / Math.max(key.length, want.length);
+      if (!contained && ratio > NEAR_RATIO) continue;
+      const score = contained ? ratio - 1 : ratio;
+      const kept = scored.get(ref.id);
+      if (!kept || score < kept.score) scored.set(ref.id, { name: ref.name, score });
+    }
+    return [...scored.values()]
+      .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name, 'zh-CN'))
+      .slice(0, limit)
+      .map((s) => s.name);
   }
 
   private load(): Promise<Directory> | Directory {

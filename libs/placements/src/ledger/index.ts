@@ -6,5 +6,5 @@ export { IngestionsService, IngestionView, IngestionState } from './ingestions.s
 export { OrganizationsService, NewOrganization } from './organizations.service';
 export { GROUP_BY, GroupBy, PlacementFilter, PlacementQueries, PlacementView, PointsWeights, Summary, SummaryRow } from './placement-queries';
 export { BULK_MAX, BulkReceipt, PlacementSubmissions, RejectedEntry } from './placement-submissions';
-export { ImportReceipt, LedgerImports } from './ledger-imports';
+export { ImportPreview, ImportReceipt, ImportRowError, LedgerImports } from './ledger-imports';
 export { COUNT_DIMENSIONS, CountDimension, CountFilter, CountRow, LedgerCounts, placementConditions } from './ledger-counts';

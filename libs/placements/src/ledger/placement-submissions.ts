@@ -54,11 +54,11 @@ export class PlacementSubmissions {
   }
 
   /** Resolves the channel of an already-validated input. */
-  async resolve(input: PlacementInput, row?: number): Promise<{ draft: PlacementDraft } | { errors: FieldError[] }> {
+  async resolve(input: PlacementInput, row?: number): Promise<{ draft: PlacementDraft; channelName: string } | { errors: FieldError[] }> {
     const channel = await this.channels.resolve(input.channel);
     if (!channel) return { errors: [{ field: 'channel', message: `unknown channel: ${input.channel}` }] };
     const { channel: _ignored, ...rest } = input;
-    return { draft: { ...rest, channelId: channel.id, ...(row === undefined ? {} : { row }) } };
+    return { draft: { ...rest, channelId: channel.id, ...(row === undefined ? {} : { row }) }, channelName: channel.name };
   }
 
   async submitOne(org: Organization, raw: unknown, actor: string): Promise<{ ingestionId: string }> {
