@@ -2,24 +2,7 @@ import vue from '@vitejs/plugin-vue';
 import path from 'node:path';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
-import { defineConfig, type Plugin } from 'vite';
-
-const domainIndex = path.resolve(import.meta.dirname, '../../libs/domain/src/index.ts');
-
-/**
- * The budget and profile forms run the API's own input parsers (libs/reporting),
- * which import the domain library's index; in the browser that index is
- * replaced by the part of it that runs there (src/lib/domain-browser.ts).
- */
-const domainForBrowser: Plugin = {
-  name: 'domain-for-browser',
-  enforce: 'pre',
-  async resolveId(source, importer) {
-    if (!importer || !/domain/.test(source) || importer.endsWith('domain-browser.ts')) return null;
-    const resolved = await this.resolve(source, importer, { skipSelf: true });
-    return resolved?.id === domainIndex ? path.resolve(import.meta.dirname, 'src/lib/domain-browser.ts') : null;
-  },
-};
+import { defineConfig } from 'vite';
 
 /**
  * The editors' web UI: built into dist/web, which the API serves at `/`.
@@ -29,8 +12,12 @@ const domainForBrowser: Plugin = {
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
-  plugins: [domainForBrowser, vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
-
+  plugins: [vue(), Components({ resolvers: [ElementPlusResolver({ importStyle: 'css' })], dts: false })],
+  resolve: {
+    // The budget and profile forms run the API's own input parsers (libs/reporting), which import
+    // @pl/domain; in the browser that is the part of the domain library that runs there.
+    alias: { '@pl/domain': path.resolve(import.meta.dirname, 'src/lib/domain-browser.ts') },
+  },
   build: {
     outDir: path.resolve(import.meta.dirname, '../../dist/web'),
     emptyOutDir: true,

@@ -45,8 +45,10 @@ test.describe('录入', () => {
     await page.locator('input[name="publishedOn"]').press('Enter');
     await choose(page, page.getByTestId('channel-select'), '红网大祥站');
     await page.locator('input[name="section"]').fill('要闻');
-    await page.getByTestId('authors').locator('input').fill(longName);
+    await page.getByTestId('authors').click();
+    await page.getByTestId('authors').locator('input').pressSequentially(longName);
     await page.getByTestId('authors').locator('input').press('Enter');
+    await expect(page.getByTestId('authors').locator('.el-tag')).toContainText(longName);
     await page.locator('textarea[name="note"]').fill('消防大队供稿');
     await page.getByTestId('submit').click();
 

@@ -9,7 +9,7 @@ test.describe('台账', () => {
     await page.getByLabel('搜索标题').fill('街道');
     await page.getByRole('button', { name: '查询' }).click();
     await expect(page.getByTestId('ledger-total')).toHaveText(`共 ${await totalOf(api, { q: '街道' })} 条`);
-    await choose(page, page.getByLabel('级别'), '省级');
+    await choose(page, page.getByRole('combobox', { name: '级别' }), '省级');
     await page.getByRole('button', { name: '查询' }).click();
     const provincial = await totalOf(api, { q: '街道', tier: 'provincial' });
     await expect(page.getByTestId('ledger-total')).toHaveText(`共 ${provincial} 条`);

@@ -1,8 +1,7 @@
 /**
  * Chinese names of the domain's values. The vocabulary itself (tiers,
- * statuses, genres and their Chinese labels) is the domain library's: the
- * browser bundle imports its pure vocabulary module, not the library's index
- * (which pulls in Node modules).
+ * statuses, genres and their Chinese labels) is the domain library's
+ * (`@pl/domain`, in the browser the part of it that runs there: lib/domain-browser.ts).
  */
 import {
   CHANNEL_KINDS,
@@ -20,7 +19,7 @@ import {
   type PlacementStatus,
   type Prominence,
   type Tier,
-} from '../../../libs/domain/src/vocabulary';
+} from '@pl/domain';
 
 export { CHANNEL_KINDS, GENRES, PLACEMENT_SOURCES, PROMINENCES, TIERS };
 export type { ChannelKind, Genre, PlacementSource, PlacementStatus, Prominence, Tier };

@@ -47,6 +47,7 @@ export async function horizontalOverflow(page: Page): Promise<number> {
 
 /** Picks an option of an Element Plus select by its visible text. */
 export async function choose(page: Page, select: ReturnType<Page['locator']>, option: string): Promise<void> {
-  await select.click();
+  // An empty select's placeholder lies over its input: the click is meant for the select as a whole.
+  await select.click({ force: true });
   await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: option }).first().click();
 }
