@@ -4,7 +4,8 @@ import 'element-plus/es/components/message/style/css';
 import 'element-plus/es/components/message-box/style/css';
 import 'element-plus/es/components/notification/style/css';
 import App from './App.vue';
-import { router } from './router';
+import { router, startRouting } from './router';
 import './styles.css';
 
+startRouting();
 createApp(App).use(router).mount('#app');

@@ -32,8 +32,11 @@ export const router = createRouter({
   ],
 });
 
+/** Who is signed in: asked once, as soon as the app starts (see startRouting). */
+let sessionLoading: Promise<void> | null = null;
+
 router.beforeEach(async (to) => {
-  if (!session.loaded) await loadSession();
+  if (!session.loaded) await (sessionLoading ??= loadSession());
   if (to.meta.public) return true;
   if (!session.me) return { name: 'login', query: to.fullPath !== '/ledger' ? { next: to.fullPath } : {} };
   if (to.meta.needs && !can[to.meta.needs]()) return { name: 'ledger' };
@@ -43,3 +46,16 @@ router.beforeEach(async (to) => {
 router.afterEach((to) => {
   document.title = `${to.meta.title} · 上稿台账`;
 });
+
+/**
+ * Starts what the first page needs at once and side by side: who is signed
+ * in, and the page's own code (a route's chunk is otherwise fetched only
+ * after the guard has the session).
+ */
+export function startRouting(): void {
+  sessionLoading ??= loadSession();
+  for (const record of router.resolve(window.location.pathname).matched) {
+    const load = record.components?.default;
+    if (typeof load === 'function') void (load as () => Promise<unknown>)().catch(() => undefined);
+  }
+}
