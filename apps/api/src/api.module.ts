@@ -12,6 +12,7 @@ import { ImportsController, ImportTemplateController } from './imports/imports.c
 import { IngestionsController } from './ingestions/ingestions.controller';
 import { OrgsController } from './orgs/orgs.controller';
 import { PlacementPreviewController } from './placements/placement-preview.controller';
+import { EvidenceController } from './placements/evidence.controller';
 import { PlacementsController } from './placements/placements.controller';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ReportsController } from './reports/reports.controller';
@@ -48,6 +49,7 @@ export class ApiModule {
         ChannelsController,
         PlacementPreviewController,
         PlacementsController,
+        EvidenceController,
         IngestionsController,
         ImportsController,
         ImportTemplateController,

@@ -29,6 +29,10 @@ export interface AppConfig {
     hostDelayMs: number;
     retries: number;
     concurrency: number;
+    /** Hosts a confirmation run works on at once (one request at a time each). */
+    hostConcurrency: number;
+    /** Largest page kept as evidence, bytes; 0 keeps none. */
+    evidenceMaxBytes: number;
     writeBatch: number;
     matchThreshold: number;
     syncSchedules: boolean;
@@ -81,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       hostDelayMs: c.CRAWLER_HOST_DELAY_MS,
       retries: c.CRAWLER_RETRIES,
       concurrency: c.CRAWLER_CONCURRENCY,
+      hostConcurrency: c.CRAWLER_HOST_CONCURRENCY,
+      evidenceMaxBytes: c.CRAWLER_EVIDENCE_MAX_BYTES,
       writeBatch: c.CRAWLER_WRITE_BATCH,
       matchThreshold: c.CRAWLER_MATCH_THRESHOLD,
       syncSchedules: c.CRAWLER_SYNC_SCHEDULES === 'true',

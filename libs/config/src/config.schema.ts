@@ -57,6 +57,13 @@ export const configSchema = z.object({
   /** Crawl jobs one crawler process runs at once (different hosts proceed in parallel). */
   CRAWLER_CONCURRENCY: integer(4, 1, 100),
   /**
+   * Hosts one confirmation run fetches from at once; each host still gets one request at a time,
+   * with its politeness delay (distinct from CRAWLER_CONCURRENCY, the crawl jobs a process runs).
+   */
+  CRAWLER_HOST_CONCURRENCY: integer(8, 1, 200),
+  /** Largest page kept as evidence (bytes as served, before compression); a larger one is noted, not kept. */
+  CRAWLER_EVIDENCE_MAX_BYTES: integer(2 * 1024 * 1024, 0, 100 * 1024 * 1024),
+  /**
    * Confirmations, link-gone flags and run counts a crawl sends together (one queue round trip, one
    * UPDATE), at least once a second; 1 sends each as it is found.
    */

@@ -2,16 +2,17 @@ import { Module } from '@nestjs/common';
 import { LedgerModule } from '@pl/placements';
 import { CrawlOperations } from './crawler/crawl-operations';
 import { CrawlWorker } from './crawler/crawl-worker';
+import { EvidenceStore } from './evidence/evidence-store';
 import { LinkPreviews } from './preview/link-previews';
 import { CrawlQueue } from './queue/crawl-queue';
 import { CrawlRuns } from './runs/crawl-runs.service';
 import { CrawlSources } from './sources/crawl-sources.service';
 
-/** Crawl sources, runs and link previews as the API sees them. Needs PersistenceModule (global); owns the crawl queue's producer. */
+/** Crawl sources, runs, link previews and evidence as the API sees them. Needs PersistenceModule (global); owns the crawl queue's producer. */
 @Module({
   imports: [LedgerModule],
-  providers: [CrawlQueue, CrawlSources, CrawlRuns, LinkPreviews],
-  exports: [CrawlQueue, CrawlSources, CrawlRuns, LinkPreviews],
+  providers: [CrawlQueue, CrawlSources, CrawlRuns, LinkPreviews, EvidenceStore],
+  exports: [CrawlQueue, CrawlSources, CrawlRuns, LinkPreviews, EvidenceStore],
 })
 export class CrawlingModule {}
 

@@ -8,3 +8,5 @@ export { CrawlOperations } from './crawler/crawl-operations';
 export * from './queue/crawl-contract';
 export { CrawlQueue, sourceSchedulerId } from './queue/crawl-queue';
 export { LinkPreview, LinkPreviews, channelOfUrl } from './preview/link-previews';
+export { EvidenceStore, EVIDENCE_SOURCES, type Evidence, type EvidenceSource, type StoredPage } from './evidence/evidence-store';
+export { safeEvidenceHtml } from './evidence/safe-view';

@@ -59,6 +59,7 @@ export const EVENT_TYPES = [
   'rejected',
   'dismissed',
   'link-gone',
+  'link-restored',
 ] as const;
 export type PlacementEventType = (typeof EVENT_TYPES)[number];
 

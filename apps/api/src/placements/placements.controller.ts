@@ -22,6 +22,7 @@ import {
   Summary,
 } from '@pl/placements';
 import { PointsService } from '@pl/reporting';
+import { EvidenceStore } from '@pl/crawling';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
 
@@ -147,6 +148,7 @@ export class PlacementsController {
     private readonly submissions: PlacementSubmissions,
     private readonly queries: PlacementQueries,
     private readonly points: PointsService,
+    private readonly evidence: EvidenceStore,
   ) {}
 
   /** Log one placement; it is written by the worker. 202 with the ingestion to poll. */
@@ -187,7 +189,10 @@ export class PlacementsController {
   async get(@Param('org') slug: string, @Param('id') id: string) {
     const pid = parseOr400(placementId, id, 'id');
     const org = await this.orgs.bySlug(slug);
-    return this.queries.get(org, pid);
+    const placement = await this.queries.get(org, pid);
+    // What the crawler vouched with: its latest confirmation's evidence, or where it discovered the placement.
+    const evidence = await this.evidence.ofPlacement(placement.events);
+    return { ...placement, evidence: evidence && { ...evidence, ...(evidence.stored ? { page: `/api/orgs/${org.slug}/placements/${pid}/evidence` } : {}) } };
   }
 
   /** Confirm, reject or dismiss: an event through the queue like every write. */

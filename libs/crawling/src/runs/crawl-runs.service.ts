@@ -7,6 +7,15 @@ import { CrawlRun, SqlDialect } from '@pl/persistence';
 
 export type RunCounter = 'pages' | 'items' | 'confirmed' | 'discovered' | 'linkGone';
 
+/** A problem of a run: a page that could not be read, a placement that could not be confirmed, a possible duplicate… */
+export interface CrawlRunError {
+  url?: string;
+  placementId?: number;
+  message: string;
+}
+
+const MAX_RUN_ERRORS = 200;
+
 export interface CrawlRunView {
   id: string;
   kind: CrawlRun['kind'];
@@ -100,11 +109,21 @@ export class CrawlRuns {
     ]);
   }
 
-  async error(id: string, e: { url?: string; placementId?: number; message: string }): Promise<void> {
+  async error(id: string, e: CrawlRunError): Promise<void> {
+    await this.addErrors(id, [e]);
+  }
+
+  /**
+   * Appends problems to a run's list (read, then write: a run's errors are
+   * written by the one crawl that runs it, one batch at a time).
+   */
+  async addErrors(id: string, errors: CrawlRunError[]): Promise<void> {
+    if (errors.length === 0) return;
     const run = await this.find(id);
-    if (!run) return;
+    if (!run || run.errors.length >= MAX_RUN_ERRORS) return;
     // Keep the list bounded: the first 200 problems tell the story.
-    if (run.errors.length < 200) await this.dataSource.getRepository(CrawlRun).update({ id }, { errors: [...run.errors, e] });
+    const kept = [...run.errors, ...errors].slice(0, MAX_RUN_ERRORS);
+    await this.dataSource.getRepository(CrawlRun).update({ id }, { errors: kept });
   }
 
   async finish(id: string, state: 'completed' | 'failed', message?: string): Promise<void> {

@@ -2,12 +2,14 @@ import { InitialLedger1764000000000 } from './1764000000000-initial-ledger';
 import { BudgetsProfilesReports1764100000000 } from './1764100000000-budgets-profiles-reports';
 import { Crawling1764200000000 } from './1764200000000-crawling';
 import { PlacementCountIndex1764300000000 } from './1764300000000-placement-count-index';
+import { EvidencePages1765000000000 } from './1765000000000-evidence-pages';
 import { DedupKeysFoldFormatCharacters1765100000000 } from './1765100000000-dedup-keys-fold-format-characters';
 import { SelfEvaluation1765300000000 } from './1765300000000-self-evaluation';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL. */
 export const MIGRATIONS = [
   InitialLedger1764000000000, BudgetsProfilesReports1764100000000, Crawling1764200000000, PlacementCountIndex1764300000000,
+  EvidencePages1765000000000,
   DedupKeysFoldFormatCharacters1765100000000,
   SelfEvaluation1765300000000,
 ];

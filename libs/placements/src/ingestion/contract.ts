@@ -16,6 +16,11 @@ export interface RecordPlacementsJob {
   /** Who submitted: an editor's name, `import:<file>`, `crawler`… */
   actor: string;
   placements: PlacementDraft[];
+  /**
+   * Per placement, in order: the evidence its creation event keeps (a
+   * discovered placement: where the crawler found it), or null.
+   */
+  evidence?: (Record<string, unknown> | null)[];
 }
 
 /**
@@ -40,13 +45,18 @@ export interface SetPlacementStatusJob {
   evidence?: Record<string, unknown> | null;
 }
 
-/** Mark a placement's link as gone (404/410 when the crawler fetched it), with the evidence. */
+/**
+ * Mark a placement's link as gone (404/410 when the crawler fetched it), or,
+ * with `gone: false`, as answering again, with the evidence.
+ */
 export interface FlagPlacementLinkJob {
   ingestionId: string;
   organizationId: number;
   placementId: number;
   actor: string;
   evidence: Record<string, unknown>;
+  /** Default true; false clears the mark (its own page answered again). */
+  gone?: boolean;
 }
 
 /**

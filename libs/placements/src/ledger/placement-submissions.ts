@@ -101,7 +101,11 @@ export class PlacementSubmissions {
     return this.submitDrafts(org, drafts, raws.length, rejected, 'editor', actor, 'placements');
   }
 
-  /** Queues drafts validated elsewhere (an import) and records the ingestion. */
+  /**
+   * Queues drafts validated elsewhere (an import, the crawler's discoveries)
+   * and records the ingestion. `evidence`, per draft, is kept in each new
+   * placement's creation event (where the crawler found it).
+   */
   async submitDrafts(
     org: Organization,
     drafts: PlacementDraft[],
@@ -110,10 +114,11 @@ export class PlacementSubmissions {
     source: PlacementSource,
     actor: string,
     kind: 'placements' | 'import',
+    evidence?: (Record<string, unknown> | null)[],
   ): Promise<BulkReceipt> {
     const ingestionId = timeOrderedId();
     const rejectedEntries = new Set(rejected.map((r) => r.index)).size;
-    await this.enqueueDrafts(org, ingestionId, drafts, source, actor);
+    await this.enqueueDrafts(org, ingestionId, drafts, source, actor, undefined, evidence);
     await this.ingestions
       .recordReceived({ id: ingestionId, organizationId: org.id, kind, received, accepted: drafts.length, rejected: rejectedEntries })
       .catch(() => undefined);
@@ -153,6 +158,7 @@ export class PlacementSubmissions {
     source: PlacementSource,
     actor: string,
     receipt?: IngestionReceipt,
+    evidence?: (Record<string, unknown> | null)[],
   ): Promise<void> {
     const size = this.config.ingestion.chunkSize;
     const jobs: IngestionJob[] = [];
@@ -167,6 +173,7 @@ export class PlacementSubmissions {
           source,
           actor,
           placements: drafts.slice(i, i + size),
+          ...(evidence ? { evidence: evidence.slice(i, i + size) } : {}),
         },
       });
     }

@@ -71,6 +71,8 @@ interface Candidate {
   job: number;
   draft: PlacementDraft;
   key: string;
+  /** Its creation event's data (the evidence of a discovery), JSON, or null. */
+  data: string | null;
 }
 
 /** What record() decided about one job before writing (see plan). */
@@ -95,7 +97,8 @@ interface Plan {
  * The rows come as JSON (which the server takes apart faster than the
  * driver writes array literals): $1 the jobs, $2 the planned placements,
  * $3 each planned placement's origin by "organization|dedup key" (its
- * event's type, actor and ingestion, and its job's key); $4 is the time.
+ * event's type, actor and ingestion, its job's key and its event's data,
+ * JSON or null); $4 is the time.
  *
  * Rows are matched by key lookups in jsonb objects, never by joins: the
  * planner cannot know how many rows a JSON document holds, and a join it
@@ -137,7 +140,7 @@ WITH job AS (
   FROM ins
 ), ev AS (
   INSERT INTO placement_events (${EVENT_COLUMNS.join(', ')})
-  SELECT id, organization_id, o ->> 0, o ->> 1, o ->> 2, NULL, $4::timestamp
+  SELECT id, organization_id, o ->> 0, o ->> 1, o ->> 2, o ->> 4, $4::timestamp
   FROM inserted
 ), counts AS (
   SELECT coalesce(jsonb_object_agg(job_key, n), '{}') AS of_job
@@ -200,7 +203,7 @@ export class PlacementWriter {
       const id = inserted.get(`${job.organizationId}|${c.key}`);
       if (id === undefined) continue;
       insertedPerJob[c.job]++;
-      events.push([id, job.organizationId, CREATION_EVENT[job.source], job.actor, job.ingestionId, null, this.sql.timestamp(now)]);
+      events.push([id, job.organizationId, CREATION_EVENT[job.source], job.actor, job.ingestionId, c.data, this.sql.timestamp(now)]);
     }
     await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, events);
     const outcomes = this.settle(plan, fresh, insertedPerJob);
@@ -263,7 +266,8 @@ export class PlacementWriter {
         }
         seen.add(scoped);
         planned.candidates++;
-        plan.candidates.push({ job: i, draft, key });
+        const evidence = job.evidence?.[index];
+        plan.candidates.push({ job: i, draft, key, data: evidence ? JSON.stringify({ evidence }) : null });
       });
     });
     return plan;
@@ -300,11 +304,11 @@ export class PlacementWriter {
         refused: refusedEntries(p.refused),
       }];
     });
-    const origin: Record<string, [string, string, string, string]> = {};
-    const candidateRows = plan.candidates.map(({ job: i, draft: d, key }) => {
+    const origin: Record<string, [string, string, string, string, string | null]> = {};
+    const candidateRows = plan.candidates.map(({ job: i, draft: d, key, data }) => {
       const job = jobs[i];
       const { year, month } = yearMonthOf(d.publishedOn);
-      origin[`${job.organizationId}|${key}`] = [CREATION_EVENT[job.source], job.actor, job.ingestionId, keyOf(job)];
+      origin[`${job.organizationId}|${key}`] = [CREATION_EVENT[job.source], job.actor, job.ingestionId, keyOf(job), data];
       return {
         job_key: keyOf(job), organization_id: job.organizationId, channel_id: d.channelId, title: d.title, url: d.url,
         published_on: d.publishedOn, year, month, section: d.section, prominence: d.prominence, genre: d.genre,
@@ -348,14 +352,18 @@ export class PlacementWriter {
     });
   }
 
-  /** Marks a placement's link as gone (for an editor to look at; its status does not change). */
+  /**
+   * Marks a placement's link as gone (for an editor to look at; its status
+   * does not change), or as answering again (`gone: false`).
+   */
   async flagLink(job: FlagPlacementLinkJob): Promise<{ replayed: boolean }> {
+    const gone = job.gone ?? true;
     return this.changePlacement(job, async (em, _from, now) => {
       await em.query(`UPDATE placements SET link_gone_at = ${this.sql.param(1)} WHERE id = ${this.sql.param(2)}`, [
-        now.toISOString(),
+        gone ? now.toISOString() : null,
         job.placementId,
       ]);
-      return { type: 'link-gone', data: { evidence: job.evidence } };
+      return { type: gone ? 'link-gone' : 'link-restored', data: { evidence: job.evidence } };
     });
   }
 
