@@ -279,6 +279,27 @@ describe('a crawler you can trust', () => {
       await api.http().post(`/api/crawl/sources/${source.body.id}/disable`).expect(200);
     });
 
+    it('discovers "第41次" although "第40次" is in the ledger: discovery judges by the same matcher', async () => {
+      const known = '大祥区召开第40次区委常委会议（发现测试）';
+      const next = '大祥区召开第41次区委常委会议（发现测试）';
+      await logAll([{ channel: '大祥新闻网', title: known, publishedOn: DATE }]);
+      server.addFile('/discover/feed.xml', { body: feed([{ title: known, link: '/discover/40.html' }, { title: next, link: '/discover/41.html' }]) });
+      const source = await api
+        .http()
+        .post(`/api/channels/${await channelId('大祥新闻网')}/sources`)
+        .send({ type: 'feed', url: `${server.url}/discover/feed.xml` })
+        .expect(201);
+      const r = await run((await api.http().post(`/api/crawl/sources/${source.body.id}/run`).send({ date: DATE }).expect(202)).body.runId);
+      expect(r).toMatchObject({ state: 'completed', items: 2, confirmed: 1, discovered: 1 });
+      let found: { title: string }[] = [];
+      for (let i = 0; i < 200 && found.length === 0; i++) {
+        if (i > 0) await new Promise((res) => setTimeout(res, 50));
+        found = (await api.http().get(`/api/orgs/daxiang/placements?status=discovered&q=${encodeURIComponent('发现测试')}`).expect(200)).body.items;
+      }
+      expect(found.map((p) => p.title)).toEqual([next]);
+      await api.http().post(`/api/crawl/sources/${source.body.id}/disable`).expect(200);
+    });
+
     it('a placement the crawler never vouched for has no evidence (404 naming the id)', async () => {
       const ids = await logAll([{ channel: '邵阳新闻网', title: '大祥区无佐证稿件', publishedOn: DATE }]);
       const id = ids.get('大祥区无佐证稿件')!;

@@ -1,4 +1,4 @@
-import { compareTitles, type TitleComparison } from '../extract';
+import { compareTitles, titleSimilarity, type TitleComparison } from '../extract';
 import { assignItems, discoveryVerdict, type AssignableItem, type AssignablePlacement } from './assignment';
 
 const placement = (id: number, title: string, publishedOn = '2021-12-15', url: string | null = null, linkGone = false): AssignablePlacement => ({
@@ -20,8 +20,10 @@ const pairsOf = (r: ReturnType<typeof assignItems>) => r.pairs.map((p) => [p.pla
 
 describe('assignItems: which item confirms which placement', () => {
   it('one item confirms at most one placement: the one it fits best', () => {
+    // Even a matcher that calls every "第N次" the same story (as the similarity rule did) lets the item confirm one.
+    const lenient = (a: string, b: string): TitleComparison => ({ same: true, score: titleSimilarity(a, b) });
     const placements = Array.from({ length: 40 }, (_, n) => placement(n + 1, `双清区召开第${n}次乡村振兴工作推进会——聚焦“产业兴旺”`));
-    const r = assignItems(placements, [item('双清区召开第0次乡村振兴工作推进会——聚焦“产业兴旺”')], options);
+    const r = assignItems(placements, [item('双清区召开第0次乡村振兴工作推进会——聚焦“产业兴旺”')], { ...options, compare: lenient });
     expect(pairsOf(r)).toEqual([[1, '双清区召开第0次乡村振兴工作推进会——聚焦“产业兴旺”']]);
     expect(r.pairs[0].score).toBe(1);
   });
