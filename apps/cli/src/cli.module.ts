@@ -1,17 +1,18 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@pl/config';
-import { CrawlingModule } from '@pl/crawling';
 import { IngestionModule, LedgerModule } from '@pl/placements';
 import { PersistenceModule } from '@pl/persistence';
 import { ReportingModule } from '@pl/reporting';
 
 /**
  * What operator commands need: the database, the queue's producer and, for
- * commands that wait for their writes, a worker in the same process.
+ * commands that wait for their writes, a worker in the same process; a
+ * command that needs more (crawl: the crawling lib) brings its module, so
+ * that the others do not load it.
  */
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig, options: { withWorker: boolean }): DynamicModule {
+  static forRoot(config: AppConfig, options: { withWorker: boolean; modules?: Type[] }): DynamicModule {
     return {
       module: CliModule,
       imports: [
@@ -19,7 +20,7 @@ export class CliModule {
         PersistenceModule.forRoot(),
         LedgerModule,
         ReportingModule,
-        CrawlingModule,
+        ...(options.modules ?? []),
         ...(options.withWorker ? [IngestionModule] : []),
       ],
     };

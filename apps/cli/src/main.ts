@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import path from 'node:path';
 import { ParseArgsConfig, parseArgs } from 'node:util';
@@ -9,7 +9,6 @@ import { RedisUnreachableError, assertRedisReachable } from '@pl/jobs';
 import { CliError } from './cli-error';
 import { CliModule } from './cli.module';
 import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
-import { CRAWL_USAGE, runCrawlCommand } from './commands/crawl';
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
@@ -26,7 +25,9 @@ Commands:
                                    import a placement ledger through the queue
 ${BUDGET_USAGE}
 ${PROFILE_USAGE}
-${CRAWL_USAGE}
+  crawl sources list               list the crawl sources (the catalog's real outlets start disabled)
+  crawl sources enable <id>        let the crawler fetch a source, by its schedule if it has one
+  crawl sources disable <id>       stop fetching a source (its schedule is removed)
   report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.json>]
   report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.json>]
   report self-evaluation --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format …] [--out <dir>]
@@ -36,9 +37,14 @@ ${EVALUATION_USAGE}
 
 Environment: DATABASE_URL (PostgreSQL; default: SQLite at SQLITE_PATH), REDIS_URL.`;
 
-async function withContext<T>(config: AppConfig, withWorker: boolean, fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+async function withContext<T>(
+  config: AppConfig,
+  withWorker: boolean,
+  fn: (app: INestApplicationContext) => Promise<T>,
+  modules: Type[] = [],
+): Promise<T> {
   await assertRedisReachable(config.redis.url);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, { withWorker }), {
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, { withWorker, modules }), {
     logger: ['error', 'warn'],
   });
   try {
@@ -86,9 +92,12 @@ async function run(argv: string[]): Promise<void> {
     case 'profile':
       await runProfileCommand(rest, (fn) => withContext(config, false, fn));
       return;
-    case 'crawl':
-      await runCrawlCommand(rest, (fn) => withContext(config, false, fn));
+    case 'crawl': {
+      // Loaded on demand: the crawling lib (extraction, the title matcher's dictionaries) costs every other command start-up time.
+      const { runCrawlCommand, CrawlingModule } = await import('./commands/crawl.js');
+      await runCrawlCommand(rest, (fn) => withContext(config, false, fn, [CrawlingModule]));
       return;
+    }
     case 'report': {
       const [kind, ...args] = rest;
       const { values, positionals } = parseCommand(args, {

@@ -1,11 +1,11 @@
 import { CrawlSources, CrawlSourceView } from '@pl/crawling';
+
+export { CrawlingModule } from '@pl/crawling';
 import { CliError } from '../cli-error';
 import { say, table } from '../output';
 import { asCliError, parseCommand, WithApp } from './budget';
 
-export const CRAWL_USAGE = `  crawl sources list               list the crawl sources (the catalog's real outlets start disabled)
-  crawl sources enable <id>        let the crawler fetch a source, by its schedule if it has one
-  crawl sources disable <id>       stop fetching a source (its schedule is removed)`;
+const CRAWL_USAGE = `  crawl sources list | enable <id> | disable <id>`;
 
 const TYPE_LABELS: Record<CrawlSourceView['type'], string> = { list: '列表页', epaper: '电子报', feed: 'RSS/Atom' };
 
