@@ -301,11 +301,14 @@ describe('reports with nothing to report, and bad report requests', () => {
       expect(body.message).toContain('nope');
     });
 
-    it('rankings for an unknown region → 200 with no rows', async () => {
-      const res = await api.http().get(encodeURI('/api/regions/不存在市/rankings')).query({ from: '2021-01-01', to: '2021-12-31' }).expect(200);
-      expect(res.body).toEqual({ region: '不存在市', from: '2021-01-01', to: '2021-12-31', sortBy: 'count', rows: [] });
-      const byDefault = await api.http().get('/api/regions/nowhere/rankings').expect(200);
-      expect(byDefault.body.rows).toEqual([]);
+    it('rankings and the region bulletin of an unknown region → 404 naming it', async () => {
+      const res = await api.http().get(encodeURI('/api/regions/不存在市/rankings')).query({ from: '2021-01-01', to: '2021-12-31' }).expect(404);
+      expect(res.body.errors).toEqual([{ field: 'region', message: 'no region "不存在市"' }]);
+      const bulletin = await api.http().get('/api/regions/nowhere/reports/monthly').query({ month: '2021-05' }).expect(404);
+      expect(bulletin.body.message).toContain('nowhere');
+      // A known region by its slug or its name, the period defaulting to this year so far.
+      const byDefault = await api.http().get('/api/regions/shaoyang/rankings').expect(200);
+      expect(byDefault.body.region).toBe('邵阳市');
       expect(byDefault.body.to).toBe(todayInShanghai());
       expect(byDefault.body.from).toBe(`${todayInShanghai().slice(0, 4)}-01-01`);
     });

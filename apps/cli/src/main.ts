@@ -13,7 +13,7 @@ import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
 import { EVALUATION_USAGE, runEvaluationCommand } from './commands/evaluation';
-import { parseFormats, readTemplate, writeReports } from './commands/report';
+import { parseFormats, readTemplate, writeRegionReports, writeReports } from './commands/report';
 import { say } from './output';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -31,6 +31,7 @@ ${PROFILE_USAGE}
   report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.json>]
   report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.json>]
   report self-evaluation --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format …] [--out <dir>]
+  report region-monthly --region <slug|name> --month YYYY-MM [--format …] [--out <dir>]
                                    write the annual evaluation report, the monthly bulletin or the self-evaluation table (default: all formats, ./out)
 ${EVALUATION_USAGE}
   demo [--no-reports]              migrate, seed, import the demo ledger, print its summary and write its 2021 report to ./out
@@ -100,6 +101,17 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'report': {
       const [kind, ...args] = rest;
+      if (kind === 'region-monthly') {
+        const { values, positionals } = parseCommand(args, { region: { type: 'string' }, month: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } });
+        if (positionals.length) throw new CliError(`unexpected argument "${positionals[0]}"`);
+        if (!values.region) throw new CliError('--region <slug|name> is required');
+        if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(values.month ?? ''))) throw new CliError('--month YYYY-MM is required for the region bulletin');
+        const formats = parseFormats(values.format as string | undefined);
+        const out = path.resolve(String(values.out ?? 'out'));
+        const files = await withContext(config, false, (app) => writeRegionReports(app, String(values.region), String(values.month), formats, out));
+        for (const f of files) say(f);
+        return;
+      }
       const { values, positionals } = parseCommand(args, {
         org: { type: 'string' },
         year: { type: 'string' },

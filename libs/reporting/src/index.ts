@@ -37,6 +37,8 @@ export { SelfEvaluationService, evaluationEntriesInputSchema } from './evaluatio
 export { TemplateError, parseTemplateText } from './template/template-source';
 export { PointsTable, defaultPointsTable, parsePointsTable, pointsHundredths } from './points/points-table';
 export { AuthorRanking, AuthorRankingRow, PointsService } from './points/points.service';
+export { RegionRef, RegionsService } from './regions/regions.service';
+export { RegionBulletinComposer, RegionBulletinData } from './compose/region-bulletin';
 export { AnnualReportComposer, AnnualReportData } from './compose/annual-report';
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
 export { Ranking, RankingRow, RegionRankings } from './compose/rankings';

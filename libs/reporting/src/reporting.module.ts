@@ -11,6 +11,8 @@ import { ReportQueue } from './jobs/report-queue';
 import { ReportsService } from './reports.service';
 import { SelfEvaluationService } from './evaluation/self-evaluation.service';
 import { PointsService } from './points/points.service';
+import { RegionsService } from './regions/regions.service';
+import { RegionBulletinComposer } from './compose/region-bulletin';
 
 const PROVIDERS = [
   BudgetsService,
@@ -18,6 +20,8 @@ const PROVIDERS = [
   ReportFacts,
   SelfEvaluationService,
   PointsService,
+  RegionsService,
+  RegionBulletinComposer,
   AnnualReportComposer,
   MonthlyBulletinComposer,
   RegionRankings,

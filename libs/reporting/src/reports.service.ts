@@ -13,6 +13,8 @@ import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
 import { IndicatorTemplate, defaultIndicatorTemplate } from './evaluation/indicator-template';
 import { selfEvaluationDocument } from './evaluation/self-evaluation-document';
 import { SelfEvaluationService } from './evaluation/self-evaluation.service';
+import { RegionsService } from './regions/regions.service';
+import { RegionBulletinComposer } from './compose/region-bulletin';
 import { chineseDate } from './compose/chinese';
 import { DEFAULT_TEMPLATE } from './template/report-template';
 
@@ -44,6 +46,8 @@ export class ReportsService {
     private readonly counts: LedgerCounts,
     private readonly jobs: ReportJobs,
     private readonly evaluations: SelfEvaluationService,
+    private readonly regions: RegionsService,
+    private readonly regionBulletin: RegionBulletinComposer,
   ) {}
 
   /**
@@ -99,8 +103,15 @@ export class ReportsService {
     return renderReport(await this.compose(org, req), req.format);
   }
 
-  rank(region: string, from: string, to: string, sortBy: 'count' | 'points' = 'count'): Promise<Ranking> {
+  /** A region (slug or name; unknown: 404) ranked over a period. */
+  async rank(region: string, from: string, to: string, sortBy: 'count' | 'points' = 'count'): Promise<Ranking> {
     if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
-    return this.rankings.rank(region, from, to, sortBy);
+    return this.rankings.rank((await this.regions.resolve(region)).name, from, to, sortBy);
+  }
+
+  /** The region bulletin of a month (slug or name; unknown: 404), rendered at once: it reads counts and the month's key articles. */
+  async renderRegionMonthly(region: string, month: string, format: ReportFormat, template?: ReportTemplate): Promise<RenderedReport> {
+    const ref = await this.regions.resolve(region);
+    return renderReport(await this.regionBulletin.compose(ref, month, template), format);
   }
 }

@@ -92,7 +92,7 @@ export class ReportsController {
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'monthly', month: q.month, format: q.format }));
   }
 
-  /** A region's organizations ranked by placements over a period (default: this year so far). */
+  /** A region's organizations (slug or name; unknown: 404) ranked by placements or points over a period (default: this year so far). */
   @Get('regions/:region/rankings')
   async rankings(@Param('region') region: string, @Query() query: Record<string, unknown>) {
     const q = parseOr400(rankingQuery, query);
@@ -109,6 +109,15 @@ export class ReportsController {
     const from = q.from ?? `${to.slice(0, 4)}-01-01`;
     if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
     return this.points.authorRanking(org, from, to);
+  }
+
+  /** One bulletin across every centre of a region (slug or name; unknown: 404): ranking by points and counts, target completion, key articles. */
+  @Get('regions/:region/reports/monthly')
+  @ApiQuery({ name: 'month', required: true, example: '2021-12' })
+  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
+  async regionMonthly(@Param('region') region: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
+    const q = parseOr400(monthlyQuery, query);
+    sendReport(res, await this.reports.renderRegionMonthly(region, q.month, q.format));
   }
 
   /** A queued report: its state, and once completed the file's address. */

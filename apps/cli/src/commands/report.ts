@@ -36,6 +36,24 @@ export async function writeReports(
   return written;
 }
 
+/** Renders the region bulletin in the given formats into `outDir`; returns the written paths. */
+export async function writeRegionReports(app: INestApplicationContext, region: string, month: string, formats: ReportFormat[], outDir: string): Promise<string[]> {
+  const reports = app.get(ReportsService);
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const format of formats) {
+    const r = await reports.renderRegionMonthly(region, month, format).catch((err: unknown) => {
+      const e = err as { getResponse?: () => { message?: string } };
+      if (e.getResponse) throw new CliError(`${String(e.getResponse().message)} (--region)`);
+      throw err;
+    });
+    const file = path.join(outDir, r.fileName);
+    writeFileSync(file, r.body);
+    written.push(file);
+  }
+  return written;
+}
+
 /** Parses --format: one format, a comma list, or `all`. */
 export function parseFormats(value: string | undefined): ReportFormat[] {
   if (!value || value === 'all') return [...REPORT_FORMATS];

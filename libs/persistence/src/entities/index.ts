@@ -1,6 +1,7 @@
 import { Budget } from './budget.entity';
 import { Channel } from './channel.entity';
 import { EvaluationEntryRow } from './evaluation-entry.entity';
+import { Region } from './region.entity';
 import { CrawlRun } from './crawl-run.entity';
 import { CRAWL_SOURCE_TYPES, CrawlSource, CrawlSourceType } from './crawl-source.entity';
 import { Ingestion } from './ingestion.entity';
@@ -12,7 +13,7 @@ import { ReportJob } from './report-job.entity';
 import { Placement } from './placement.entity';
 
 export { CRAWL_SOURCE_TYPES, CrawlRun, CrawlSource, CrawlSourceType };
-export { Budget, Channel, EvaluationEntryRow, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
+export { Budget, Channel, EvaluationEntryRow, Region, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
 export const ENTITIES = [
   Organization,
   Outlet,
@@ -26,4 +27,5 @@ export const ENTITIES = [
   CrawlSource,
   CrawlRun,
   EvaluationEntryRow,
+  Region,
 ];

@@ -5,6 +5,7 @@ import { PlacementCountIndex1764300000000 } from './1764300000000-placement-coun
 import { EvidencePages1765000000000 } from './1765000000000-evidence-pages';
 import { DedupKeysFoldFormatCharacters1765100000000 } from './1765100000000-dedup-keys-fold-format-characters';
 import { SelfEvaluation1765300000000 } from './1765300000000-self-evaluation';
+import { Regions1765300000001 } from './1765300000001-regions';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL. */
 export const MIGRATIONS = [
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   EvidencePages1765000000000,
   DedupKeysFoldFormatCharacters1765100000000,
   SelfEvaluation1765300000000,
+  Regions1765300000001,
 ];

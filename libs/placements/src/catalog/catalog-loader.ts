@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Channel, CrawlSource, Organization, Outlet } from '@pl/persistence';
+import { Channel, CrawlSource, Organization, Outlet, Region } from '@pl/persistence';
 import { Catalog } from './catalog';
 
 export interface CatalogLoadResult {
@@ -19,6 +19,10 @@ export async function loadCatalog(dataSource: DataSource, catalog: Catalog): Pro
     const outletRepo = em.getRepository(Outlet);
     const channelRepo = em.getRepository(Channel);
 
+    const regionRepo = em.getRepository(Region);
+    for (const r of catalog.regions ?? []) {
+      if (!(await regionRepo.existsBy({ name: r.name })) && !(await regionRepo.existsBy({ slug: r.slug }))) await regionRepo.save(regionRepo.create(r));
+    }
     for (const o of catalog.organizations) {
       if (!(await orgRepo.existsBy({ slug: o.slug }))) await orgRepo.save(orgRepo.create(o));
     }

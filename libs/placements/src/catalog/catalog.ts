@@ -40,7 +40,14 @@ export interface CatalogSource {
   enabled?: boolean;
 }
 
+/** A region's Chinese name and the slug that addresses it in URLs and the CLI. */
+export interface CatalogRegion {
+  slug: string;
+  name: string;
+}
+
 export interface Catalog {
+  regions?: CatalogRegion[];
   organizations: CatalogOrganization[];
   outlets: CatalogOutlet[];
   channels: CatalogChannel[];

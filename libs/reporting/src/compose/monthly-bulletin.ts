@@ -45,7 +45,7 @@ export function elapsedShareOfYear(date: string): number {
 
 const withTotal = (t: TierCounts) => ({ ...t, total: sumTiers(t) });
 
-function monthBounds(month: string): { from: string; to: string } {
+export function monthBounds(month: string): { from: string; to: string } {
   const [y, m] = month.split('-').map(Number);
   const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };

@@ -52,6 +52,10 @@ export const reportTemplateSchema = z
         issuer: z.string().max(100),
         /** 下步要求, one paragraph each. */
         requirements: z.array(z.string().min(1).max(2000)).max(20),
+        /** The region bulletin's 发文字号, 主送 and 落款, with {region}, {year}, {month}. */
+        regionDocNumber: z.string().max(100).optional(),
+        regionRecipients: z.string().max(200).optional(),
+        regionIssuer: z.string().max(100).optional(),
         /** How many reporters the praise names (表扬). */
         praiseReporters: z.number().int().min(0).max(20).optional().default(3),
       })
