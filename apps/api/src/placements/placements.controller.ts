@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   GENRES,
   GENRE_ALIASES,
+  PLACEMENT_SOURCES,
   PLACEMENT_STATUSES,
   PROMINENCES,
   PROMINENCE_ALIASES,
@@ -16,6 +17,8 @@ import {
   BulkReceipt,
   GROUP_BY,
   GroupBy,
+  LIST_SORT_KEYS,
+  ListSortKey,
   OrganizationsService,
   PlacementQueries,
   PlacementSubmissions,
@@ -70,6 +73,17 @@ const filterShape = {
 const listQuery = z.object({
   ...filterShape,
   q: z.string().trim().max(200, 'q must be at most 200 characters').optional(),
+  source: z.enum(PLACEMENT_SOURCES, { error: `source must be one of ${PLACEMENT_SOURCES.join(', ')}` }).optional(),
+  author: z.string().trim().min(1, 'author must not be empty').max(100, 'author must be at most 100 characters').optional(),
+  linkGone: z.enum(['true', 'false'], { error: 'linkGone must be true or false' }).transform((v) => v === 'true').optional(),
+  sort: z
+    .string()
+    .refine(
+      (v) => (LIST_SORT_KEYS as readonly string[]).includes(v.replace(/^-/, '')),
+      `sort must be one of ${LIST_SORT_KEYS.join(', ')}, with - in front for descending`,
+    )
+    .transform((v) => v as ListSortKey | `-${ListSortKey}`)
+    .optional(),
   page: positiveInt('page', 1, 1_000_000),
   pageSize: positiveInt('pageSize', 50, 500),
 });
@@ -177,12 +191,21 @@ export class PlacementsController {
   @ApiQuery({ name: 'channel', required: false })
   @ApiQuery({ name: 'status', required: false })
   @ApiQuery({ name: 'q', required: false })
+  @ApiQuery({ name: 'source', required: false, enum: PLACEMENT_SOURCES })
+  @ApiQuery({ name: 'author', required: false })
+  @ApiQuery({ name: 'linkGone', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'sort', required: false, description: `One of ${LIST_SORT_KEYS.join(', ')}; - in front for descending (default -publishedOn)` })
   @ApiQuery({ name: 'page', required: false })
   @ApiQuery({ name: 'pageSize', required: false })
   async list(@Param('org') slug: string, @Query() query: Record<string, unknown>) {
     const q = parseOr400(listQuery, query);
     const org = await this.orgs.bySlug(slug);
-    return this.queries.list(org, { ...filterOf(q), q: q.q || undefined }, q.page, q.pageSize);
+    return this.queries.list(
+      org,
+      { ...filterOf(q), q: q.q || undefined, source: q.source, author: q.author, linkGone: q.linkGone, sort: q.sort },
+      q.page,
+      q.pageSize,
+    );
   }
 
   @Get('placements/:id')

@@ -33,11 +33,7 @@ type Pending =
   | '/api/users/{username}'
   | '/api/tokens'
   | '/api/tokens/{name}'
-  | '/api/orgs/{org}/placements/preview'
   | '/api/orgs/{org}/placements/{id}/restore'
-  | '/api/orgs/{org}/placements/status'
-  | '/api/orgs/{org}/imports/preview'
-  | '/api/imports/template'
   | '/api/crawl/runs';
 type Path = keyof paths | Pending;
 type Params = { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> };
@@ -117,8 +113,6 @@ export const placements = {
   edit: (org: string, id: number, body: PlacementInput) => put<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, body),
   setStatus: (org: string, id: number, status: string, reason?: string) =>
     patch<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, reason ? { status, reason } : { status }),
-  setStatusMany: (org: string, ids: number[], status: string, reason?: string) =>
-    post<{ ingestionId: string }>('/api/orgs/{org}/placements/status', { path: { org } }, reason ? { ids, status, reason } : { ids, status }),
   restore: (org: string, id: number) => post<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}/restore', { path: { org, id } }, {}),
   summary: (org: string, query: Record<string, string | undefined>) => get<Summary>('/api/orgs/{org}/summary', { path: { org }, query }),
 };

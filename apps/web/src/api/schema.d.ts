@@ -52,6 +52,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org}/placements/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PlacementPreviewController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org}/placements": {
         parameters: {
             query?: never;
@@ -148,6 +164,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org}/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImportTemplateController_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org}/budgets/{year}": {
         parameters: {
             query?: never;
@@ -212,6 +260,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orgs/{org}/reports/self-evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_selfEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orgs/{org}/reports/monthly": {
         parameters: {
             query?: never;
@@ -236,6 +300,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["ReportsController_rankings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/rankings/authors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_authorRanking"];
         put?: never;
         post?: never;
         delete?: never;
@@ -271,6 +351,54 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/self-evaluation/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SelfEvaluationController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/self-evaluation/{year}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["SelfEvaluationController_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orgs/{org}/self-evaluation/{year}/entries/{indicator}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["SelfEvaluationController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -563,11 +691,42 @@ export interface operations {
             };
         };
     };
+    PlacementPreviewController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example https://dx.rednet.cn/content/2021/05/12/1.html */
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PlacementsController_list: {
         parameters: {
             query?: {
                 pageSize?: unknown;
                 page?: unknown;
+                /** @description One of publishedOn, title, channel, tier, status, createdAt; - in front for descending (default -publishedOn) */
+                sort?: unknown;
+                linkGone?: "true" | "false";
+                author?: unknown;
+                source?: "editor" | "import" | "crawler";
                 q?: unknown;
                 status?: unknown;
                 channel?: unknown;
@@ -684,10 +843,12 @@ export interface operations {
     PlacementsController_summary: {
         parameters: {
             query?: {
+                /** @description Add each row's points (积分) by the region's points table */
+                points?: "true" | "false";
                 status?: unknown;
                 to?: unknown;
                 from?: unknown;
-                /** @description One or two of tier, channel, outlet, month, year, comma-separated (e.g. tier,month) */
+                /** @description One or two of tier, channel, outlet, month, year, author, comma-separated (e.g. tier,month) */
                 groupBy?: unknown;
             };
             header?: never;
@@ -744,6 +905,51 @@ export interface operations {
         };
         responses: {
             202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file?: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportTemplateController_template: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -906,6 +1112,29 @@ export interface operations {
             };
         };
     };
+    ReportsController_selfEvaluation: {
+        parameters: {
+            query: {
+                format?: "md" | "html" | "docx" | "xlsx" | "json";
+                asOf?: unknown;
+                year: unknown;
+            };
+            header?: never;
+            path: {
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReportsController_monthly: {
         parameters: {
             query: {
@@ -934,6 +1163,25 @@ export interface operations {
             header?: never;
             path: {
                 region: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReportsController_authorRanking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
             };
             cookie?: never;
         };
@@ -978,6 +1226,71 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SelfEvaluationController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SelfEvaluationController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SelfEvaluationController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org: string;
+                year: string;
+                indicator: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };

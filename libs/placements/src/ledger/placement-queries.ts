@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import {
   COUNTED_STATUSES,
   Genre,
+  PlacementSource,
   PlacementStatus,
   Prominence,
   TIER_LABELS,
@@ -31,6 +32,32 @@ export interface PlacementFilter {
   prominence?: Prominence;
   genre?: Genre;
   statuses?: PlacementStatus[];
+}
+
+/** What a sort may name (`-` in front: descending). */
+export const LIST_SORT_KEYS = ['publishedOn', 'title', 'channel', 'tier', 'status', 'createdAt'] as const;
+export type ListSortKey = (typeof LIST_SORT_KEYS)[number];
+const LIST_SORT_COLUMNS: Record<ListSortKey, string> = {
+  publishedOn: 'p.published_on',
+  title: 'p.title',
+  channel: 'c.name',
+  // Central first, as reports list tiers.
+  tier: `CASE c.tier ${TIERS.map((t, i) => `WHEN '${t}' THEN ${i}`).join(' ')} END`,
+  status: 'p.status',
+  createdAt: 'p.id',
+};
+
+/** The list's filters beyond the counts' ones. */
+export interface ListFilter {
+  /** Words of the title. */
+  q?: string;
+  source?: PlacementSource;
+  /** A name, or part of one, among the authors. */
+  author?: string;
+  /** Only placements whose link the crawler found gone. */
+  linkGone?: boolean;
+  /** A LIST_SORT_KEYS key, `-` in front for descending; default newest first. */
+  sort?: ListSortKey | `-${ListSortKey}`;
 }
 
 export interface SummaryRow {
@@ -106,7 +133,7 @@ export class PlacementQueries {
 
   async list(
     org: Organization,
-    filter: PlacementFilter & { q?: string },
+    filter: PlacementFilter & ListFilter,
     page: number,
     pageSize: number,
   ): Promise<{ items: PlacementView[]; total: number; page: number; pageSize: number }> {
@@ -115,12 +142,25 @@ export class PlacementQueries {
       w.params.push(containsPattern(filter.q));
       w.sql += ` AND ${this.sql.like('p.title', w.params.length)}`;
     }
+    if (filter.source) {
+      w.params.push(filter.source);
+      w.sql += ` AND p.source = ${this.sql.param(w.params.length)}`;
+    }
+    if (filter.author) {
+      // authors is a JSON list of names: a name, or a part of one, appears inside it.
+      w.params.push(containsPattern(filter.author));
+      w.sql += ` AND ${this.sql.like('p.authors', w.params.length)}`;
+    }
+    if (filter.linkGone) w.sql += ' AND p.link_gone_at IS NOT NULL';
+    const sort = filter.sort ?? '-publishedOn';
+    const direction = sort.startsWith('-') ? 'DESC' : 'ASC';
+    const orderBy = `${LIST_SORT_COLUMNS[sort.replace(/^-/, '') as ListSortKey]} ${direction}, p.id ${direction}`;
     const [{ n }] = await this.dataSource.query(
       `SELECT COUNT(*) AS n FROM placements p JOIN channels c ON c.id = p.channel_id WHERE ${w.sql}`,
       w.params,
     );
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `${SELECT_VIEW} WHERE ${w.sql} ORDER BY p.published_on DESC, p.id DESC
+      `${SELECT_VIEW} WHERE ${w.sql} ORDER BY ${orderBy}
        LIMIT ${Number(pageSize)} OFFSET ${Number((page - 1) * pageSize)}`,
       w.params,
     );
