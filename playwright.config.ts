@@ -15,7 +15,8 @@ export default defineConfig({
   // One browser at a time: the flows share one app and the machine is small.
   workers: 1,
   fullyParallel: false,
-  timeout: 60_000,
+  // Generous: CI shares two cores with the app under test.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   reporter: [['list']],
   forbidOnly: true,
