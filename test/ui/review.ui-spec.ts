@@ -19,6 +19,17 @@ test('审核: a discovered item is dismissed from the page and leaves the review
   const row = page.getByTestId('review-table').locator('.el-table__body tr', { hasText: target });
   await expect(row).toBeVisible();
   await expect(row).toContainText('发现于');
+
+  // Its history shows what the crawler found it on, and the stored page opens.
+  await row.locator('.title-link').click();
+  const drawer = page.locator('.placement-drawer');
+  await expect(drawer.getByTestId('evidence')).toContainText(target);
+  await expect(drawer.locator('.el-timeline-item').first()).toContainText('抓取发现');
+  const [stored] = await Promise.all([page.waitForEvent('popup'), drawer.getByTestId('stored-page').click()]);
+  await expect(stored.locator('body')).toContainText(target.slice(0, 6));
+  await stored.close();
+  await drawer.getByRole('button', { name: 'Close' }).or(drawer.locator('.el-drawer__close-btn')).first().click();
+
   await row.getByTestId('dismiss').click();
   await expect(page.getByText('已忽略 1 条')).toBeVisible();
   await expect(row).toHaveCount(0);

@@ -54,25 +54,28 @@ export interface PlacementEvent {
   ingestionId?: string | null;
 }
 
-/** Evidence a confirmation rests on (the crawler's fetch), when the API lists it. */
+/** What the crawler's latest confirmation or discovery of a placement rests on (佐证). */
 export interface EvidenceView {
-  id?: number | string;
-  url?: string;
-  fetchedAt?: string;
-  httpStatus?: number;
-  status?: number;
-  sha256?: string;
-  contentHash?: string;
-  matchedTitle?: string;
+  url: string;
+  fetchedAt: string;
+  status: number;
+  sha256: string;
+  matchedTitle: string;
   similarity?: number;
-  foundIn?: string;
-  /** Where the stored page can be opened, when it was kept. */
-  pageUrl?: string | null;
+  /** own-page, list, feed, epaper… */
+  foundIn: string;
+  foundOn?: string;
+  size: number;
+  stored: boolean;
+  /** Why the page was not kept (Chinese). */
+  note?: string;
+  /** The stored page as the outlet served it (a download), when it is kept. */
+  page?: string;
 }
 
 export interface PlacementDetail extends PlacementView {
   events: PlacementEvent[];
-  evidence?: EvidenceView[];
+  evidence: EvidenceView | null;
 }
 
 export interface Page<T> {
