@@ -34,7 +34,6 @@ export interface AppConfig {
     /** Largest page kept as evidence, bytes; 0 keeps none. */
     evidenceMaxBytes: number;
     writeBatch: number;
-    matchThreshold: number;
     syncSchedules: boolean;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -88,7 +87,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       hostConcurrency: c.CRAWLER_HOST_CONCURRENCY,
       evidenceMaxBytes: c.CRAWLER_EVIDENCE_MAX_BYTES,
       writeBatch: c.CRAWLER_WRITE_BATCH,
-      matchThreshold: c.CRAWLER_MATCH_THRESHOLD,
       syncSchedules: c.CRAWLER_SYNC_SCHEDULES === 'true',
     },
     logLevel: c.LOG_LEVEL,

@@ -70,8 +70,6 @@ export const configSchema = z.object({
   CRAWLER_WRITE_BATCH: integer(100, 1, 1000),
   /** Whether a starting crawler puts the sources' cron schedules in place (tests turn it off). */
   CRAWLER_SYNC_SCHEDULES: z.enum(['true', 'false']).default('true'),
-  /** Normalised title similarity (0–1) at which a fetched page confirms a placement. */
-  CRAWLER_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
   /** Largest accepted HTTP JSON body, in bytes. */
   BODY_LIMIT_BYTES: integer(4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   /** Largest accepted uploaded ledger file, in bytes. */

@@ -4,7 +4,6 @@ import iconv from 'iconv-lite';
 import { buildEncodedCorpus } from '../../../../test/fixtures/crawl/make-corpus';
 import type { ListSelectors } from '../types';
 import {
-  bestMatch,
   compareTitles,
   dateFromUrl,
   datesAround,
@@ -480,20 +479,6 @@ describe('title similarity', () => {
     expect(titleSimilarity('大祥区召开会议', '大祥区召开大会')).toBeLessThan(0.9);
     expect(titleSimilarity('', '大祥区')).toBe(0);
     expect(titleSimilarity('！！', '？？')).toBe(0);
-  });
-
-  it('finds the best match among strings or items, with a floor', () => {
-    const items = extractFeed(corpusText('feeds/rednet.xml'), url('feeds/rednet.xml'));
-    const m = bestMatch('大祥区："一件事一次办"跑出加速度', items, (i) => i.title);
-    expect(m).toMatchObject({ index: 1, score: 1 });
-    expect(m!.candidate.url).toBe(url('news/2021/12/15/article_1002.html'));
-    expect(bestMatch('大祥区召开会议', ['隆回县金银花', '大祥区召开大会', '大祥区召开会议'])).toEqual({
-      candidate: '大祥区召开会议',
-      index: 2,
-      score: 1,
-    });
-    expect(bestMatch('大祥区召开会议', ['隆回县金银花产业'], undefined, 0.8)).toBeNull();
-    expect(bestMatch('大祥区召开会议', [])).toBeNull();
   });
 });
 

@@ -17,7 +17,7 @@ export {
   EPAPER_IMAGE_MAP_SELECTORS,
   type EpaperPages,
 } from './epaper';
-export { titleSimilarity, normalisedSimilarity, bestMatch, CONTAINMENT_FLOOR, CONTAINMENT_MIN_CHARS, type TitleMatch } from './similarity';
+export { titleSimilarity, normalisedSimilarity, CONTAINMENT_FLOOR, CONTAINMENT_MIN_CHARS } from './similarity';
 export { mentionsKeywords, matchedKeywords } from './keywords';
 export { stripSiteName, collapseWhitespace, countHan, cleanItemTitle } from './text';
 export { compareTitles, compareTitleKeys, titleKey, MIN_SHARED_CHARS, INSERTION_WEIGHT, type TitleComparison, type TitleKey } from './title-match';

@@ -33,34 +33,3 @@ export function normalisedSimilarity(na: string, nb: string): number {
   }
   return edit;
 }
-
-export interface TitleMatch<T> {
-  candidate: T;
-  index: number;
-  score: number;
-}
-
-/**
- * The candidate whose title is most similar to `title` (the first one on a
- * tie), with its index and score; null when there are no candidates or none
- * reaches `minScore` (default 0, i.e. any candidate with a score above 0).
- * Candidates are strings, or anything with `getTitle` to read its title
- * (e.g. CrawledItem: `bestMatch(t, items, (i) => i.title)`).
- */
-export function bestMatch(title: string, candidates: readonly string[], getTitle?: undefined, minScore?: number): TitleMatch<string> | null;
-export function bestMatch<T>(title: string, candidates: readonly T[], getTitle: (candidate: T) => string, minScore?: number): TitleMatch<T> | null;
-export function bestMatch<T>(
-  title: string,
-  candidates: readonly T[],
-  getTitle?: (candidate: T) => string,
-  minScore = 0,
-): TitleMatch<T> | null {
-  const wanted = normaliseTitle(title);
-  let best: TitleMatch<T> | null = null;
-  candidates.forEach((candidate, index) => {
-    const text = getTitle ? getTitle(candidate) : (candidate as unknown as string);
-    const score = normalisedSimilarity(wanted, normaliseTitle(text));
-    if (score > 0 && score >= minScore && (best === null || score > best.score)) best = { candidate, index, score };
-  });
-  return best;
-}
