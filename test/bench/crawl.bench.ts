@@ -11,10 +11,10 @@ import { Agent, request } from 'undici';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { CATALOG, loadCatalog } from '@pl/placements';
 import { AppConfig, loadConfig, repoRoot } from '@pl/config';
+import { decodeText } from '@pl/domain';
 import {
   EPAPER_TITLE_LIST_SELECTORS,
   ListSelectors,
-  decodeBody,
   extractArticle,
   extractFeed,
   extractList,
@@ -48,7 +48,7 @@ import {
  * In one run:
  *  (a) parse-and-extract throughput on the fixture corpus
  *      (test/fixtures/crawl/corpus): every page decoded as the fetcher does
- *      (decodeBody), then the platform's extraction (extractList with the
+ *      (decodeText), then the platform's extraction (extractList with the
  *      page's selectors for list and e-paper pages, extractArticle for
  *      articles, extractFeed for feeds) against raw `cheerio.load` plus the
  *      same CSS selectors picking the same fields (title text, href, date
@@ -154,7 +154,7 @@ function loadCorpus(): CorpusPage[] {
       // no sidecar
     }
     const body = readFileSync(file);
-    const decoded = decodeBody(body, contentType);
+    const decoded = decodeText(body, { contentType });
     const kind: Kind = rel.startsWith('feeds/')
       ? 'feed'
       : /^epaper\/.*\/node_\d+\.html$/.test(rel)

@@ -4,3 +4,4 @@ export * from './local-date';
 export * from './placement-input';
 export * from './time-ordered-id';
 export * from './text-width';
+export * from './text-decoding';

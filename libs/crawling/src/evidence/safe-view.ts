@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import { decodeBody } from '../fetch/decode';
+import { decodeText } from '@pl/domain';
 import type { StoredPage } from './evidence-store';
 
 /**
@@ -36,7 +36,7 @@ function absolute(href: string, base: string): string | null {
  * and does not load under jest's CommonJS.
  */
 export function safeEvidenceHtml(page: StoredPage): string {
-  const { text } = decodeBody(page.body, page.contentType ?? undefined);
+  const { text } = decodeText(page.body, { contentType: page.contentType ?? undefined });
   const xml = /xml/i.test(page.contentType ?? '') || /^\s*<\?xml\b/.test(text);
   const body = xml
     ? `<pre>${escapeHtml(text)}</pre>`

@@ -3,8 +3,8 @@ import { pipeline, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type IORedis from 'ioredis';
 import { request, type Agent } from 'undici';
+import { decodeText } from '@pl/domain';
 import { FetchError, type FetchedPage, type FetcherOptions } from '../types';
-import { decodeBody } from './decode';
 import { HostPoliteness } from './politeness';
 import { RobotsCache, type RobotsCacheOptions, type RobotsResponse } from './robots';
 import { AllowList, assertFetchableUrl, assertHostNotForbiddenLiteral, createGuardedAgent, type Resolver } from './ssrf-guard';
@@ -263,7 +263,7 @@ export class Fetcher {
       maxBytes: this.options.maxBodyBytes,
       truncate: false,
     });
-    const decoded = decodeBody(hop.body, hop.headers['content-type']);
+    const decoded = decodeText(hop.body, { contentType: hop.headers['content-type'] });
     return {
       requestedUrl: url,
       finalUrl: final.href,

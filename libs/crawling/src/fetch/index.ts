@@ -1,4 +1,3 @@
-export * from './decode';
 export * from './fetcher';
 export * from './politeness';
 export * from './robots';

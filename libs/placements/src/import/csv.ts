@@ -1,19 +1,16 @@
 import { parse } from 'csv-parse/sync';
+import { decodeText } from '@pl/domain';
 import type { GridCell, GridRow } from './grid';
 
 /**
  * Decodes a CSV file's bytes: UTF-8 with or without BOM, UTF-16 with a BOM
  * (Excel's “Unicode text”), else GB18030 — what Excel on Chinese Windows
- * writes when it saves CSV — whenever the bytes are not valid UTF-8.
+ * writes when it saves CSV — whenever the bytes are not valid UTF-8. The
+ * crawler's decoding (decodeText), without looking for declarations in the
+ * text.
  */
 export function decodeCsv(data: Uint8Array): string {
-  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data);
-  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    return new TextDecoder('gb18030').decode(data);
-  }
+  return decodeText(data, { markup: false }).text;
 }
 
 /** Comma, unless the first lines have more tabs (a tab-separated export saved as .csv). */

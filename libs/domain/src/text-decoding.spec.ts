@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { decodeBody, normaliseEncodingLabel, sniffMetaCharset, type EncodingSource } from './decode';
+import { decodeText, normaliseEncodingLabel, sniffMetaCharset, type EncodingSource } from './text-decoding';
 
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -174,16 +174,16 @@ const CASES: Case[] = [
   },
 ];
 
-describe('decodeBody', () => {
+describe('decodeText (pages and feeds)', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    expect(decodeBody(c.body, c.contentType)).toEqual({ text: c.text, encoding: c.encoding, source: c.source });
+    expect(decodeText(c.body, { contentType: c.contentType })).toEqual({ text: c.text, encoding: c.encoding, source: c.source });
   });
 
   it('finds a meta charset beyond the first 1024 bytes, where cheerio stops looking', () => {
     const page = cat(latin1(`<html><head>${'<link rel="x">'.repeat(400)}<meta charset="gbk"><title>`), ZHONGWEN_GBK, latin1('</title></head>'));
     expect(page.indexOf('charset')).toBeGreaterThan(1024);
     expect(sniffMetaCharset(page)).toBe('gbk');
-    expect(decodeBody(page).text).toContain('<title>中文</title>');
+    expect(decodeText(page).text).toContain('<title>中文</title>');
   });
 
   it('overrules a gb2312 label on UTF-8 bytes even when GBK decoding shows no replacement character', () => {
@@ -191,7 +191,7 @@ describe('decodeBody', () => {
     const asGbk = iconv.decode(body, 'gb18030');
     expect(asGbk).not.toContain('\ufffd'); // mojibake that looks clean: "replacement chars" alone would miss it
     expect(asGbk).not.toContain('中文');
-    expect(decodeBody(body).text).toContain('中文新闻');
+    expect(decodeText(body).text).toContain('中文新闻');
   });
 
   it('normalises labels: the gb2312 family decodes as GB18030', () => {
@@ -202,5 +202,30 @@ describe('decodeBody', () => {
     expect(normaliseEncodingLabel('latin1')).toBe('windows-1252');
     expect(normaliseEncodingLabel('x-klingon')).toBeNull();
     expect(normaliseEncodingLabel('')).toBeNull();
+  });
+});
+
+describe('decodeText without markup (CSV ledgers)', () => {
+  const csv = (s: string) => Buffer.from(s, 'utf8');
+
+  it('reads UTF-8, with or without a BOM', () => {
+    expect(decodeText(csv('刊发日期,标题\n2021-05-12,大祥区\n'), { markup: false })).toEqual({ text: '刊发日期,标题\n2021-05-12,大祥区\n', encoding: 'utf-8', source: 'detected' });
+    expect(decodeText(cat(Buffer.from([0xef, 0xbb, 0xbf]), csv('标题\n')), { markup: false })).toEqual({ text: '标题\n', encoding: 'utf-8', source: 'bom' });
+  });
+
+  it('reads UTF-16 with a BOM (Excel’s “Unicode text”)', () => {
+    const le = cat(Buffer.from([0xff, 0xfe]), Buffer.from('标题\t媒体\n', 'utf16le'));
+    expect(decodeText(le, { markup: false })).toMatchObject({ text: '标题\t媒体\n', encoding: 'utf-16le' });
+  });
+
+  it('reads what Excel on Chinese Windows saves (GB18030, no BOM, no declaration)', () => {
+    const gbk = cat(latin1('"'), DAXIANG_GBK, latin1('",2021-05-12\n'));
+    expect(decodeText(gbk, { markup: false })).toEqual({ text: '"大祥区",2021-05-12\n', encoding: 'gb18030', source: 'detected' });
+  });
+
+  it('never takes text in a cell for a declaration', () => {
+    const body = cat(latin1('note\n<meta charset="big5">'), DAXIANG_GBK, latin1('\n'));
+    expect(decodeText(body, { markup: false }).text).toBe('note\n<meta charset="big5">大祥区\n');
+    expect(decodeText(body).encoding).toBe('big5'); // as a page, the meta would count
   });
 });
