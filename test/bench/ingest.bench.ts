@@ -15,7 +15,7 @@ import { CATALOG, loadCatalog, PLACEMENT_COLUMNS, INGESTION_JOB_OPTIONS, INGESTI
 import { AppConfig, loadConfig } from '@pl/config';
 import { placementDedupKey, yearMonthOf } from '@pl/domain';
 import { Channel, Organization, SqlDialect, openDatabase } from '@pl/persistence';
-import { producerConnection, workerConnection } from '@pl/jobs';
+import { JobsConnections, producerConnection, workerConnection } from '@pl/jobs';
 import type { LoadResult, LoadSpec } from './load-generator';
 import type { PollerMessage, WatchRequest } from './poller';
 import {
@@ -604,9 +604,10 @@ async function workerMemory(
   log(`    worker pid ${pid}${args} ready, RSS ${fmt((startRss?.rss ?? 0) / MB, 1)} MB`);
 
   const config = loadConfig(env);
-  const queue = new IngestionQueue(config);
-  onCleanup('(d) producer', () => queue.onModuleDestroy());
-  await queue.onModuleInit();
+  const connections = new JobsConnections(config);
+  const queue = new IngestionQueue(connections);
+  onCleanup('(d) producer', () => connections.onApplicationShutdown());
+  await connections.onModuleInit();
   const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   onCleanup('(d) redis probe', async () => redis.disconnect());

@@ -1,9 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@pl/config';
-import { IngestionModule, LedgerModule } from '@pl/placements';
+import { CRAWL_CONTRACT, CrawlerWorkerModule, CrawlingModule } from '@pl/crawling';
+import { JobsModule } from '@pl/jobs';
+import { INGESTION_CONTRACT, IngestionModule, LedgerModule } from '@pl/placements';
 import { PersistenceModule } from '@pl/persistence';
-import { ReportingModule, ReportWorkerModule } from '@pl/reporting';
-import { CrawlerWorkerModule, CrawlingModule } from '@pl/crawling';
+import { REPORTS_CONTRACT, ReportingModule, ReportWorkerModule } from '@pl/reporting';
 import { CrawlController } from './crawl/crawl.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
@@ -38,10 +39,15 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
+        JobsModule.forRoot(),
         LedgerModule,
         ReportingModule,
         CrawlingModule,
-        ...(!options.withWorker ? [] : options.workersOnThread ? [CrawlerWorkerModule] : [IngestionModule, ReportWorkerModule, CrawlerWorkerModule]),
+        ...(!options.withWorker
+          ? []
+          : options.workersOnThread
+            ? [JobsModule.serve(CRAWL_CONTRACT), CrawlerWorkerModule]
+            : [JobsModule.serve(INGESTION_CONTRACT, REPORTS_CONTRACT, CRAWL_CONTRACT), IngestionModule, ReportWorkerModule, CrawlerWorkerModule]),
       ],
       controllers: [
         HealthController,

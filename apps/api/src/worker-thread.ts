@@ -2,9 +2,10 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { AppConfig, ConfigModule, nestLogLevels } from '@pl/config';
+import { JobsModule } from '@pl/jobs';
 import { PersistenceModule } from '@pl/persistence';
-import { IngestionModule } from '@pl/placements';
-import { ReportWorkerModule } from '@pl/reporting';
+import { INGESTION_CONTRACT, IngestionModule } from '@pl/placements';
+import { REPORTS_CONTRACT, ReportWorkerModule } from '@pl/reporting';
 
 /** Messages between the API's main thread and its worker thread. */
 type ToThread = { type: 'drain' };
@@ -60,7 +61,14 @@ class WorkerThreadModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerThreadModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), IngestionModule, ReportWorkerModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        PersistenceModule.forRoot(),
+        JobsModule.forRoot(),
+        JobsModule.serve(INGESTION_CONTRACT, REPORTS_CONTRACT),
+        IngestionModule,
+        ReportWorkerModule,
+      ],
     };
   }
 }

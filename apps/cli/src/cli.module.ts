@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@pl/config';
-import { IngestionModule, LedgerModule } from '@pl/placements';
+import { JobsModule } from '@pl/jobs';
+import { INGESTION_CONTRACT, IngestionModule, LedgerModule } from '@pl/placements';
 import { PersistenceModule } from '@pl/persistence';
 import { ReportingModule } from '@pl/reporting';
 
@@ -18,10 +19,11 @@ export class CliModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
+        JobsModule.forRoot(),
         LedgerModule,
         ReportingModule,
         ...(options.modules ?? []),
-        ...(options.withWorker ? [IngestionModule] : []),
+        ...(options.withWorker ? [JobsModule.serve(INGESTION_CONTRACT), IngestionModule] : []),
       ],
     };
   }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: nestLogLevels(config),
   });
-  // On SIGTERM the ingestion worker drains (see IngestionWorker), then the process exits 0.
+  // On SIGTERM the workers drain (see JobWorkers in @pl/jobs), then the process exits 0.
   app.enableShutdownHooks([], { useProcessExit: true });
   new Logger('Main').log(`worker ready (${config.database.type}, queue prefix "${config.redis.prefix}")`);
 }

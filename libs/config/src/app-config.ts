@@ -21,7 +21,7 @@ export interface AppConfig {
     stalledIntervalMs: number;
   };
   http: { bodyLimitBytes: number; uploadLimitBytes: number };
-  reports: { syncLimit: number };
+  reports: { syncLimit: number; concurrency: number };
   crawler: {
     allowHosts: string[];
     timeoutMs: number;
@@ -76,7 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       stalledIntervalMs: c.INGEST_STALLED_INTERVAL_MS,
     },
     http: { bodyLimitBytes: c.BODY_LIMIT_BYTES, uploadLimitBytes: c.UPLOAD_LIMIT_BYTES },
-    reports: { syncLimit: c.REPORT_SYNC_LIMIT },
+    reports: { syncLimit: c.REPORT_SYNC_LIMIT, concurrency: c.REPORT_CONCURRENCY },
     crawler: {
       allowHosts: c.CRAWLER_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
       timeoutMs: c.CRAWLER_TIMEOUT_MS,

@@ -37,6 +37,8 @@ export const configSchema = z.object({
   INGEST_STALLED_INTERVAL_MS: integer(30_000, 500, 600_000),
   /** Reports over more placements than this are rendered by a queued job (202, then poll). */
   REPORT_SYNC_LIMIT: integer(100_000, 0, 100_000_000),
+  /** Queued reports one worker process renders at once (each holds a whole report in memory). */
+  REPORT_CONCURRENCY: integer(1, 1, 16),
   /**
    * `host:port` entries the crawler may fetch although they resolve to private or loopback addresses;
    * an IPv6 address in brackets, as in a URL: `[::1]:8080`.

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '@pl/placements';
 import { CrawlOperations } from './crawler/crawl-operations';
-import { CrawlWorker } from './crawler/crawl-worker';
+import { CrawlHandlers } from './crawler/crawl-handlers';
 import { EvidenceStore } from './evidence/evidence-store';
 import { LinkPreviews } from './preview/link-previews';
 import { CrawlQueue } from './queue/crawl-queue';
@@ -16,6 +16,6 @@ import { CrawlSources } from './sources/crawl-sources.service';
 })
 export class CrawlingModule {}
 
-/** The crawler's worker: crawl jobs and their schedules. */
-@Module({ imports: [CrawlingModule, LedgerModule], providers: [CrawlOperations, CrawlWorker] })
+/** The crawl queue's handlers and their schedules; a process serves the queue with JobsModule.serve(CRAWL_CONTRACT). */
+@Module({ imports: [CrawlingModule, LedgerModule], providers: [CrawlOperations, CrawlHandlers] })
 export class CrawlerWorkerModule {}

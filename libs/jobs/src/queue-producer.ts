@@ -1,10 +1,13 @@
 import { JobsOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { producerConnection } from './';
+import type { JobInput, JobName, QueueContract } from './queue-contract';
 
 /** Redis could not take the job: the caller answers 503, nothing was written. */
 export class QueueUnavailableError extends Error {
-  constructor(queue: string, cause: unknown) {
+  constructor(
+    readonly queue: string,
+    cause: unknown,
+  ) {
     super(`The ${queue} queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'QueueUnavailableError';
   }
@@ -13,41 +16,43 @@ export class QueueUnavailableError extends Error {
 /** How long an enqueue may take before it is reported as unavailable. */
 export const ENQUEUE_TIMEOUT_MS = 1000;
 
+/** Resolves when the connection is ready, or rejects after `ms`. */
+export function connectionReady(connection: IORedis, ms: number): Promise<void> {
+  if (connection.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      connection.off('ready', onReady);
+      reject(new Error(`Redis connection is ${connection.status}`));
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    connection.once('ready', onReady);
+  });
+}
+
 /**
- * A typed producer of one queue (job name → payload from the contract) that
- * fails fast: while Redis is down an enqueue throws QueueUnavailableError
- * within a second instead of waiting, so requests can answer 503.
+ * A typed producer of one queue (job name → payload from its contract) on the
+ * process's producer connection, that fails fast: while Redis is down an
+ * enqueue throws QueueUnavailableError within a second instead of waiting,
+ * so requests can answer 503.
  */
-export class QueueProducer<Jobs extends object> {
+export class QueueProducer<C extends QueueContract> {
   readonly queue: Queue;
-  /** The producer's connection, for the few keys a queue keeps beside its jobs. */
-  readonly connection: IORedis;
 
-  constructor(redisUrl: string, prefix: string, name: string, defaultJobOptions: JobsOptions) {
-    this.connection = producerConnection(redisUrl);
-    this.connection.on('error', () => undefined); // reported per call instead
-    this.queue = new Queue(name, { connection: this.connection, prefix, defaultJobOptions });
-    this.queue.on('error', () => undefined);
+  constructor(
+    /** The process's producer connection (JobsConnections.producer), shared by every producer. */
+    readonly connection: IORedis,
+    prefix: string,
+    readonly contract: C,
+  ) {
+    this.queue = new Queue(contract.name, { connection, prefix, defaultJobOptions: contract.jobOptions });
+    this.queue.on('error', () => undefined); // reported per call instead
   }
 
-  async add<N extends keyof Jobs & string>(name: N, data: Jobs[N], opts?: JobsOptions): Promise<void> {
+  async add<N extends JobName<C>>(name: N, data: JobInput<C, N>, opts?: JobsOptions): Promise<void> {
     await this.failFast(() => this.queue.add(name, data, opts));
-  }
-
-  /** Resolves when the connection is ready, or rejects after `ms`. */
-  ready(ms: number): Promise<void> {
-    if (this.connection.status === 'ready') return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.connection.off('ready', onReady);
-        reject(new Error(`Redis connection is ${this.connection.status}`));
-      }, ms);
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.connection.once('ready', onReady);
-    });
   }
 
   /**
@@ -57,8 +62,8 @@ export class QueueProducer<Jobs extends object> {
   async failFast<T>(op: () => Promise<T>): Promise<T> {
     const started = Date.now();
     if (this.connection.status !== 'ready') {
-      await this.ready(ENQUEUE_TIMEOUT_MS / 2).catch((err: unknown) => {
-        throw new QueueUnavailableError(this.queue.name, err);
+      await connectionReady(this.connection, ENQUEUE_TIMEOUT_MS / 2).catch((err: unknown) => {
+        throw new QueueUnavailableError(this.contract.name, err);
       });
     }
     const budget = Math.max(100, ENQUEUE_TIMEOUT_MS - (Date.now() - started));
@@ -71,28 +76,14 @@ export class QueueProducer<Jobs extends object> {
         }),
       ]);
     } catch (err) {
-      throw new QueueUnavailableError(this.queue.name, err);
+      throw new QueueUnavailableError(this.contract.name, err);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /** True when Redis answers a ping within a second. */
-  async isHealthy(): Promise<boolean> {
-    if (this.connection.status !== 'ready') return false;
-    try {
-      await Promise.race([
-        this.connection.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000).unref()),
-      ]);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
+  /** Closes the queue; the shared connection is closed by JobsConnections. */
   async close(): Promise<void> {
     await this.queue.close().catch(() => undefined);
-    this.connection.disconnect();
   }
 }

@@ -46,3 +46,4 @@ export { RenderedReport, ReportRequest, ReportsService } from './reports.service
 export { ReportJobs, ReportJobView } from './jobs/report-jobs.service';
 export { ReportWorkerModule } from './jobs/report-worker.module';
 export { LedgerCounts, CountFilter, CountRow, CountDimension } from '@pl/placements';
+export { REPORTS_CONTRACT, REPORTS_QUEUE, RenderReportJob } from './jobs/report-contract';

@@ -3,14 +3,14 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { IngestionQueue } from '@pl/placements';
+import { JobsConnections } from '@pl/jobs';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly queue: IngestionQueue,
+    private readonly jobs: JobsConnections,
   ) {}
 
   /** 200 when the database and Redis both answer, else 503 naming what is down. */
@@ -20,7 +20,7 @@ export class HealthController {
       .query('SELECT 1')
       .then(() => 'up' as const)
       .catch(() => 'down' as const);
-    const redis = (await this.queue.isHealthy()) ? ('up' as const) : ('down' as const);
+    const redis = (await this.jobs.isHealthy()) ? ('up' as const) : ('down' as const);
     const ok = database === 'up' && redis === 'up';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'error', database, redis });
   }

@@ -28,7 +28,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof QueueUnavailableError) {
       return this.body(
         HttpStatus.SERVICE_UNAVAILABLE,
-        'The ingestion queue (Redis) is unavailable: nothing was recorded. Try again shortly.',
+        `The ${exception.queue} queue (Redis) is unavailable: nothing was recorded. Try again shortly.`,
         [{ field: 'queue', message: exception.message }],
       );
     }

@@ -1,18 +1,17 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@pl/config';
-import { CRAWL_JOB_OPTIONS, CRAWL_QUEUE, CrawlConfirmJob, CrawlJobs, CrawlSourceJob } from './crawl-contract';
-import { QueueProducer } from '@pl/jobs';
+import { Injectable } from '@nestjs/common';
+import { JobsConnections, QueueProducer } from '@pl/jobs';
+import { CRAWL_CONTRACT, CRAWL_JOB_OPTIONS, CrawlConfirmJob, CrawlSourceJob } from './crawl-contract';
 
 /** Scheduler id of a source's cron schedule. */
 export const sourceSchedulerId = (sourceId: number): string => `crawl-source-${sourceId}`;
 
 /** The producer side of the crawl queue, and the sources' schedules (BullMQ job schedulers). */
 @Injectable()
-export class CrawlQueue implements OnModuleDestroy {
-  private readonly producer: QueueProducer<CrawlJobs>;
+export class CrawlQueue {
+  private readonly producer: QueueProducer<typeof CRAWL_CONTRACT>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, CRAWL_QUEUE, CRAWL_JOB_OPTIONS);
+  constructor(connections: JobsConnections) {
+    this.producer = connections.producerOf(CRAWL_CONTRACT);
   }
 
   runSource(data: CrawlSourceJob): Promise<void> {
@@ -42,9 +41,5 @@ export class CrawlQueue implements OnModuleDestroy {
   async nextRun(sourceId: number): Promise<number | null> {
     const s = await this.producer.failFast(() => this.producer.queue.getJobScheduler(sourceSchedulerId(sourceId)));
     return s?.next ?? null;
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.producer.close();
   }
 }

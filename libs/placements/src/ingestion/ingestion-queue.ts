@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '@pl/config';
-import { INGESTION_JOB_OPTIONS, INGESTION_QUEUE, INGESTION_RECEIPT_TTL_SECONDS, IngestionJob, IngestionJobs, IngestionReceipt, RecordPlacementsJob } from './contract';
-import { QueueProducer } from '@pl/jobs';
+import { JobsConnections, QueueProducer } from '@pl/jobs';
+import { INGESTION_CONTRACT, INGESTION_QUEUE, INGESTION_RECEIPT_TTL_SECONDS, IngestionJob, IngestionReceipt, RecordPlacementsJob } from './contract';
 
 /** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
 const PACK_MAX_PLACEMENTS = 500;
@@ -55,26 +54,21 @@ export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
 
 /** The producer side of the ingestion queue. The only way to ask for a placement write. */
 @Injectable()
-export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
-  private readonly producer: QueueProducer<IngestionJobs>;
+export class IngestionQueue {
+  private readonly producer: QueueProducer<typeof INGESTION_CONTRACT>;
   /** Calls waiting for the next flush. */
   private pending: PendingEnqueue[] = [];
   /** The flushes in progress: one enqueue in flight at a time, so that calls arriving meanwhile share the next. */
   private flushing: Promise<void> | null = null;
   private readonly receiptPrefix: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, INGESTION_QUEUE, INGESTION_JOB_OPTIONS);
-    this.receiptPrefix = `${config.redis.prefix}:${INGESTION_QUEUE}:receipt:`;
+  constructor(connections: JobsConnections) {
+    this.producer = connections.producerOf(INGESTION_CONTRACT);
+    this.receiptPrefix = `${connections.prefix}:${INGESTION_QUEUE}:receipt:`;
   }
 
   get queue(): Queue {
     return this.producer.queue;
-  }
-
-  /** Starts serving once connected (for a few seconds at most: later requests get 503s). */
-  async onModuleInit(): Promise<void> {
-    await this.producer.ready(5000).catch(() => undefined);
   }
 
   /**
@@ -135,14 +129,5 @@ export class IngestionQueue implements OnModuleInit, OnModuleDestroy {
   async pendingReceipt(id: string): Promise<IngestionReceipt | null> {
     const raw = await this.producer.failFast(() => this.producer.connection.get(this.receiptPrefix + id));
     return raw ? (JSON.parse(raw) as IngestionReceipt) : null;
-  }
-
-  /** True when Redis answers a ping within a second. */
-  isHealthy(): Promise<boolean> {
-    return this.producer.isHealthy();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.producer.close();
   }
 }

@@ -1,4 +1,4 @@
 export { IngestionModule } from './ingestion.module';
-export { IngestionWorker } from './ingestion-worker';
-export { PLACEMENT_COLUMNS, PlacementWriter, PermanentJobError, RecordOutcome } from './placement-writer';
+export { IngestionHandlers } from './ingestion-handlers';
+export { PLACEMENT_COLUMNS, PlacementWriter, RecordOutcome } from './placement-writer';
 export { GroupCommit } from './group-commit';

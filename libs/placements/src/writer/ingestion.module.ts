@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { IngestionWorker } from './ingestion-worker';
+import { IngestionHandlers } from './ingestion-handlers';
 import { PlacementWriter } from './placement-writer';
 
-/** The ingestion worker: consumes the ingestion queue and writes placements. */
-@Module({ providers: [PlacementWriter, IngestionWorker], exports: [PlacementWriter] })
+/** The ingestion queue's handlers and the writer they call; a process serves the queue with JobsModule.serve(INGESTION_CONTRACT). */
+@Module({ providers: [PlacementWriter, IngestionHandlers], exports: [PlacementWriter] })
 export class IngestionModule {}

@@ -9,10 +9,10 @@ import {
   PlacementEventType,
   PlacementStatus,
   STATUS_TRANSITIONS,
-  parsePlacementDraft,
   placementDedupKey,
   yearMonthOf,
 } from '@pl/domain';
+import { PermanentJobError } from '@pl/jobs';
 import { SqlDialect } from '@pl/persistence';
 import type { FlagPlacementLinkJob, RecordPlacementsJob, SetPlacementStatusJob } from '../ingestion/contract';
 
@@ -27,14 +27,6 @@ export interface RecordOutcome {
   inserted: number;
   duplicates: number;
   refused: RefusedEntry[];
-}
-
-/** The job can never succeed, whatever the retries. */
-export class PermanentJobError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentJobError';
-  }
 }
 
 /** Columns of a new placement row, in insert order (the ingestion bench inserts the same). */
@@ -217,16 +209,16 @@ export class PlacementWriter {
 
   /**
    * What a batch of jobs would write, decided before anything is written:
-   * each draft validated (again: the worker trusts no producer), its channel
-   * and organization known to exist, and the same story twice in the batch
-   * kept once. A job naming an (ingestion, chunk) an earlier job of the batch
+   * each draft's channel and organization known to exist, and the same story
+   * twice in the batch kept once. The drafts themselves were checked when
+   * the job was taken (the ingestion contract's schema, see @pl/jobs). A job naming an (ingestion, chunk) an earlier job of the batch
    * names is a replay of it and plans nothing.
    */
   private async plan(jobs: RecordPlacementsJob[]): Promise<Plan> {
     const orgIds = await this.existingIds('organizations', jobs.map((j) => j.organizationId));
     const channelIds = await this.existingIds(
       'channels',
-      jobs.flatMap((j) => j.placements.map((p) => (p as { channelId?: unknown }).channelId)),
+      jobs.flatMap((j) => j.placements.map((p) => p.channelId)),
     );
     const plan: Plan = { jobs: [], candidates: [] };
     const chunks = new Set<string>();
@@ -243,14 +235,8 @@ export class PlacementWriter {
       if (!orgIds.has(job.organizationId)) {
         throw new PermanentJobError(`organization ${job.organizationId} does not exist`);
       }
-      job.placements.forEach((raw, index) => {
-        const row = (raw as { row?: number }).row ?? index;
-        const parsed = parsePlacementDraft(raw);
-        if (!parsed.ok) {
-          planned.refused.push(...parsed.errors.map((e) => ({ row, ...e })));
-          return;
-        }
-        const draft = parsed.value;
+      job.placements.forEach((draft, index) => {
+        const row = draft.row ?? index;
         if (!channelIds.has(draft.channelId)) {
           planned.refused.push({ row, field: 'channel', message: `unknown channel id ${draft.channelId}` });
           return;

@@ -1,23 +1,18 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@pl/config';
-import { REPORT_JOB_OPTIONS, REPORTS_QUEUE, RenderReportJob, ReportJobs } from './report-contract';
-import { QueueProducer } from '@pl/jobs';
+import { Injectable } from '@nestjs/common';
+import { JobsConnections, QueueProducer } from '@pl/jobs';
+import { REPORTS_CONTRACT, RenderReportJob } from './report-contract';
 
 /** The producer side of the reports queue (large reports rendered by the worker). */
 @Injectable()
-export class ReportQueue implements OnModuleDestroy {
-  private readonly producer: QueueProducer<ReportJobs>;
+export class ReportQueue {
+  private readonly producer: QueueProducer<typeof REPORTS_CONTRACT>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.producer = new QueueProducer(config.redis.url, config.redis.prefix, REPORTS_QUEUE, REPORT_JOB_OPTIONS);
+  constructor(connections: JobsConnections) {
+    this.producer = connections.producerOf(REPORTS_CONTRACT);
   }
 
   /** Queues one rendering (the report job's id is the queue job's id), or throws QueueUnavailableError. */
   enqueue(data: RenderReportJob): Promise<void> {
     return this.producer.add('report.render', data, { jobId: data.reportJobId });
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.producer.close();
   }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReportingModule } from '../reporting.module';
-import { ReportWorker } from './report-worker';
+import { ReportHandlers } from './report-handlers';
 
-/** The worker side of queued reports. */
-@Module({ imports: [ReportingModule], providers: [ReportWorker] })
+/** The reports queue's handler; a process serves the queue with JobsModule.serve(REPORTS_CONTRACT). */
+@Module({ imports: [ReportingModule], providers: [ReportHandlers] })
 export class ReportWorkerModule {}
