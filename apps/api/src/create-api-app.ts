@@ -7,6 +7,7 @@ import { AppConfig, nestLogLevels } from '@pl/config';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
+import { mountQueueBoard } from './admin/queue-board';
 import { serveWebUi } from './web/web-ui';
 
 /**
@@ -44,7 +45,7 @@ function acceptEmptyJsonBodies(app: NestFastifyApplication, bodyLimit: number): 
 /**
  * The HTTP application as `npm start` and the tests run it: body limits, the
  * JSON error shape, validation, multipart uploads, OpenAPI at /docs, the
- * web UI at /.
+ * queue dashboard at /admin/queues, the web UI at /.
  */
 export async function createApiApp(config: AppConfig, options: ApiOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
@@ -65,6 +66,7 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
       .build(),
   );
   SwaggerModule.setup('docs', app, document);
+  await mountQueueBoard(app, config);
   await serveWebUi(app, options.webUiDir);
   return app;
 }
