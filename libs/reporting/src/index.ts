@@ -43,7 +43,6 @@ export { AnnualReportComposer, AnnualReportData } from './compose/annual-report'
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
 export { Ranking, RankingRow, RegionRankings } from './compose/rankings';
 export { RenderedReport, ReportRequest, ReportsService } from './reports.service';
-export { REPORTS_QUEUE } from './jobs/report-contract';
 export { ReportJobs, ReportJobView } from './jobs/report-jobs.service';
 export { ReportWorkerModule } from './jobs/report-worker.module';
 export { LedgerCounts, CountFilter, CountRow, CountDimension } from '@pl/placements';
