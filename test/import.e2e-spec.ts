@@ -147,12 +147,12 @@ describe('ledger import uploads over the limit or in the wrong field', () => {
     expect(await countOf(api.dataSource, 'SELECT COUNT(*) AS n FROM ingestions')).toBe(0);
   });
 
-  it('answers 400 naming `file` when the ledger comes in another multipart field, and for a body that is not multipart', async () => {
+  it('answers 400 naming `file` when the ledger comes in another multipart field, and 415 naming the content type for a body that is not multipart', async () => {
     const csv = Buffer.from('刊发日期,标题,媒体\n2021-05-01,大祥区字段名测试,邵阳日报\n');
     const other = await api.http().post('/api/orgs/daxiang/imports').attach('ledger', csv, 'x.csv').expect(400);
     expect(other.body.errors[0]).toMatchObject({ field: 'file', message: expect.stringContaining('"file", not "ledger"') });
-    const json = await api.http().post('/api/orgs/daxiang/imports').send({ file: 'x' }).expect(400);
-    expect(json.body.errors[0].field).toBe('file');
+    const json = await api.http().post('/api/orgs/daxiang/imports').send({ file: 'x' }).expect(415);
+    expect(json.body.errors[0]).toMatchObject({ field: 'content-type', message: expect.stringContaining('multipart/form-data') });
   });
 });
 

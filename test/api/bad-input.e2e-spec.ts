@@ -83,9 +83,14 @@ const TABLE: [string, Case][] = [
   ['invalid JSON text', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区", ', field: 'body' }],
   ['JSON with a trailing comma', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区",}', field: 'body' }],
   ['an empty body sent as JSON', { method: 'post', path: PLACEMENTS, raw: '', field: 'body' }],
-  ['a __proto__ key (prototype poisoning)', { method: 'post', path: PLACEMENTS, raw: '{"__proto__": {"admin": true}, "title": "大祥区"}', field: 'body' }],
+  ['a __proto__ key (prototype poisoning)', { method: 'post', path: PLACEMENTS, raw: '{"__proto__": {"admin": true}, "title": "大祥区"}', field: '__proto__' }],
+  ['a constructor key', { method: 'post', path: PLACEMENTS, raw: '{"channel": "湖南日报", "title": "大祥区", "publishedOn": "2021-05-12", "constructor": {"prototype": {}}}', field: 'constructor' }],
+  ['a nested constructor key', { method: 'post', path: BULK, raw: '{"placements": [{"channel": "湖南日报", "title": "大祥区", "publishedOn": "2021-05-12", "constructor": "x"}]}', field: 'placements.0.constructor' }],
   ['an XML body', { method: 'post', path: PLACEMENTS, raw: '<placement/>', contentType: 'application/xml', status: 415, field: 'content-type' }],
-  ['a form-encoded body without a channel', { method: 'post', path: PLACEMENTS, raw: 'title=x', contentType: 'application/x-www-form-urlencoded', field: 'channel' }],
+  // Form-encoded and text bodies need no CORS preflight: a foreign page could send them, so only JSON is taken.
+  ['a form-encoded body', { method: 'post', path: PLACEMENTS, raw: 'channel=央视&title=x&publishedOn=2021-05-12', contentType: 'application/x-www-form-urlencoded', status: 415, field: 'content-type' }],
+  ['a text/plain body', { method: 'post', path: PLACEMENTS, raw: JSON.stringify(valid), contentType: 'text/plain', status: 415, field: 'content-type' }],
+  ['a multipart body outside the imports', { method: 'post', path: PLACEMENTS, raw: '--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--x--\r\n', contentType: 'multipart/form-data; boundary=x', status: 415, field: 'content-type' }],
   ['empty JSON object', { method: 'post', path: PLACEMENTS, body: {}, field: 'title' }],
   ['a 5 MB body', { method: 'post', path: PLACEMENTS, body: withField({ note: 'x'.repeat(5 * 1024 * 1024) }), status: 413, field: 'body' }],
   // Bulk.

@@ -7,6 +7,7 @@ import { AppConfig, nestLogLevels } from '@pl/config';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
+import { forbiddenKey, forbiddenKeyPath, installRequestGuards } from './http/request-guards';
 import { mountQueueBoard } from './admin/queue-board';
 import { serveWebUi } from './web/web-ui';
 
@@ -21,24 +22,39 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /**
- * JSON and form bodies as Nest would parse them, except that an empty body
- * sent as `application/json` reaches the route as `undefined` instead of
- * Fastify's 400 "Body cannot be empty": a route whose body is optional
- * (POST …/crawl/confirm, …/run) then accepts no body, an empty one, `{}` and
- * `null` alike, and a route that needs a body refuses `undefined` with a 400
- * naming it, as it refuses `null`. Registering our own JSON parser stops
- * Nest from registering its defaults, so the form parser is registered here
- * too (URLSearchParams, as Nest's: fields as strings).
+ * JSON bodies, with Fastify's wording of its errors (invalid JSON, too large), except that:
+ *
+ * - an empty body sent as `application/json` reaches the route as
+ *   `undefined` instead of Fastify's 400 "Body cannot be empty": a route whose
+ *   body is optional (POST …/crawl/confirm, …/run) then accepts no body, an
+ *   empty one, `{}` and `null` alike, and a route that needs a body refuses
+ *   `undefined` with a 400 naming it, as it refuses `null`;
+ * - a `__proto__` or `constructor` key anywhere is a 400 saying so and
+ *   naming where (Fastify's parser says only "not valid JSON", and lets a
+ *   `constructor` key through unless it holds a `prototype`). JSON.parse
+ *   makes `__proto__` an own key, never the prototype, so the walk is safe.
+ *
+ * No other body parser is registered (registering our own JSON parser stops
+ * Nest from adding its form parser): form-encoded and text bodies are
+ * answered 415 by the request guards, multipart goes to the import routes.
  */
-function acceptEmptyJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
+function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
   const json = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser('application/json', { bodyLimit }, (req, body, done) => {
     if (body.length === 0) return done(null, undefined);
-    json(req as Parameters<typeof json>[0], body.toString('utf8'), done);
-  });
-  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+    const text = body.toString('utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      // Fastify's parser words the error (and takes a leading BOM, refusing __proto__ keys behind it).
+      return json(req as Parameters<typeof json>[0], text, done);
+    }
+    // A cheap look before walking: the key is spelled out, or may hide behind a \\u escape.
+    const path = /__proto__|constructor|\\u/.test(text) ? forbiddenKeyPath(value, '') : null;
+    if (path === null) return done(null, value);
+    return done(forbiddenKey(path.endsWith('__proto__') ? '__proto__' : 'constructor', path));
   });
 }
 
@@ -51,7 +67,8 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
     logger: nestLogLevels(config),
   });
-  acceptEmptyJsonBodies(app, config.http.bodyLimitBytes);
+  installRequestGuards(app.getHttpAdapter().getInstance(), config.http.publicUrl);
+  parseJsonBodies(app, config.http.bodyLimitBytes);
   await app.register(multipart, {
     limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 10, parts: 20 },
   });

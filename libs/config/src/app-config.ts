@@ -20,7 +20,12 @@ export interface AppConfig {
     /** BullMQ stalledInterval: how often expired locks are looked for. */
     stalledIntervalMs: number;
   };
-  http: { bodyLimitBytes: number; uploadLimitBytes: number };
+  http: {
+    bodyLimitBytes: number;
+    uploadLimitBytes: number;
+    /** PUBLIC_URL: the web UI's address when not the API's own (its origin may send state-changing requests). */
+    publicUrl?: string;
+  };
   reports: { syncLimit: number; concurrency: number };
   crawler: {
     allowHosts: string[];
@@ -75,7 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       lockMs: c.INGEST_LOCK_MS,
       stalledIntervalMs: c.INGEST_STALLED_INTERVAL_MS,
     },
-    http: { bodyLimitBytes: c.BODY_LIMIT_BYTES, uploadLimitBytes: c.UPLOAD_LIMIT_BYTES },
+    http: { bodyLimitBytes: c.BODY_LIMIT_BYTES, uploadLimitBytes: c.UPLOAD_LIMIT_BYTES, publicUrl: c.PUBLIC_URL },
     reports: { syncLimit: c.REPORT_SYNC_LIMIT, concurrency: c.REPORT_CONCURRENCY },
     crawler: {
       allowHosts: c.CRAWLER_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),

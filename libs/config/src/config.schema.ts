@@ -76,6 +76,11 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: integer(4 * 1024 * 1024, 1024, 64 * 1024 * 1024),
   /** Largest accepted uploaded ledger file, in bytes. */
   UPLOAD_LIMIT_BYTES: integer(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  /**
+   * Where editors' browsers reach the web UI when it is not the API's own address (a reverse
+   * proxy's https://ledger.example.org): state-changing requests from that origin are not foreign.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -5,3 +5,4 @@ export * from './placement-input';
 export * from './time-ordered-id';
 export * from './text-width';
 export * from './text-decoding';
+export * from './spreadsheet-text';

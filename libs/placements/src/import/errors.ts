@@ -1,4 +1,4 @@
-import { FieldError, GENRE_LABELS, GENRES, parsePlacementInput, PlacementInput } from '@pl/domain';
+import { FieldError, GENRE_LABELS, GENRES, parsePlacementInput, PlacementInput, spreadsheetText } from '@pl/domain';
 import { LEDGER_FIELD_LABELS, LedgerField } from './columns';
 import type { LedgerRow, LedgerRowError } from './types';
 
@@ -123,9 +123,8 @@ export function formatLedgerErrors(errors: LedgerRowError[]): string {
 }
 
 function csvCell(value: string | number): string {
-  const s = String(value);
-  // Quote what needs it; a leading = + - @ would run as a formula in Excel.
-  const guarded = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  // Formula-like text neutralised, then quoted where it needs to be.
+  const guarded = typeof value === 'number' ? String(value) : spreadsheetText(value);
   return /[",\r\n]/.test(guarded) ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 

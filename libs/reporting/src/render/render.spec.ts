@@ -218,10 +218,12 @@ describe('report renderers', () => {
     expect(summary.getCell('A6').value).toBe(HOSTILE);
     expect(summary.getCell('C6').value).toBeNull();
 
-    // A string that looks like a formula stays a string.
+    // A string that looks like a formula stays a string, neutralised by an apostrophe for CSV round trips; the header row says so.
     const ledger = workbook.worksheets[1]!;
-    expect(ledger.getCell('B4').value).toBe('=HYPERLINK("x")');
+    expect(ledger.getCell('B4').value).toBe('\'=HYPERLINK("x")');
     expect(ledger.getCell('B4').formula).toBeUndefined();
+    expect(String(ledger.getCell('A2').value)).toContain("以 = + - @ 或制表符开头的文字前加了 '");
+    expect(summary.getCell('A2').value).toBeNull();
   });
 
   it('makes one sheet per table when the document has no sheets', async () => {

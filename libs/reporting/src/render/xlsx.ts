@@ -1,5 +1,5 @@
 import { Workbook, type CellValue, type Worksheet } from 'exceljs';
-import { textWidth, todayInShanghai } from '@pl/domain';
+import { isFormulaLike, SPREADSHEET_TEXT_NOTE, spreadsheetText, textWidth, todayInShanghai } from '@pl/domain';
 import { chineseDate } from '../compose/chinese';
 import type { ReportDocument, Sheet, SheetCell, SheetColumnKind, TableBlock } from '../document/report-document';
 import { splitLines } from './text';
@@ -7,7 +7,10 @@ import { splitLines } from './text';
 /**
  * Excel: one worksheet per `doc.sheets` entry (or, when the document has no
  * sheets, one per table block). Header row bold, frozen and filterable;
- * numbers stay numbers; strings are written as strings, never as formulas.
+ * numbers stay numbers; strings are written as strings, never as formulas,
+ * and formula-like ones (= + - @, tab, CR first) with a leading apostrophe, so
+ * that a copy saved as CSV does not run them either (the sheet's header row
+ * says so when it has one).
  */
 
 const FORBIDDEN_IN_SHEET_NAME = /[\\/?*[\]:]/g;
@@ -92,8 +95,8 @@ function cellValue(v: SheetCell | undefined, kind: SheetColumnKind | undefined):
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (kind === 'date' || kind === 'month') return excelDate(v, kind) ?? v;
-  // Strings go in as text (a leading "=" stays text; ExcelJS writes formulas only from { formula }).
-  return v;
+  // Strings go in as text (ExcelJS writes formulas only from { formula }); a formula-like one neutralised for CSV round trips.
+  return spreadsheetText(v);
 }
 
 /**
@@ -119,18 +122,20 @@ function fillSheet(ws: Worksheet, sheet: Sheet, madeOn: string): void {
   });
 
   const title = ws.getRow(1);
-  title.getCell(1).value = sheet.title ?? sheet.name;
+  title.getCell(1).value = spreadsheetText(sheet.title ?? sheet.name);
   title.font = { bold: true, size: 16 };
   title.alignment = { horizontal: 'center', vertical: 'middle' };
   title.height = 28;
   if (columnCount > 1) ws.mergeCells(1, 1, 1, columnCount);
   const info = ws.getRow(2);
-  info.getCell(1).value = sheet.unit ? `单位：${sheet.unit}` : null;
+  const neutralised = sheet.columns.some((c) => isFormulaLike(c.header)) || rows.some((row) => row.some((v, i) => typeof v === 'string' && kinds[i] !== 'date' && kinds[i] !== 'month' && isFormulaLike(v)));
+  const unit = sheet.unit ? `单位：${sheet.unit}` : '';
+  info.getCell(1).value = [unit, neutralised ? SPREADSHEET_TEXT_NOTE : ''].filter(Boolean).join('　') || null;
   info.getCell(columnCount).value = `制表日期：${madeOn}`;
   info.getCell(columnCount).alignment = { horizontal: 'right' };
 
   const header = ws.getRow(SHEET_HEADER_ROW);
-  header.values = Array.from({ length: columnCount }, (_, i) => sheet.columns[i]?.header ?? '');
+  header.values = Array.from({ length: columnCount }, (_, i) => spreadsheetText(sheet.columns[i]?.header ?? ''));
   header.font = { bold: true };
   header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
   header.eachCell((cell) => {

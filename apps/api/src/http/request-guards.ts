@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpException } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+
+/** Methods that change state: the ones a foreign page must not send with an editor's browser. */
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The routes that take an uploaded file (multipart/form-data); every other route takes JSON only. */
+const MULTIPART_ROUTES = new Set(['/api/orgs/:org/imports', '/api/orgs/:org/imports/preview']);
+
+const ACCEPTED_JSON = 'application/json';
+const ACCEPTED_MULTIPART = 'multipart/form-data';
+
+function refuse(reply: FastifyReply, status: number, message: string, field: string, fieldMessage: string): FastifyReply {
+  return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, errors: [{ field, message: fieldMessage }] });
+}
+
+/** The origin (scheme://host[:port]) of a URL, or null when it is not one (including the literal `null` origin). */
+function originOf(value: string): URL | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the request carries a body (a length above zero, or a chunked one). */
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * The first line of the API's edge, before any body is read (an onRequest
+ * hook, so that no parser, route or upload stream runs for a refused request):
+ *
+ * - A state-changing request whose `Origin` (or, without one, `Referer`) is a
+ *   foreign site is refused 403: a page an editor happens to open cannot make
+ *   the browser write to the ledger (a form or `fetch` with a "simple"
+ *   content type needs no CORS preflight). The API's own origin (the Host the
+ *   request was sent to, which is what the web UI served at / uses) and
+ *   PUBLIC_URL are not foreign. A request with neither header — scripts, the
+ *   CLI, curl, the tests — passes: browsers always send Origin on a
+ *   cross-site POST. Cookie sessions get their own CSRF token on top.
+ * - Bodies are JSON, except multipart uploads on the import routes: any other
+ *   media type (a form-encoded or text/plain body, or multipart elsewhere) is
+ *   answered 415 naming the types the route accepts. Fastify would otherwise
+ *   hand text/plain bodies to the routes as strings.
+ */
+export function installRequestGuards(fastify: FastifyInstance, publicUrl: string | undefined): void {
+  const publicOrigin = publicUrl ? originOf(publicUrl) : null;
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (STATE_CHANGING.has(req.method)) {
+      const origin = req.headers.origin;
+      const referer = req.headers.referer;
+      const claimed = origin !== undefined ? origin : referer;
+      if (claimed !== undefined) {
+        const header = origin !== undefined ? 'origin' : 'referer';
+        const url = originOf(claimed);
+        const own = url !== null && (url.host === req.headers.host || (publicOrigin !== null && url.origin === publicOrigin.origin));
+        if (!own) {
+          return void refuse(
+            reply,
+            403,
+            `Cross-site request refused: ${header} ${JSON.stringify(claimed)} is not this API's origin`,
+            header,
+            `${header} must be this API's own origin${publicOrigin ? ` or ${publicOrigin.origin}` : ''} (or be absent)`,
+          );
+        }
+      }
+    }
+    const type = req.headers['content-type'];
+    if (type !== undefined && hasBody(req)) {
+      const media = type.split(';')[0].trim().toLowerCase();
+      const multipartRoute = MULTIPART_ROUTES.has(req.routeOptions.url ?? '');
+      const accepted = multipartRoute ? ACCEPTED_MULTIPART : ACCEPTED_JSON;
+      if (media !== accepted) {
+        return void refuse(
+          reply,
+          415,
+          `Unsupported media type ${JSON.stringify(media)}: this route accepts ${accepted}`,
+          'content-type',
+          `content-type must be ${accepted}${multipartRoute ? '' : ` (${ACCEPTED_MULTIPART} only for imports)`}`,
+        );
+      }
+    }
+    done();
+  });
+}
+
+/** A 400 for a body key that could reach an object's prototype, naming where it was. */
+export function forbiddenKey(key: '__proto__' | 'constructor', path: string = key): HttpException {
+  const message = `keys named __proto__ or constructor are not accepted (found ${JSON.stringify(path)})`;
+  return new HttpException(
+    { statusCode: 400, error: 'Bad Request', message: `Request body refused: ${message}`, errors: [{ field: path, message }] },
+    400,
+  );
+}
+
+/** Where in a parsed body a `constructor` key is (a dotted path), or null. */
+export function forbiddenKeyPath(value: unknown, at: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const here = at ? `${at}.${key}` : key;
+    if (key === 'constructor' || key === '__proto__') return here;
+    const found = forbiddenKeyPath(child, here);
+    if (found !== null) return found;
+  }
+  return null;
+}
