@@ -18,6 +18,7 @@ import { PlacementsController } from './placements/placements.controller';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ReportsController } from './reports/reports.controller';
 import { SelfEvaluationController } from './evaluations/self-evaluation.controller';
+import { TemplatesController } from './templates/templates.controller';
 
 export interface ApiOptions {
   /** Run the ingestion worker, report worker and crawler in this process too (the single-machine `npm start`). */
@@ -63,6 +64,7 @@ export class ApiModule {
         ProfilesController,
         ReportsController,
         SelfEvaluationController,
+        TemplatesController,
         CrawlController,
       ],
     };

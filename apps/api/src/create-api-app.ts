@@ -7,7 +7,7 @@ import { AppConfig, nestLogLevels } from '@pl/config';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
-import { forbiddenKey, forbiddenKeyPath, installRequestGuards } from './http/request-guards';
+import { YAML_MEDIA_TYPES, forbiddenKey, forbiddenKeyPath, installRequestGuards } from './http/request-guards';
 import { mountQueueBoard } from './admin/queue-board';
 import { serveWebUi } from './web/web-ui';
 
@@ -34,9 +34,10 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
  *   `constructor` key through unless it holds a `prototype`). JSON.parse
  *   makes `__proto__` an own key, never the prototype, so the walk is safe.
  *
- * No other body parser is registered (registering our own JSON parser stops
- * Nest from adding its form parser): form-encoded and text bodies are
- * answered 415 by the request guards, multipart goes to the import routes.
+ * Besides, YAML for the template routes (text, as sent). No other body parser
+ * is registered (registering our own JSON parser stops Nest from adding its
+ * form parser): form-encoded and text bodies are answered 415 by the request
+ * guards, multipart goes to the import routes.
  */
 function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -44,6 +45,8 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
   app.useBodyParser('application/json', { bodyLimit }, (req, body, done) => {
     if (body.length === 0) return done(null, undefined);
     const text = body.toString('utf8');
+    // Kept for the routes that need the text as sent (an uploaded template's errors name its lines).
+    (req as { rawText?: string }).rawText = text;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -55,6 +58,10 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
     const path = /__proto__|constructor|\\u/.test(text) ? forbiddenKeyPath(value, '') : null;
     if (path === null) return done(null, value);
     return done(forbiddenKey(path.endsWith('__proto__') ? '__proto__' : 'constructor', path));
+  });
+  // Templates are uploaded as YAML too (the request guards let YAML reach their routes only): the route gets the text.
+  app.useBodyParser(YAML_MEDIA_TYPES, { bodyLimit }, (_req, body, done) => {
+    done(null, body.toString('utf8'));
   });
 }
 

@@ -13,6 +13,7 @@ import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
 import { EVALUATION_USAGE, runEvaluationCommand } from './commands/evaluation';
+import { TEMPLATE_USAGE, runTemplateCommand } from './commands/template';
 import { parseFormats, readTemplate, writeRegionReports, writeReports } from './commands/report';
 import { say } from './output';
 
@@ -28,12 +29,13 @@ ${PROFILE_USAGE}
   crawl sources list               list the crawl sources (the catalog's real outlets start disabled)
   crawl sources enable <id>        let the crawler fetch a source, by its schedule if it has one
   crawl sources disable <id>       stop fetching a source (its schedule is removed)
-  report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.json>]
-  report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.json>]
+  report annual --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format md|html|docx|xlsx|json|all] [--out <dir>] [--template <file.yaml|file.json>]
+  report monthly --org <slug> --month YYYY-MM [--format …] [--out <dir>] [--template <file.yaml|file.json>]
   report self-evaluation --org <slug> --year <y> [--as-of YYYY-MM-DD] [--format …] [--out <dir>]
   report region-monthly --region <slug|name> --month YYYY-MM [--format …] [--out <dir>]
                                    write the annual evaluation report, the monthly bulletin or the self-evaluation table (default: all formats, ./out)
 ${EVALUATION_USAGE}
+${TEMPLATE_USAGE}
   demo [--no-reports]              migrate, seed, import the demo ledger, print its summary and write its 2021 report to ./out
 
 Environment: DATABASE_URL (PostgreSQL; default: SQLite at SQLITE_PATH), REDIS_URL.`;
@@ -143,6 +145,9 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'evaluation':
       await runEvaluationCommand(rest, (fn) => withContext(config, false, fn));
+      return;
+    case 'template':
+      await runTemplateCommand(rest, (fn) => withContext(config, false, fn));
       return;
     case 'demo': {
       const { values } = parseCommand(rest, { 'no-reports': { type: 'boolean' } });

@@ -23,19 +23,21 @@ export { ProfilesService, SavedProfile, STANDING_PROFILE } from './profile/profi
 export { MAX_YEAR, MIN_YEAR, YEAR_MESSAGE, fiscalYearText, isFiscalYear } from './input-errors';
 export { REPORT_FORMATS, ReportFormat, renderReport } from './render';
 export { Block, ChartSpec, ReportDocument, Sheet } from './document/report-document';
-export { DEFAULT_TEMPLATE, ReportTemplate, loadTemplate } from './template/report-template';
+export { DEFAULT_TEMPLATE, ReportTemplate, loadTemplate, parseReportTemplate } from './template/report-template';
+export { StoredTemplatesService, TemplateOwner, TemplateView, isTemplateKind } from './template/stored-templates.service';
 export { ReportFacts, TierCounts } from './aggregate/report-facts';
 export {
   ACTUAL_SOURCES,
   IndicatorTemplate,
   TARGET_SOURCES,
+  DEFAULT_INDICATORS_FILE,
   defaultIndicatorTemplate,
   parseIndicatorTemplate,
 } from './evaluation/indicator-template';
 export { EvaluationEntry, EvaluationFacts, IndicatorResult, NOT_EVALUATED, SelfEvaluation, evaluate } from './evaluation/self-evaluation';
 export { SelfEvaluationService, evaluationEntriesInputSchema } from './evaluation/self-evaluation.service';
 export { TemplateError, parseTemplateText } from './template/template-source';
-export { PointsTable, defaultPointsTable, parsePointsTable, pointsHundredths } from './points/points-table';
+export { DEFAULT_POINTS_FILE, PointsTable, defaultPointsTable, parsePointsTable, pointsHundredths } from './points/points-table';
 export { AuthorRanking, AuthorRankingRow, PointsService } from './points/points.service';
 export { RegionRef, RegionsService } from './regions/regions.service';
 export { RegionBulletinComposer, RegionBulletinData } from './compose/region-bulletin';

@@ -13,8 +13,10 @@ import { SelfEvaluationService } from './evaluation/self-evaluation.service';
 import { PointsService } from './points/points.service';
 import { RegionsService } from './regions/regions.service';
 import { RegionBulletinComposer } from './compose/region-bulletin';
+import { StoredTemplatesService } from './template/stored-templates.service';
 
 const PROVIDERS = [
+  StoredTemplatesService,
   BudgetsService,
   ProfilesService,
   ReportFacts,

@@ -10,13 +10,13 @@ import type { ReportDocument } from './document/report-document';
 import type { ReportTemplate } from './template/report-template';
 import { ReportFormat, renderReport } from './render';
 import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
-import { IndicatorTemplate, defaultIndicatorTemplate } from './evaluation/indicator-template';
+import type { IndicatorTemplate } from './evaluation/indicator-template';
 import { selfEvaluationDocument } from './evaluation/self-evaluation-document';
 import { SelfEvaluationService } from './evaluation/self-evaluation.service';
 import { RegionsService } from './regions/regions.service';
 import { RegionBulletinComposer } from './compose/region-bulletin';
 import { chineseDate } from './compose/chinese';
-import { DEFAULT_TEMPLATE } from './template/report-template';
+import { StoredTemplatesService } from './template/stored-templates.service';
 
 export interface RenderedReport {
   body: Buffer;
@@ -29,9 +29,9 @@ export type ReportRequest = (
   | { kind: 'monthly'; month: string; format: ReportFormat }
   | { kind: 'self-evaluation'; year: number; asOf?: string; format: ReportFormat }
 ) & {
-  /** Which highlight lines to list and how to name them (default: the seed's template). */
+  /** Which highlight lines to list and how to name them (default: the organization's stored template, its region's, or the seed's). */
   template?: ReportTemplate;
-  /** The self-evaluation table's indicators (default: the shipped template). */
+  /** The self-evaluation table's indicators (default: the organization's stored ones, its region's, or the shipped template). */
   indicators?: IndicatorTemplate;
 };
 
@@ -48,6 +48,7 @@ export class ReportsService {
     private readonly evaluations: SelfEvaluationService,
     private readonly regions: RegionsService,
     private readonly regionBulletin: RegionBulletinComposer,
+    private readonly templates: StoredTemplatesService,
   ) {}
 
   /**
@@ -66,20 +67,16 @@ export class ReportsService {
 
   async compose(org: Organization, req: ReportRequest): Promise<ReportDocument> {
     this.validate(req);
+    // The templates stored for the organization (or its region), read now: every process renders with the same ones.
+    const template = req.template ?? (await this.templates.reportTemplateFor(org));
+    if (req.kind === 'monthly') return this.monthly.compose(org, req.month, template);
+    const indicators = req.indicators ?? (await this.templates.indicatorsFor(org));
     if (req.kind === 'self-evaluation') {
       const asOf = this.asOf(req.year, req.asOf);
-      const ev = await this.evaluations.evaluate(org, req.year, asOf, req.indicators ?? defaultIndicatorTemplate(), req.template ?? DEFAULT_TEMPLATE);
+      const ev = await this.evaluations.evaluate(org, req.year, asOf, indicators, template);
       return selfEvaluationDocument(org, req.year, asOf, ev, chineseDate);
     }
-    return req.kind === 'annual'
-      ? this.annual.compose(org, {
-          year: req.year,
-          asOf: req.asOf,
-          ledgerSheet: req.format === 'xlsx',
-          template: req.template,
-          indicators: req.indicators,
-        })
-      : this.monthly.compose(org, req.month, req.template);
+    return this.annual.compose(org, { year: req.year, asOf: req.asOf, ledgerSheet: req.format === 'xlsx', template, indicators });
   }
 
   /** The as-of date of a year's figures: as asked, else the year's end, or today if the year is not over. */
@@ -112,6 +109,6 @@ export class ReportsService {
   /** The region bulletin of a month (slug or name; unknown: 404), rendered at once: it reads counts and the month's key articles. */
   async renderRegionMonthly(region: string, month: string, format: ReportFormat, template?: ReportTemplate): Promise<RenderedReport> {
     const ref = await this.regions.resolve(region);
-    return renderReport(await this.regionBulletin.compose(ref, month, template), format);
+    return renderReport(await this.regionBulletin.compose(ref, month, template ?? (await this.templates.reportTemplateForRegion(ref))), format);
   }
 }

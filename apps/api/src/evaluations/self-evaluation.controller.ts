@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { LedgerError, OrganizationsService } from '@pl/placements';
-import { EvaluationEntry, SelfEvaluationService, defaultIndicatorTemplate, fiscalYearText } from '@pl/reporting';
+import { EvaluationEntry, SelfEvaluationService, StoredTemplatesService, fiscalYearText } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
 
@@ -25,6 +25,7 @@ export class SelfEvaluationController {
   constructor(
     private readonly orgs: OrganizationsService,
     private readonly evaluations: SelfEvaluationService,
+    private readonly templates: StoredTemplatesService,
   ) {}
 
   /** The indicators (the template in effect) and the entries made so far. */
@@ -32,7 +33,7 @@ export class SelfEvaluationController {
   async get(@Param('org') slug: string, @Param('year') yearText: string) {
     const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);
-    const template = defaultIndicatorTemplate();
+    const template = await this.templates.indicatorsFor(org);
     return { year, template, entries: await this.evaluations.entries(org, year) };
   }
 
@@ -47,7 +48,7 @@ export class SelfEvaluationController {
   ): Promise<{ entries: EvaluationEntry[] }> {
     const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);
-    return { entries: await this.evaluations.putEntries(org, year, defaultIndicatorTemplate(), body, actor) };
+    return { entries: await this.evaluations.putEntries(org, year, await this.templates.indicatorsFor(org), body, actor) };
   }
 
   /** Removes one indicator's entry (204), 404 when there is none. */

@@ -8,6 +8,14 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The routes that take an uploaded file (multipart/form-data); every other route takes JSON only. */
 const MULTIPART_ROUTES = new Set(['/api/orgs/:org/imports', '/api/orgs/:org/imports/preview']);
 
+/**
+ * The routes that take a template, as YAML or JSON. YAML's media types are not
+ * among the ones a cross-site form or simple fetch may send (text/plain,
+ * form-encoded, multipart), so a foreign page still needs a CORS preflight.
+ */
+const YAML_ROUTES = new Set(['/api/orgs/:org/templates/:kind', '/api/regions/:region/templates/:kind']);
+export const YAML_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
 const ACCEPTED_JSON = 'application/json';
 const ACCEPTED_MULTIPART = 'multipart/form-data';
 
@@ -44,7 +52,8 @@ function hasBody(req: FastifyRequest): boolean {
  *   PUBLIC_URL are not foreign. A request with neither header — scripts, the
  *   CLI, curl, the tests — passes: browsers always send Origin on a
  *   cross-site POST. Cookie sessions get their own CSRF token on top.
- * - Bodies are JSON, except multipart uploads on the import routes: any other
+ * - Bodies are JSON, except multipart uploads on the import routes and YAML
+ *   on the template routes (PUT …/templates/:kind): any other
  *   media type (a form-encoded or text/plain body, or multipart elsewhere) is
  *   answered 415 naming the types the route accepts. Fastify would otherwise
  *   hand text/plain bodies to the routes as strings.
@@ -74,9 +83,12 @@ export function installRequestGuards(fastify: FastifyInstance, publicUrl: string
     const type = req.headers['content-type'];
     if (type !== undefined && hasBody(req)) {
       const media = type.split(';')[0].trim().toLowerCase();
-      const multipartRoute = MULTIPART_ROUTES.has(req.routeOptions.url ?? '');
-      const accepted = multipartRoute ? ACCEPTED_MULTIPART : ACCEPTED_JSON;
-      if (media !== accepted) {
+      const route = req.routeOptions.url ?? '';
+      const multipartRoute = MULTIPART_ROUTES.has(route);
+      const yamlRoute = YAML_ROUTES.has(route);
+      const accepted = multipartRoute ? ACCEPTED_MULTIPART : yamlRoute ? `${ACCEPTED_JSON} or ${YAML_MEDIA_TYPES[0]}` : ACCEPTED_JSON;
+      const ok = multipartRoute ? media === ACCEPTED_MULTIPART : media === ACCEPTED_JSON || (yamlRoute && YAML_MEDIA_TYPES.includes(media));
+      if (!ok) {
         return void refuse(
           reply,
           415,

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { NOT_EVALUATED, SelfEvaluationService, defaultIndicatorTemplate } from '@pl/reporting';
+import { NOT_EVALUATED, SelfEvaluationService, StoredTemplatesService } from '@pl/reporting';
 import { CliError } from '../cli-error';
 import { say, table } from '../output';
 import { WithApp, asCliError, orgOrCliError, parseCommand, yearOption } from './budget';
@@ -34,7 +34,7 @@ export async function runEvaluationCommand(args: string[], withApp: WithApp): Pr
   await withApp(async (app) => {
     const org = await orgOrCliError(app, values.org);
     const evaluations = app.get(SelfEvaluationService);
-    const template = defaultIndicatorTemplate();
+    const template = await app.get(StoredTemplatesService).indicatorsFor(org);
     if (sub === 'set') {
       const entry = { indicator: values.indicator, value: values.value, score: values.score, reason: values.reason };
       await evaluations.putEntries(org, year, template, { entries: [entry] }, cliActor(values.actor)).catch((err: unknown) => {

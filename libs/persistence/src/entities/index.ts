@@ -11,9 +11,11 @@ import { Outlet } from './outlet.entity';
 import { PlacementEvent } from './placement-event.entity';
 import { ReportJob } from './report-job.entity';
 import { Placement } from './placement.entity';
+import { StoredTemplate, TEMPLATE_KINDS, TemplateKind } from './stored-template.entity';
 
 export { CRAWL_SOURCE_TYPES, CrawlRun, CrawlSource, CrawlSourceType };
 export { Budget, Channel, EvaluationEntryRow, Region, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
+export { StoredTemplate, TEMPLATE_KINDS, TemplateKind };
 export const ENTITIES = [
   Organization,
   Outlet,
@@ -28,4 +30,5 @@ export const ENTITIES = [
   CrawlRun,
   EvaluationEntryRow,
   Region,
+  StoredTemplate,
 ];

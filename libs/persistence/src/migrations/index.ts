@@ -6,6 +6,7 @@ import { EvidencePages1765000000000 } from './1765000000000-evidence-pages';
 import { DedupKeysFoldFormatCharacters1765100000000 } from './1765100000000-dedup-keys-fold-format-characters';
 import { SelfEvaluation1765300000000 } from './1765300000000-self-evaluation';
 import { Regions1765300000001 } from './1765300000001-regions';
+import { StoredTemplates1765400000000 } from './1765400000000-stored-templates';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL. */
 export const MIGRATIONS = [
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   DedupKeysFoldFormatCharacters1765100000000,
   SelfEvaluation1765300000000,
   Regions1765300000001,
+  StoredTemplates1765400000000,
 ];

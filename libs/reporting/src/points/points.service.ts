@@ -3,7 +3,8 @@ import { TIERS, Tier, type Prominence } from '@pl/domain';
 import { LedgerCounts, PointsWeights } from '@pl/placements';
 import { Organization } from '@pl/persistence';
 import { TierCounts, zeroTiers } from '../aggregate/report-facts';
-import { PointsTable, defaultPointsTable, pointsHundredths } from './points-table';
+import { StoredTemplatesService } from '../template/stored-templates.service';
+import { PointsTable, pointsHundredths } from './points-table';
 
 export interface AuthorRankingRow {
   rank: number;
@@ -28,16 +29,19 @@ export const fromHundredths = (h: number): number => Math.round(h) / 100;
 
 /**
  * Points (积分) applied to the ledger: the table of a region (the default
- * until one is stored), as weights for the summary, and the ranking of an
+ * unless one is stored for it), as weights for the summary, and the ranking of an
  * organization's reporters.
  */
 @Injectable()
 export class PointsService {
-  constructor(private readonly counts: LedgerCounts) {}
+  constructor(
+    private readonly counts: LedgerCounts,
+    private readonly templates: StoredTemplatesService,
+  ) {}
 
-  /** The points table that applies to a region's organizations. */
-  async tableFor(_region: string): Promise<PointsTable> {
-    return defaultPointsTable();
+  /** The points table that applies to a region's organizations: the one stored for the region, else the default. */
+  tableFor(region: string): Promise<PointsTable> {
+    return this.templates.pointsFor(region);
   }
 
   weights(table: PointsTable): PointsWeights {

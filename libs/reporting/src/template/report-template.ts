@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
+import { repoRoot } from '@pl/config';
 import { GENRES, PROMINENCES, TIERS } from '@pl/domain';
+import { parseTemplateText } from './template-source';
 import defaultTemplateJson from './default-template.json';
 
 const lineFilter = z
@@ -78,11 +81,14 @@ export type HighlightFilter = z.output<typeof lineFilter>;
 
 export const DEFAULT_TEMPLATE: ReportTemplate = reportTemplateSchema.parse(defaultTemplateJson);
 
-/** Reads and validates a template file; throws naming the bad path. */
+export const DEFAULT_TEMPLATE_FILE = path.join(repoRoot(), 'libs', 'reporting', 'src', 'template', 'default-template.json');
+
+/** Parses and checks a report template (YAML or JSON); throws a TemplateError naming the line. */
+export function parseReportTemplate(text: string, source = 'report template'): ReportTemplate {
+  return parseTemplateText(reportTemplateSchema, text, source);
+}
+
+/** Reads and validates a template file (YAML or JSON); throws naming the line and the path. */
 export function loadTemplate(file: string): ReportTemplate {
-  const r = reportTemplateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!r.success) {
-    throw new Error(`invalid report template ${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return r.data;
+  return parseReportTemplate(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), `report template ${file}`);
 }
