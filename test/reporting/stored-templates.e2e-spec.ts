@@ -199,7 +199,7 @@ describe('templates stored per organization and region', () => {
     expect(bad.stderr).toMatch(/bad\.yaml: invalid template\n\s+lines [\d, ]+: the weights sum to 99, not 100/);
     const pts = await cli(['template', 'set', path.join(dir, 'indicators.yaml'), '--kind', 'points', '--org', 'daxiang']);
     expect(pts.code).toBe(2);
-  });
+  }, 240_000); // four CLI runs, each starting Nest, on a shared machine
 
   it('another API process and the queue worker render with the stored templates', async () => {
     const prefix = uniquePrefix();

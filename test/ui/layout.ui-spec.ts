@@ -12,6 +12,7 @@ const PAGES: [string, string, string][] = [
   ['/reports', 'reports', '报表'],
   ['/budget', 'budget', '预算'],
   ['/profile', 'profile', '概况'],
+  ['/evaluation', 'evaluation', '绩效自评'],
   ['/manage', 'manage', '管理'],
 ];
 

@@ -19,6 +19,7 @@ export const pages: RouteRecordRaw[] = [
   { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue'), meta: { title: '报表' } },
   { path: '/budget', name: 'budget', component: () => import('./pages/BudgetPage.vue'), meta: { title: '预算' } },
   { path: '/profile', name: 'profile', component: () => import('./pages/ProfilePage.vue'), meta: { title: '概况' } },
+  { path: '/evaluation', name: 'evaluation', component: () => import('./pages/EvaluationPage.vue'), meta: { title: '绩效自评' } },
   { path: '/manage', name: 'manage', component: () => import('./pages/ManagePage.vue'), meta: { title: '管理', needs: 'admin' } },
 ];
 

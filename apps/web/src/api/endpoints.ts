@@ -160,6 +160,68 @@ export const budgets = {
   put: (org: string, year: number, body: unknown) => put<Record<string, unknown>>('/api/orgs/{org}/budgets/{year}', { path: { org, year } }, body),
 };
 
+/** One indicator of the self-evaluation table as the API scores it. */
+export interface IndicatorRow {
+  id: string;
+  level1: string;
+  level2: string;
+  level3: string;
+  weight: number;
+  target: string;
+  actual: string | null;
+  score: string | null;
+  deviation: string | null;
+  source: string;
+  enteredBy: string | null;
+}
+
+export interface SelfEvaluationTable {
+  indicators: IndicatorRow[];
+  total: string;
+  grade: string | null;
+  complete: boolean;
+  unscored: number;
+}
+
+/** An indicator of the template in effect: where its actual value comes from and how it is scored. */
+export interface TemplateIndicator {
+  id: string;
+  level3: string;
+  weight: number;
+  actual: string;
+  rule: { kind: 'ratio' | 'bands' | 'yesno' | 'manual' };
+}
+
+export interface EvaluationEntryView {
+  indicator: string;
+  value: string | null;
+  score: string | null;
+  reason: string | null;
+  enteredBy: string;
+  enteredAt: string;
+}
+
+export interface EntryInput {
+  indicator: string;
+  value?: string | null;
+  score?: string | null;
+  reason?: string | null;
+}
+
+export const evaluations = {
+  get: (org: string, year: number) =>
+    get<{ year: number; template: { name: string; indicators: TemplateIndicator[] }; entries: EvaluationEntryView[] }>('/api/orgs/{org}/self-evaluation/{year}', {
+      path: { org, year },
+    }),
+  table: async (org: string, year: number) =>
+    (await get<{ data: { selfEvaluation: SelfEvaluationTable } }>('/api/orgs/{org}/reports/self-evaluation', { path: { org }, query: { year, format: 'json' } })).data
+      .selfEvaluation,
+  put: (org: string, year: number, entries: EntryInput[]) =>
+    put<{ entries: EvaluationEntryView[] }>('/api/orgs/{org}/self-evaluation/{year}/entries', { path: { org, year } }, { entries }),
+  remove: (org: string, year: number, indicator: string) =>
+    del<void>('/api/orgs/{org}/self-evaluation/{year}/entries/{indicator}', { path: { org, year, indicator } }),
+};
+
 export const profiles = {
   getStanding: (org: string) => get<Record<string, unknown>>('/api/orgs/{org}/profile', { path: { org } }),
   putStanding: (org: string, body: unknown) => put<Record<string, unknown>>('/api/orgs/{org}/profile', { path: { org } }, body),
