@@ -20,7 +20,7 @@ import {
   extractList,
 } from '@pl/crawling';
 import { Channel, CrawlSource, Organization, SqlDialect, openDatabase } from '@pl/persistence';
-import { FixtureServer, startFixtureServer } from '../fixtures/crawl/server';
+import { ConcurrencyRecorder, FixtureServer, createConcurrencyRecorder, startFixtureServer } from '../fixtures/crawl/server';
 import { matcherBench, printMatcherSummary } from './title-matcher';
 import {
   BenchDatabase,
@@ -70,6 +70,15 @@ import {
  *      gathered) and batched (the default). Baseline: the same N pages
  *      fetched one at a time (as per-host politeness does) with undici and
  *      parsed with cheerio.load.
+ *  (h) hosts in parallel: 1,000 claimed placements spread over 50 loopback
+ *      hosts (127.0.0.2…127.0.0.51, one fixture server each, in one process;
+ *      politeness is per host name), CRAWLER_HOST_DELAY_MS=200, confirmed end
+ *      to end by the real crawler and worker processes as in (b): the default
+ *      CRAWLER_HOST_CONCURRENCY against the sequential order of before
+ *      (CRAWLER_HOST_CONCURRENCY=1: one host after another, ~(pages + one
+ *      robots.txt per host) × 200 ms ≈ 210 s), both in full, in the same run.
+ *      Reported: placements/s of each, their ratio, the expected sequential
+ *      time, and the most requests the servers saw at once on one host.
  *  (m) the title matcher on the labelled corpus (test/fixtures/titles): precision,
  *      recall and µs per pair of compareTitles and, as the baseline in the same run,
  *      of the rule it replaced (titleSimilarity ≥ 0.8); see title-matcher.ts.
@@ -77,7 +86,7 @@ import {
  * catalog's seeded sources (real outlets) are disabled in the bench database.
  * Exit 0 whether or not the target is met, non-zero on errors. Cleans up its
  * database, Redis keys and child processes. Knobs: SIZES below,
- * BENCH_ONLY=a|b|m (comma-separated; default all), BENCH_MATCHER_ROUNDS, BENCH_CRAWL_COMPARE=0 (batched pass only),
+ * BENCH_ONLY=a|b|h|m (comma-separated; default all), BENCH_PARALLEL_PLACEMENTS|HOSTS|DELAY_MS, BENCH_MATCHER_ROUNDS, BENCH_CRAWL_COMPARE=0 (batched pass only),
  * BENCH_CRAWLER_NODE_ARGS (extra node flags for the crawler, e.g. --cpu-prof).
  */
 
@@ -87,6 +96,10 @@ const SIZES = {
   /** Measured rounds, after a warm-up round. */
   rounds: envInt('BENCH_EXTRACT_ROUNDS', 11),
   placements: envInt('BENCH_CRAWL_PLACEMENTS', 10_000),
+  /** (h): placements, loopback hosts they are spread over, politeness delay. */
+  parallelPlacements: envInt('BENCH_PARALLEL_PLACEMENTS', 1_000),
+  parallelHosts: envInt('BENCH_PARALLEL_HOSTS', 50),
+  parallelDelayMs: envInt('BENCH_PARALLEL_DELAY_MS', 200),
   bulkSize: envInt('BENCH_CRAWL_BULK_SIZE', 5_000),
   stallMs: envInt('BENCH_STALL_SECONDS', 60) * 1000,
   progressMs: envInt('BENCH_PROGRESS_MS', 5000),
@@ -94,7 +107,7 @@ const SIZES = {
   /** Timed passes of (m) over the title-pair corpus. */
   matcherRounds: envInt('BENCH_MATCHER_ROUNDS', 21),
 };
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,m').split(',').map((s) => s.trim().toLowerCase()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,h,m').split(',').map((s) => s.trim().toLowerCase()));
 const EXTRACT_TARGET = 0.8;
 
 
@@ -424,29 +437,63 @@ function benchPage(tag: string, i: number): string {
 }
 
 /** Messages of the fixture server child process. */
-type ServerMessage = { type: 'ready'; url: string; host: string; port: number; pages: number; bytes: number } | { type: 'hits'; n: number };
+type ServerMessage =
+  | { type: 'ready'; urls: string[]; hosts: string[]; pages: number; bytes: number }
+  | { type: 'hits'; n: number; maxPerHost: number; maxHostsAtOnce: number };
 
 /**
  * The loopback fixture server (test/fixtures/crawl/server.ts) with the N
  * generated pages added (addFile), in its own process so that serving costs
- * neither the crawler nor the bench process any CPU.
+ * neither the crawler nor the bench process any CPU. With `hostCount` > 1,
+ * one server per loopback address (127.0.0.2, 127.0.0.3…: politeness is per
+ * host name, so ports alone would make one host), page i on host i mod
+ * hostCount, every server counting requests in flight per host and overall.
  */
-async function serveFixtures(tag: string, n: number): Promise<void> {
+async function serveFixtures(tag: string, n: number, hostCount: number): Promise<void> {
   // Keep-alive as real servers have it (5 s and more): undici keeps a connection only when the server's
   // Keep-Alive hint exceeds its 2 s threshold, so at the fixture's default of 2 s (quick test teardown)
   // every request would open a new connection.
-  const server: FixtureServer = await startFixtureServer({ keepAliveTimeoutMs: 10_000 });
+  // Counted from one 'hits' message with reset to the next (a pass), by a recorder swapped at each reset.
+  let recorder = createConcurrencyRecorder();
+  const counting: ConcurrencyRecorder = {
+    get maxOverall() {
+      return recorder.maxOverall;
+    },
+    get maxPerHost() {
+      return recorder.maxPerHost;
+    },
+    get maxHostsAtOnce() {
+      return recorder.maxHostsAtOnce;
+    },
+    begin: (host) => recorder.begin(host),
+  };
+  const servers: FixtureServer[] = [];
+  if (hostCount <= 1) servers.push(await startFixtureServer({ keepAliveTimeoutMs: 10_000, concurrency: counting }));
+  for (let h = 0; hostCount > 1 && h < hostCount; h++) {
+    const listenHost = `127.0.0.${h + 2}`;
+    // The same port on every address when it is free there (a shorter allow list to read), any port otherwise.
+    const start = (port?: number) => startFixtureServer({ keepAliveTimeoutMs: 10_000, listenHost, port, concurrency: counting });
+    servers.push(await start(servers[0]?.port).catch(() => start()));
+  }
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const body = Buffer.from(benchPage(tag, i), 'utf8');
     bytes += body.length;
-    server.addFile(benchPath(i), { body });
+    servers[i % servers.length].addFile(benchPath(i), { body });
   }
-  process.on('message', (msg: { type: string }) => {
-    if (msg.type === 'hits') process.send?.({ type: 'hits', n: server.hits.all().length } satisfies ServerMessage);
+  process.on('message', (msg: { type: string; reset?: boolean }) => {
+    if (msg.type !== 'hits') return;
+    const reply = {
+      type: 'hits',
+      n: servers.reduce((t, s) => t + s.hits.all().length, 0),
+      maxPerHost: Math.max(0, ...recorder.maxPerHost.values()),
+      maxHostsAtOnce: recorder.maxHostsAtOnce,
+    } satisfies ServerMessage;
+    if (msg.reset) recorder = createConcurrencyRecorder();
+    process.send?.(reply);
   });
-  process.on('disconnect', () => void server.close().finally(() => process.exit(0)));
-  process.send?.({ type: 'ready', url: server.url, host: server.host, port: server.port, pages: n, bytes } satisfies ServerMessage);
+  process.on('disconnect', () => void Promise.all(servers.map((s) => s.close())).finally(() => process.exit(0)));
+  process.send?.({ type: 'ready', urls: servers.map((s) => s.url), hosts: servers.map((s) => s.host), pages: n, bytes } satisfies ServerMessage);
 }
 
 class FixtureServerProcess {
@@ -455,8 +502,8 @@ class FixtureServerProcess {
     readonly info: Extract<ServerMessage, { type: 'ready' }>,
   ) {}
 
-  static async start(tag: string, n: number): Promise<FixtureServerProcess> {
-    const child = fork(__filename, ['--fixture-server', tag, String(n)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static async start(tag: string, n: number, hostCount = 1): Promise<FixtureServerProcess> {
+    const child = fork(__filename, ['--fixture-server', tag, String(n), String(hostCount)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     onCleanup('fixture server process', () => stopChild(child, 'SIGTERM', 5_000));
     const info = await new Promise<Extract<ServerMessage, { type: 'ready' }>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('fixture server not ready within 120 s')), 120_000);
@@ -471,15 +518,24 @@ class FixtureServerProcess {
     return new FixtureServerProcess(child, info);
   }
 
-  hits(): Promise<number> {
+  /** The URL of page i (its host's origin + benchPath(i)). */
+  pageUrl(i: number): string {
+    return `${this.info.urls[i % this.info.urls.length]}${benchPath(i)}`;
+  }
+
+  /**
+   * Requests served so far over every host, and the most in flight at once
+   * on one host and over hosts since the last reset (`reset`: start counting those again).
+   */
+  hits(reset = false): Promise<Extract<ServerMessage, { type: 'hits' }>> {
     return new Promise((resolve) => {
       const on = (msg: ServerMessage) => {
         if (msg.type !== 'hits') return;
         this.child.off('message', on);
-        resolve(msg.n);
+        resolve(msg);
       };
       this.child.on('message', on);
-      this.child.send({ type: 'hits' });
+      this.child.send({ type: 'hits', reset });
     });
   }
 }
@@ -598,6 +654,7 @@ interface PassResult {
   n: number;
   /** POST confirm → run completed (the crawler's pass). */
   crawlMs: number;
+  hostConcurrency: number;
   /** POST confirm → all N placements confirmed in the database. */
   ms: number;
   rate: number;
@@ -618,7 +675,7 @@ interface ConfirmResult {
   setupMs: number;
 }
 
-/** What every pass shares: the database, the fixture server, the API and the worker. */
+/** What every pass of a part shares: the database, the fixture server, the API and the worker. */
 interface Bench {
   tag: string;
   ds: DataSource;
@@ -629,19 +686,24 @@ interface Bench {
   channels: Channel[];
 }
 
-async function endToEnd(tag: string): Promise<ConfirmResult> {
-  const n = SIZES.placements;
-  const prefix = `plbench-${tag}-crawl`;
+/**
+ * A part's own database (catalog loaded, seeded real-outlet sources
+ * disabled), queue prefix, fixture server process serving `n` generated
+ * pages over `hostCount` loopback hosts, the API in this process and the
+ * real worker process.
+ */
+async function startBench(tag: string, part: string, title: string, n: number, hostCount: number): Promise<Bench> {
+  const prefix = `plbench-${tag}-crawl${part}`;
   onCleanup('queue keys', async () => {
     const deleted = await deleteQueueKeys([prefix]);
     log(`cleanup: deleted ${fmt(deleted)} Redis keys under ${prefix}:*`);
   });
-  const db: BenchDatabase = await createBenchDatabase(tag);
+  const db: BenchDatabase = await createBenchDatabase(`${tag}${part}`);
   onCleanup('database', async () => {
     await db.drop();
     log(`cleanup: dropped ${db.describe}`);
   });
-  log(`\n(b) end-to-end confirmation of ${fmt(n)} claimed placements: ${db.describe}; Redis ${REDIS_URL}, queue prefix ${prefix}`);
+  log(`\n${title}: ${db.describe}; Redis ${REDIS_URL}, queue prefix ${prefix}`);
 
   const baseEnv = { NODE_ENV: 'production', REDIS_URL, QUEUE_PREFIX: prefix, ...db.env };
   const config: AppConfig = loadConfig({ ...baseEnv, LOG_LEVEL: 'warn' });
@@ -653,8 +715,9 @@ async function endToEnd(tag: string): Promise<ConfirmResult> {
   const channels = await ds.getRepository(Channel).find({ order: { id: 'ASC' } });
   log(`    catalog loaded (${channels.length} channels; its ${seeded.affected ?? 0} seeded crawl sources disabled: real outlets are never fetched)`);
 
-  const server = await FixtureServerProcess.start(tag, n);
-  log(`    fixture server (own process, pid ${server.child.pid}) on ${server.info.url}: ${fmt(n)} generated article pages under /bench/a/, ${fmt(server.info.bytes / n / 1024, 1)} KB each`);
+  const server = await FixtureServerProcess.start(`${tag}${part}`, n, hostCount);
+  const where = server.info.urls.length === 1 ? server.info.urls[0] : `${server.info.urls.length} loopback hosts (${server.info.urls[0]} … ${server.info.urls[server.info.urls.length - 1]})`;
+  log(`    fixture server (own process, pid ${server.child.pid}) on ${where}: ${fmt(n)} generated article pages under /bench/a/, ${fmt(server.info.bytes / n / 1024, 1)} KB each`);
 
   const app: INestApplication = await createApiApp(config, { withWorker: false });
   onCleanup('API app', () => app.close());
@@ -662,27 +725,68 @@ async function endToEnd(tag: string): Promise<ConfirmResult> {
   const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
   const worker = await startService('worker', distMain('worker'), { ...baseEnv, LOG_LEVEL: 'log' }, /worker ready/);
   log(`    API (no worker) in the bench process on 127.0.0.1:${port}; the real worker process (pid ${worker.pid}) writes the statuses; a fresh crawler process per pass`);
+  return { tag: `${tag}${part}`, ds, baseEnv, port, server, worker, channels };
+}
+
+async function endToEnd(tag: string): Promise<ConfirmResult> {
+  const n = SIZES.placements;
+  const bench = await startBench(tag, '', `(b) end-to-end confirmation of ${fmt(n)} claimed placements`, n, 1);
+  const { server, worker } = bench;
 
   log(`    baseline: the same ${fmt(n)} pages fetched one at a time (undici, one keep-alive connection) + cheerio.load, from the bench process`);
-  const baseline = await rawFetchBaseline(server.info.url, n);
+  const baseline = await rawFetchBaseline(server.info.urls[0], n);
   log(`    baseline: ${fmt(baseline.rate)} pages/s (${secs(baseline.ms)}); load average ${loadAvg()}`);
 
-  const bench: Bench = { tag, ds, baseEnv, port, server, worker, channels };
   const passes: PassResult[] = [];
   let setupMs = 0;
   for (const [k, variant] of VARIANTS.entries()) {
-    const org = await loadClaimed(bench, `bench-crawl-${tag}-${k}`, (ms) => (setupMs = Math.max(setupMs, ms)));
-    passes.push(await confirmPass(bench, org, variant));
+    const org = await loadClaimed(bench, `bench-crawl-${tag}-${k}`, n, (ms) => (setupMs = Math.max(setupMs, ms)));
+    passes.push(await confirmPass(bench, org, variant, n));
   }
   const workerPeak = procMemory(worker.pid!)?.hwm ?? 0;
   await stopChild(worker, 'SIGTERM', 15_000);
   return { n, baseline, passes, workerPeak, setupMs };
 }
 
+/** (h): the crawler's politeness delay on, the same placements confirmed host by host in parallel and one host at a time. */
+interface ParallelResult {
+  n: number;
+  hosts: number;
+  delayMs: number;
+  /** The crawler's default CRAWLER_HOST_CONCURRENCY. */
+  concurrency: number;
+  parallel: PassResult;
+  sequential: PassResult;
+}
+
+/**
+ * (h) N claimed placements (1,000 by default) spread over H loopback hosts
+ * (50: 127.0.0.2…), CRAWLER_HOST_DELAY_MS=200, confirmed by the real crawler
+ * process: the default CRAWLER_HOST_CONCURRENCY against the sequential order
+ * of before (CRAWLER_HOST_CONCURRENCY=1: one host after another), each pass
+ * a fresh organization and crawler, in the same run.
+ */
+async function parallelHosts(tag: string): Promise<ParallelResult> {
+  const { parallelPlacements: n, parallelHosts: hosts, parallelDelayMs: delayMs } = SIZES;
+  const bench = await startBench(tag, 'h', `(h) ${fmt(n)} claimed placements over ${hosts} loopback hosts, CRAWLER_HOST_DELAY_MS=${delayMs}`, n, hosts);
+  const concurrency = loadConfig({ ...bench.baseEnv, CRAWLER_HOST_CONCURRENCY: '' }).crawler.hostConcurrency;
+  const politeness = { CRAWLER_HOST_DELAY_MS: String(delayMs) };
+  const variants: Variant[] = [
+    { name: `hosts in parallel (default CRAWLER_HOST_CONCURRENCY=${concurrency})`, env: { ...politeness, CRAWLER_HOST_CONCURRENCY: '' } },
+    { name: 'one host after another (CRAWLER_HOST_CONCURRENCY=1, the order of before)', env: { ...politeness, CRAWLER_HOST_CONCURRENCY: '1' } },
+  ];
+  const results: PassResult[] = [];
+  for (const [k, variant] of variants.entries()) {
+    const org = await loadClaimed(bench, `bench-crawl-${tag}-h${k}`, n, () => undefined);
+    results.push(await confirmPass(bench, org, variant, n));
+  }
+  await stopChild(bench.worker, 'SIGTERM', 15_000);
+  return { n, hosts: bench.server.info.urls.length, delayMs, concurrency, parallel: results[0], sequential: results[1] };
+}
+
 /** Setup of a pass: a fresh organization with N claimed placements linking to the N pages, through the bulk API and the worker. */
-async function loadClaimed(bench: Bench, slug: string, took: (ms: number) => void): Promise<Organization> {
+async function loadClaimed(bench: Bench, slug: string, n: number, took: (ms: number) => void): Promise<Organization> {
   const { ds, tag, channels, server } = bench;
-  const n = SIZES.placements;
   const orgs = ds.getRepository(Organization);
   const org = await orgs.save(orgs.create({ slug, name: `基准测试 ${slug}`, region: '邵阳市', foundedOn: '2019-06-21', keywords: ['大祥'] }));
   const started = performance.now();
@@ -692,7 +796,7 @@ async function loadClaimed(bench: Bench, slug: string, took: (ms: number) => voi
       channel: channels[(start + k) % channels.length].name,
       title: benchTitle(tag, start + k),
       publishedOn: benchDate(start + k),
-      url: `${server.info.url}${benchPath(start + k)}`,
+      url: server.pageUrl(start + k),
       genre: '消息',
     }));
     const res = await postJson(bench.port, `/api/orgs/${org.slug}/placements/bulk`, { placements });
@@ -708,14 +812,13 @@ async function loadClaimed(bench: Bench, slug: string, took: (ms: number) => voi
 }
 
 /** One confirmation pass: a fresh crawler process, POST confirm, until the run is completed and all N are confirmed. */
-async function confirmPass(bench: Bench, org: Organization, variant: Variant): Promise<PassResult> {
+async function confirmPass(bench: Bench, org: Organization, variant: Variant, n: number): Promise<PassResult> {
   const { ds, server, worker } = bench;
-  const n = SIZES.placements;
   const crawlerEnv = {
     ...bench.baseEnv,
     LOG_LEVEL: 'log',
-    CRAWLER_ALLOW_HOSTS: server.info.host,
-    // Politeness delay off: every page is on one (loopback) host. One request at a time per host still holds.
+    CRAWLER_ALLOW_HOSTS: server.info.hosts.join(','),
+    // Politeness delay off unless the variant says (b: every page is on one loopback host). One request at a time per host still holds.
     CRAWLER_HOST_DELAY_MS: '0',
     ...variant.env,
   };
@@ -724,8 +827,8 @@ async function confirmPass(bench: Bench, org: Organization, variant: Variant): P
   const crawler = await startService('crawler', distMain('crawler'), crawlerEnv, /crawler ready/, nodeArgs);
   const c = loadConfig(crawlerEnv).crawler;
   const crawlerReady = procMemory(crawler.pid!)?.rss ?? 0;
-  log(`  ${variant.name}: crawler pid ${crawler.pid} (RSS ${fmt(crawlerReady / MB, 1)} MB when ready): CRAWLER_HOST_DELAY_MS=0 (politeness delay off for the bench), concurrency ${c.concurrency} (default), write batch ${c.writeBatch}, retries ${c.retries}`);
-  const hitsBefore = await server.hits();
+  log(`  ${variant.name}: crawler pid ${crawler.pid} (RSS ${fmt(crawlerReady / MB, 1)} MB when ready): CRAWLER_HOST_DELAY_MS=${c.hostDelayMs}${c.hostDelayMs === 0 ? ' (politeness delay off for the bench)' : ''}, CRAWLER_HOST_CONCURRENCY=${c.hostConcurrency}, concurrency ${c.concurrency} (default), write batch ${c.writeBatch}, retries ${c.retries}`);
+  const hitsBefore = (await server.hits(true)).n;
 
   let sampled = 0;
   const sampler = setInterval(() => {
@@ -781,7 +884,8 @@ async function confirmPass(bench: Bench, org: Organization, variant: Variant): P
     worker: (procCpuMs(worker.pid!) ?? 0) - cpu.worker,
     server: (procCpuMs(server.child.pid!) ?? 0) - cpu.server,
   };
-  const requests = (await server.hits()) - hitsBefore;
+  const served = await server.hits();
+  const requests = served.n - hitsBefore;
 
   // Checks: the run's counts, one confirmed event with evidence per placement.
   const sql = new SqlDialect(ds);
@@ -798,13 +902,14 @@ async function confirmPass(bench: Bench, org: Organization, variant: Variant): P
   if (run.pages !== n || run.confirmed !== n || run.errors !== 0 || Number(events) !== n || !evidence?.sha256 || evidence.similarity !== 1) {
     throw new Error(`check failed: run ${JSON.stringify(run)}, ${events} confirmed events, evidence ${JSON.stringify(evidence)}`);
   }
-  const check = `run pages ${fmt(run.pages)}, confirmed ${fmt(run.confirmed)}, errors ${run.errors}; ${fmt(confirmed)} placements confirmed, ${fmt(Number(events))} confirmed events with evidence; ${fmt(requests)} requests served`;
+  const check = `run pages ${fmt(run.pages)}, confirmed ${fmt(run.confirmed)}, errors ${run.errors}; ${fmt(confirmed)} placements confirmed, ${fmt(Number(events))} confirmed events with evidence; ${fmt(requests)} requests served, at most ${served.maxPerHost} at a time on one host`;
   await stopChild(crawler, 'SIGTERM', 15_000);
   const result: PassResult = {
     variant,
     writeBatch: c.writeBatch,
     n,
     crawlMs: (crawlDoneAt ?? performance.now()) - started,
+    hostConcurrency: c.hostConcurrency,
     ms,
     rate: rate(n, ms),
     crawlerReady,
@@ -903,6 +1008,24 @@ function printSummary(a: ExtractResult | undefined, b: ConfirmResult | undefined
   }
 }
 
+function printParallelSummary(h: ParallelResult): void {
+  const { parallel: par, sequential: seq } = h;
+  // Each host's pages one after another, each request after the host's delay: robots.txt first, then its pages.
+  const expectedSeqMs = (h.n + h.hosts) * h.delayMs;
+  const rows: string[][] = [
+    [`(h) one host after another (CRAWLER_HOST_CONCURRENCY=1)`, `${fmt(seq.rate, 1)} placements/s`, `${secs(seq.ms)} (crawler pass ${secs(seq.crawlMs)})`, 'baseline'],
+    [`(h) hosts in parallel (default CRAWLER_HOST_CONCURRENCY=${par.hostConcurrency})`, `${fmt(par.rate, 1)} placements/s`, `${secs(par.ms)} (crawler pass ${secs(par.crawlMs)})`, `${(par.rate / seq.rate).toFixed(2)}x sequential`],
+    [`    expected sequential time`, `${secs(expectedSeqMs)}`, `(${fmt(h.n)} pages + ${h.hosts} robots.txt) × ${h.delayMs} ms`, `measured ${(seq.crawlMs / expectedSeqMs).toFixed(2)}x of it`],
+    [`    expected parallel time`, `${secs(expectedSeqMs / Math.min(par.hostConcurrency, h.hosts))}`, `sequential ÷ ${Math.min(par.hostConcurrency, h.hosts)} hosts at once`, ''],
+    [`    crawler peak RSS (VmHWM)`, `${fmt(par.crawlerPeak / MB, 1)} / ${fmt(seq.crawlerPeak / MB, 1)} MB`, 'parallel / sequential', ''],
+  ];
+  log(`\nSummary (h) (${usingPostgres ? 'PostgreSQL' : 'SQLite'}, node ${process.version}, ${os.cpus().length} CPUs, load average now ${loadAvg()})`);
+  log(table(['figure', 'value', 'time', 'ratio'], rows));
+  log(`(h) ${fmt(h.n)} placements over ${h.hosts} loopback hosts (${fmt(h.n / h.hosts)} each), CRAWLER_HOST_DELAY_MS=${h.delayMs}; both passes in full, each a fresh organization and crawler process; time = POST confirm → all confirmed in the database.`);
+  log(`    parallel: ${par.check}`);
+  log(`    sequential: ${seq.check}`);
+}
+
 async function main(): Promise<void> {
   const tag = runTag();
   log(`Crawl bench ${tag}: node ${process.version}, ${os.cpus().length} CPUs, load average ${loadAvg()}`);
@@ -912,12 +1035,14 @@ async function main(): Promise<void> {
     log(`    platform ${fmt(a.platformRate)} pages/s, raw ${fmt(a.rawRate)} pages/s: ${a.ratio.toFixed(2)}x; load average ${loadAvg()}`);
   }
   const b = ONLY.has('b') ? await endToEnd(tag) : undefined;
+  const h = ONLY.has('h') ? await parallelHosts(tag) : undefined;
   if (a || b) printSummary(a, b);
+  if (h) printParallelSummary(h);
   if (ONLY.has('m')) printMatcherSummary(matcherBench(SIZES.matcherRounds), SIZES.matcherRounds);
 }
 
 if (process.argv[2] === '--fixture-server') {
-  serveFixtures(process.argv[3], Number(process.argv[4])).catch((err: unknown) => {
+  serveFixtures(process.argv[3], Number(process.argv[4]), Number(process.argv[5] ?? 1)).catch((err: unknown) => {
     process.stderr.write(`fixture server: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
