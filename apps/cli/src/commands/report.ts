@@ -66,7 +66,7 @@ export function parseFormats(value: string | undefined): ReportFormat[] {
   return list as ReportFormat[];
 }
 
-/** Reads --template: a report template file (JSON, the shape of libs/reporting/src/template/default-template.json). */
+/** Reads --template: a report template file (YAML or JSON, the shape of libs/reporting/src/template/default-template.json). */
 export function readTemplate(file: string | undefined): ReportTemplate | undefined {
   if (file === undefined) return undefined;
   try {
