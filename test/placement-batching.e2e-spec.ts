@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job } from 'bullmq';
 import type { PlacementDraft } from '@pl/domain';
-import { IngestionJob, IngestionQueue, RecordPlacementsJob } from '@pl/placements';
+import { IngestionJob, IngestionQueue, RecordPlacementsInput } from '@pl/placements';
 import { startApi, tableCounts, TestApi, waitForIngestion } from './support/harness';
 
 /**
@@ -26,7 +26,7 @@ describe('single submissions batched through the queue', () => {
     authors: [],
     note: null,
   });
-  const record = (title: string, channelId?: number): RecordPlacementsJob => ({
+  const record = (title: string, channelId?: number): RecordPlacementsInput => ({
     ingestionId: randomUUID(),
     chunk: 0,
     accepted: 1,
@@ -91,7 +91,7 @@ describe('single submissions batched through the queue', () => {
 
     const batches = await batchJobs();
     expect(batches.length).toBe(before + 1);
-    const batch = batches.find((j) => (j.data.records as RecordPlacementsJob[]).some((r) => r.ingestionId === records[0].ingestionId));
+    const batch = batches.find((j) => (j.data.records as RecordPlacementsInput[]).some((r) => r.ingestionId === records[0].ingestionId));
     expect(batch?.data.records).toHaveLength(records.length);
     const { job, state } = await finished(batch!.id!);
     expect(state).toBe('completed');
@@ -116,19 +116,73 @@ describe('single submissions batched through the queue', () => {
     for (const r of records) expect(await waitForIngestion(api, r.ingestionId)).toMatchObject({ inserted: 1, duplicates: 0 });
   });
 
-  it('fails a batch at once for a record that can never succeed, keeping its neighbours', async () => {
+  it('completes a batch with a record that can never succeed, counting it as rejected with its reason and keeping its neighbours', async () => {
     const good = [record('坏邻居批次第一篇：大祥区产业园'), record('坏邻居批次第二篇：大祥区产业园')];
     const bad = record('坏邻居批次：不存在的渠道', 999_999);
     const added = await queue.queue.add('placements.record-batch', { records: [good[0], bad, good[1]] });
     const { job, state } = await finished(added.id!);
-    expect(state).toBe('failed');
-    expect(job.attemptsMade).toBe(1);
-    expect(job.failedReason).toMatch(new RegExp(`ingestion ${bad.ingestionId} row 0 channel: unknown channel id 999999`));
+    expect(state).toBe('completed');
+    expect(job.attemptsMade).toBe(1); // one attempt, no retry
+    expect(job.returnvalue).toMatchObject({ records: 3, inserted: 2, rejected: [{ ingestionId: bad.ingestionId, row: 0, field: 'channel', message: 'unknown channel id 999999' }] });
 
     for (const r of good) expect(await waitForIngestion(api, r.ingestionId)).toMatchObject({ state: 'completed', inserted: 1 });
     const refused = await api.http().get(`/api/ingestions/${bad.ingestionId}`).expect(200);
     expect(refused.body).toMatchObject({ state: 'completed', accepted: 1, inserted: 0, rejected: 1 });
     const stored = await api.dataSource.query(`SELECT COUNT(*) AS n FROM placements WHERE title LIKE '坏邻居批次%'`);
     expect(Number(stored[0].n)).toBe(2);
+  });
+
+  /**
+   * Poison fed to the worker directly, past the edge that refuses it: text
+   * neither database can store (a NUL, which PostgreSQL refuses in text and
+   * JSON; a lone surrogate; a C1 control) in a draft, and a NUL in the
+   * actor. Each bad draft is counted in `rejected` with its reason, the other
+   * drafts of its job and of the batch are written, every job completes at
+   * its first attempt and every ingestion ends.
+   */
+  it('a batch of poison drafts: each is rejected with a reason, everything else is written, every ingestion ends', async () => {
+    const mixed = { ...record('毒批次：同一任务的好稿一'), accepted: 5 };
+    mixed.placements = [
+      draft('毒批次：同一任务的好稿一'),
+      { ...draft('毒批次：空字符\u0000标题'), row: 1 },
+      { ...draft('毒批次：孤立代理项\ud800标题'), row: 2 },
+      { ...draft('毒批次：C1 控制符栏目'), section: '要闻\u009b31m', row: 3 },
+      { ...draft('毒批次：同一任务的好稿二'), row: 4 },
+    ];
+    const nulActor = { ...record('毒批次：操作人带空字符'), actor: 'editor:张\u0000三' };
+    const neighbour = record('毒批次：隔壁的好稿');
+    const batch = await queue.queue.add('placements.record-batch', { records: [mixed, nulActor, neighbour] });
+    const single = await queue.queue.add('placements.record', { ...record('毒批次：单独任务的好稿'), placements: [draft('毒批次：单独任务的好稿'), { ...draft('毒批次：单独\u0000任务'), row: 1 }], accepted: 2 });
+
+    const done = await finished(batch.id!);
+    expect(done.state).toBe('completed');
+    expect(done.job.attemptsMade).toBe(1); // one attempt, no retry
+    const rejected = (done.job.returnvalue as { rejected: { ingestionId: string; row: number; field: string; message: string }[] }).rejected;
+    expect(rejected.map((r) => [r.row, r.field])).toEqual([
+      [1, 'title'],
+      [2, 'title'],
+      [3, 'section'],
+    ]);
+    expect(rejected.map((r) => r.message)).toEqual([
+      'title must not contain control characters (found U+0000)',
+      expect.stringContaining('lone surrogates (found U+D800'),
+      'section must not contain control characters (found U+009B)',
+    ]);
+    const alone = await finished(single.id!);
+    expect(alone.state).toBe('completed');
+    expect(alone.job.returnvalue).toMatchObject({ inserted: 1, rejected: [{ row: 1, field: 'title' }] });
+
+    expect(await waitForIngestion(api, mixed.ingestionId)).toMatchObject({ state: 'completed', accepted: 5, inserted: 2, rejected: 3 });
+    expect(await waitForIngestion(api, nulActor.ingestionId)).toMatchObject({ state: 'completed', inserted: 1, rejected: 0 });
+    expect(await waitForIngestion(api, neighbour.ingestionId)).toMatchObject({ state: 'completed', inserted: 1 });
+    const stored: { title: string }[] = await api.dataSource.query(`SELECT title FROM placements WHERE title LIKE '毒批次%' ORDER BY title`);
+    expect(stored.map((r) => r.title).sort()).toEqual(
+      ['毒批次：同一任务的好稿一', '毒批次：同一任务的好稿二', '毒批次：操作人带空字符', '毒批次：隔壁的好稿', '毒批次：单独任务的好稿'].sort(),
+    );
+    // The actor is kept, with what cannot be stored replaced.
+    const [event] = await api.dataSource.query(
+      `SELECT e.actor FROM placement_events e JOIN placements p ON p.id = e.placement_id WHERE p.title = '毒批次：操作人带空字符'`,
+    );
+    expect(event.actor).toBe('editor:张\ufffd三');
   });
 });

@@ -11,6 +11,13 @@ const PLACEMENTS = '/api/orgs/daxiang/placements';
 const IMPORTS = '/api/orgs/daxiang/imports';
 const PUBLIC_URL = 'https://ledger.example.org';
 const valid = { channel: '湖南日报', title: '大祥区：敌意输入测试的基准稿件', publishedOn: '2021-05-12' };
+const BUDGET = {
+  unit: '万元',
+  total: '150.36',
+  basic: { total: '91.58', personnel: '37.38', public: '26.69', capital: '27.51' },
+  projects: [{ name: '融媒体能力建设', amount: '58.78' }],
+};
+const post = (api: TestApi, body: unknown) => api.http().post(PLACEMENTS).send(body as object);
 const csv = Buffer.from('\ufeff刊发日期,标题,媒体\r\n2021-05-13,大祥区：跨站导入的稿件,湖南日报\r\n', 'utf8');
 
 interface Case {
@@ -61,6 +68,37 @@ const CASES: [string, Case][] = [
     'a constructor key',
     { send: (api) => api.http().post(PLACEMENTS).send({ ...valid, constructor: { prototype: { admin: true } } }), status: 400, field: 'constructor' },
   ],
+  // Point 2: text that can never be stored is refused at the edge, naming the field.
+  ['a NUL in the actor header (percent-encoded)', { send: (api) => post(api, valid).set('X-Actor', '%E5%BC%A0%00%E4%B8%89'), status: 400, field: 'x-actor' }],
+  ['an ANSI escape in the actor header', { send: (api) => post(api, valid).set('X-Actor', '%1B%5B31m%E5%BC%A0%E4%B8%89'), status: 400, field: 'x-actor' }],
+  ['a NUL in a title', { send: (api) => post(api, { ...valid, title: '大祥\u0000区' }), status: 400, field: 'title' }],
+  ['a lone surrogate in a title', { send: (api) => post(api, { ...valid, title: '大祥\ud800区' }), status: 400, field: 'title' }],
+  ['a C1 control (CSI) in a section', { send: (api) => post(api, { ...valid, section: '要闻\u009b31m' }), status: 400, field: 'section' }],
+  ['a NUL in a note', { send: (api) => post(api, { ...valid, note: '备注\u0000' }), status: 400, field: 'note' }],
+  ['a NUL in an author', { send: (api) => post(api, { ...valid, authors: ['张三', '李\u0000四'] }), status: 400, field: 'authors.1' }],
+  [
+    'a NUL in one entry of a bulk',
+    { send: (api) => api.http().post(`${PLACEMENTS}/bulk`).send({ placements: [valid, { ...valid, title: '批量\u0000' }] }), status: 400, field: 'placements.1.title' },
+  ],
+  ['a NUL in a search query', { send: (api) => api.http().get(PLACEMENTS).query({ q: '大祥\u0000' }), status: 400, field: 'q' }],
+  ['a NUL in a path parameter', { send: (api) => api.http().post('/api/orgs/da%00xiang/placements').send(valid), status: 400, field: 'org' }],
+  [
+    'a NUL in an organization’s name',
+    { send: (api) => api.http().post('/api/orgs').send({ slug: 'nul-org', name: '融媒体\u0000中心', region: '邵阳市', foundedOn: '2019-01-01', keywords: [] }), status: 400, field: 'name' },
+  ],
+  [
+    'a lone surrogate in a budget project name',
+    { send: (api) => api.http().put('/api/orgs/daxiang/budgets/2021').send({ ...BUDGET, projects: [{ name: '融媒体\udc00', amount: '58.78' }] }), status: 400, field: 'projects.0.name' },
+  ],
+  [
+    'a NUL in a budget description',
+    { send: (api) => api.http().put('/api/orgs/daxiang/budgets/2021').send({ ...BUDGET, description: '说明\u0000' }), status: 400, field: 'description' },
+  ],
+  [
+    'a NUL in a profile paragraph',
+    { send: (api) => api.http().put('/api/orgs/daxiang/profile').send({ shortName: '区融媒体中心', establishment: { authorized: 10, actual: 9 }, duties: ['职责\u0000'] }), status: 400, field: 'duties.0' },
+  ],
+  ['a NUL in a key of a body', { send: (api) => post(api, { ...valid, ['no\u0000te']: 'x' }), status: 400, field: 'no\u0000te' }],
 ];
 
 describe('hostile input', () => {
@@ -86,6 +124,34 @@ describe('hostile input', () => {
       // Nothing queued, nothing written: give a wrongly accepted write time to land first.
       await new Promise((r) => setTimeout(r, 100));
       expect(await tableCounts(api.dataSource)).toEqual(before);
+    });
+  });
+
+  describe('line breaks: folded in one-line fields, kept in notes and profile text', () => {
+    it('a title with tabs and line breaks is stored on one line; a note keeps its line breaks (Excel’s Alt+Enter)', async () => {
+      const res = await post(api, { ...valid, title: '大祥区：\t换行\r\n的标题\n', note: '第一行\n第二行' }).expect(202);
+      expect(await waitForIngestion(api, res.body.ingestionId)).toMatchObject({ inserted: 1 });
+      const found = await api.http().get(PLACEMENTS).query({ q: '换行' }).expect(200);
+      expect(found.body.items.map((p: { title: string }) => p.title)).toEqual(['大祥区： 换行 的标题']);
+      const one = await api.http().get(`${PLACEMENTS}/${found.body.items[0].id}`).expect(200);
+      expect(one.body.note).toBe('第一行\n第二行');
+    });
+
+    it('a profile paragraph keeps its line breaks', async () => {
+      const profile = { shortName: '区融媒体中心', establishment: { authorized: 10, actual: 9 }, duties: ['负责新闻采编；\n负责平台运营。'] };
+      const put = await api.http().put('/api/orgs/daxiang/profile').send(profile);
+      expect([200, 201]).toContain(put.status);
+      const stored = await api.http().get('/api/orgs/daxiang/profile').expect(200);
+      expect(stored.body.duties).toEqual(['负责新闻采编；\n负责平台运营。']);
+      // Leave the counts as they were for the other cases (profiles are not among the counted tables).
+    });
+
+    it('an imported ledger row with a NUL in a cell is a row error; the other rows are written', async () => {
+      const ledger = Buffer.from('刊发日期,标题,媒体\r\n2021-05-14,大祥区：导入的好稿,湖南日报\r\n2021-05-15,大祥区：导入\u0000的坏稿,湖南日报\r\n', 'utf8');
+      const res = await api.http().post(IMPORTS).attach('file', ledger, '台账.csv').expect(202);
+      expect(res.body).toMatchObject({ received: 2, accepted: 1 });
+      expect(res.body.errors).toEqual([expect.objectContaining({ row: 3, field: 'title' })]);
+      expect(await waitForIngestion(api, res.body.ingestionId)).toMatchObject({ inserted: 1 });
     });
   });
 

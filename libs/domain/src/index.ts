@@ -6,3 +6,4 @@ export * from './time-ordered-id';
 export * from './text-width';
 export * from './text-decoding';
 export * from './spreadsheet-text';
+export * from './safe-text';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDate } from './local-date';
+import { foldLineBreaks, isStorableText, unstorableText } from './safe-text';
 import {
   GENRE_ALIASES,
   GENRES,
@@ -25,18 +26,23 @@ export const URL_MAX = 2048;
 const URL_SHAPE = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 /** What separates the names of an authors string. */
 const AUTHOR_SEPARATORS = /[、，,;；\s]+/;
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-const text = (field: string, max: number) =>
+/**
+ * Trimmed text that can be stored (see safe-text.ts). One-line fields (the
+ * title, channel, section, authors) fold tabs and line breaks to a space; the
+ * note keeps its line breaks.
+ */
+const text = (field: string, max: number, oneLine = true) =>
   z
     .string({ error: `${field} must be a string` })
-    .transform((s) => s.trim())
+    .transform((s) => (oneLine ? foldLineBreaks(s) : s).trim())
     .refine((s) => s.length <= max, `${field} must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), `${field} must not contain control characters`);
+    .superRefine((s, ctx) => {
+      const problem = unstorableText(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${field} ${problem}` });
+    });
 
-const optionalText = (field: string, max: number) =>
-  text(field, max)
+const optionalText = (field: string, max: number, oneLine = true) =>
+  text(field, max, oneLine)
     .nullish()
     .transform((s) => (s ? s : null));
 
@@ -120,7 +126,7 @@ const common = {
   prominence,
   genre,
   authors,
-  note: optionalText('note', 2000),
+  note: optionalText('note', 2000, false),
 };
 
 /** A placement as an editor submits it: the channel named by id, name or alias. */
@@ -190,17 +196,17 @@ const DRAFT_KEYS = new Set(['channelId', 'row', 'title', 'publishedOn', 'url', '
 const UNSURE = Symbol('unsure');
 type Unsure = typeof UNSURE;
 
-/** text(field, max): the trimmed string, or UNSURE. */
-function fastText(v: unknown, max: number): string | Unsure {
+/** text(field, max, oneLine): the trimmed string, or UNSURE. */
+function fastText(v: unknown, max: number, oneLine = true): string | Unsure {
   if (typeof v !== 'string') return UNSURE;
-  const s = v.trim();
-  return s.length <= max && !CONTROL_CHARS.test(s) ? s : UNSURE;
+  const s = (oneLine ? foldLineBreaks(v) : v).trim();
+  return s.length <= max && isStorableText(s) ? s : UNSURE;
 }
 
-/** optionalText(field, max). */
-function fastOptionalText(v: unknown, max: number): string | null | Unsure {
+/** optionalText(field, max, oneLine). */
+function fastOptionalText(v: unknown, max: number, oneLine = true): string | null | Unsure {
   if (v === undefined || v === null) return null;
-  const s = fastText(v, max);
+  const s = fastText(v, max, oneLine);
   return s === '' ? null : s;
 }
 
@@ -251,7 +257,7 @@ function fastCommon(o: Record<string, unknown>): Omit<PlacementDraft, 'channelId
   const prominence = fastAlias<Prominence>(o.prominence, PROMINENCE_ALIASES, 'normal');
   const genre = fastAlias<Genre | null>(o.genre, GENRE_ALIASES, null);
   const authors = fastAuthors(o.authors);
-  const note = fastOptionalText(o.note, 2000);
+  const note = fastOptionalText(o.note, 2000, false);
   if (url === UNSURE || section === UNSURE || prominence === UNSURE || genre === UNSURE || authors === UNSURE || note === UNSURE) {
     return null;
   }

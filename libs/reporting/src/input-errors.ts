@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import type { FieldError } from '@pl/domain';
-
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+import { foldLineBreaks, unstorableText, type FieldError } from '@pl/domain';
 
 /**
  * Default wording of zod's own issues, phrased as a predicate: the field
@@ -62,20 +59,28 @@ export function safeParseInput<S extends z.ZodType>(
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: toInputFieldErrors(r.error.issues) };
 }
 
-/** A trimmed single piece of text: no control characters, at most `max` characters. */
-export const inputText = (max: number) =>
+/**
+ * A trimmed piece of text that can be stored (see @pl/domain's safe-text), at
+ * most `max` characters. One-line by default (names, titles: tabs and line
+ * breaks fold to a space); `multiline` keeps line breaks (descriptions,
+ * profile text, where Excel's Alt+Enter is real input).
+ */
+export const inputText = (max: number, multiline = false) =>
   z
     .string()
-    .transform((s) => s.trim())
+    .transform((s) => (multiline ? s : foldLineBreaks(s)).trim())
     .refine((s) => s.length <= max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+    .superRefine((s, ctx) => {
+      const problem = unstorableText(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 /** Required, non-empty text. */
-export const requiredText = (max: number) => inputText(max).refine((s) => s.length > 0, 'must not be empty');
+export const requiredText = (max: number, multiline = false) => inputText(max, multiline).refine((s) => s.length > 0, 'must not be empty');
 
 /** Optional text: missing, null or blank → null. */
-export const optionalText = (max: number) =>
-  inputText(max)
+export const optionalText = (max: number, multiline = false) =>
+  inputText(max, multiline)
     .nullish()
     .transform((s) => (s ? s : null));
 

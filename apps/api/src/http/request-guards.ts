@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpException } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { findUnstorableText, unstorableText } from '@pl/domain';
 
 /** Methods that change state: the ones a foreign page must not send with an editor's browser. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -100,6 +101,34 @@ export function installRequestGuards(fastify: FastifyInstance, publicUrl: string
     }
     done();
   });
+
+  // Text that can never be stored (NUL and the other controls, lone surrogates) is refused here,
+  // naming where it was, in whatever reaches the database: the body, the query, the path and the
+  // actor header. Without this a NUL passed the routes that check nothing and failed in
+  // PostgreSQL (a 500, or a queued job that could never be written).
+  fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const found =
+      findUnstorableText(req.params) ??
+      findUnstorableText(req.query) ??
+      actorProblem(req.headers['x-actor']) ??
+      (req.body === undefined ? null : findUnstorableText(req.body));
+    if (found) return void refuse(reply, 400, `Invalid ${found.field}: ${found.field} ${found.problem}`, found.field, `${found.field} ${found.problem}`);
+    done();
+  });
+}
+
+/** The X-Actor header as the Actor decorator reads it (percent-decoded), when it cannot be stored. */
+function actorProblem(header: string | string[] | undefined): { field: string; problem: string } | null {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (raw === undefined) return null;
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // not percent-encoded: read as sent
+  }
+  const problem = unstorableText(decoded);
+  return problem ? { field: 'x-actor', problem } : null;
 }
 
 /** A 400 for a body key that could reach an object's prototype, naming where it was. */

@@ -3,6 +3,7 @@ import { ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@pl/config';
+import { unstorableText } from '@pl/domain';
 import { ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerError, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
 import { parseOr400 } from '../http/validation';
 import { Actor } from '../http/actor.decorator';
@@ -18,6 +19,11 @@ async function uploadedFile(req: FastifyRequest, limitBytes: number): Promise<{ 
   if (part.fieldname !== FIELD) {
     part.file.resume();
     throw LedgerError.invalid([{ field: FIELD, message: `the ledger must be sent in the multipart field "${FIELD}", not "${part.fieldname}"` }]);
+  }
+  const nameProblem = unstorableText(part.filename);
+  if (nameProblem) {
+    part.file.resume();
+    throw LedgerError.invalid([{ field: FIELD, message: `the file name ${nameProblem}` }]);
   }
   try {
     return { name: part.filename, bytes: await part.toBuffer() };

@@ -1,10 +1,19 @@
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import { PLACEMENT_SOURCES, PLACEMENT_STATUSES, PlacementDraft, parsePlacementDraft } from '@pl/domain';
+import { FieldError, PLACEMENT_SOURCES, PLACEMENT_STATUSES, PlacementDraft, parsePlacementDraft, storableText } from '@pl/domain';
 import { defineQueue, JobOf } from '@pl/jobs';
 
 /** The queue every placement write goes through. */
 export const INGESTION_QUEUE = 'ingestion';
+
+/**
+ * A draft of a job that cannot be written: the fields at fault. Refused and
+ * counted on its ingestion by the worker; the job's other drafts are written.
+ */
+export interface RefusedDraft {
+  refused: FieldError[];
+  row: number;
+}
 
 /**
  * The drafts a job carries, each read by parsePlacementDraft: its fast path
@@ -13,26 +22,50 @@ export const INGESTION_QUEUE = 'ingestion';
  * draft): zod's per-element machinery costs ~20 µs a draft, twenty times the
  * fast path, which at 100 jobs of 500 drafts held at once kept a worker's
  * event loop from renewing its job locks.
+ *
+ * A draft that fails (a NUL in its title that got past an old edge, a
+ * payload written by hand) does not fail the job: it comes out as a
+ * RefusedDraft in its place, so that the worker counts it as rejected with a
+ * reason and writes the others. Only a payload that fails as a whole (not a
+ * list, no ingestion) fails the job.
  */
 const placementDrafts = z
   .custom<PlacementDraft[]>((v) => Array.isArray(v), 'placements must be a list')
-  .transform((raws, ctx) => {
-    const drafts: PlacementDraft[] = new Array(raws.length);
-    let ok = true;
+  .transform((raws): (PlacementDraft | RefusedDraft)[] => {
+    const drafts: (PlacementDraft | RefusedDraft)[] = new Array(raws.length);
     for (let i = 0; i < raws.length; i++) {
       const parsed = parsePlacementDraft(raws[i]);
       if (parsed.ok) drafts[i] = parsed.value;
       else {
-        ok = false;
-        for (const e of parsed.errors) ctx.addIssue({ code: 'custom', message: e.message, path: [i, ...e.field.split('.')] });
+        const row = (raws[i] as { row?: unknown } | null)?.row;
+        drafts[i] = { refused: parsed.errors, row: typeof row === 'number' && Number.isSafeInteger(row) && row >= 0 ? row : i };
       }
     }
-    return ok ? drafts : z.NEVER;
+    return drafts;
   });
+
+/** Whether a job's entry is a refused draft (see placementDrafts). */
+export const isRefusedDraft = (d: PlacementDraft | RefusedDraft): d is RefusedDraft => 'refused' in d;
+
+/**
+ * Text the worker writes whatever it holds (who submitted, the crawler's
+ * evidence): what cannot be stored is replaced by U+FFFD rather than losing
+ * the placements it comes with. The edge refuses such an actor; this is for
+ * jobs that got past it.
+ */
+const storableActor = z.string().max(500).transform(storableText);
+const storableValue = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? storableText(v)
+    : Array.isArray(v)
+      ? v.map(storableValue)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), storableValue(x)]))
+        : v;
 
 const id = z.string().min(1).max(64);
 const positiveInt = z.number().int().positive();
-const evidence = z.record(z.string(), z.unknown());
+const evidence = z.record(z.string(), z.unknown()).transform((e) => storableValue(e) as Record<string, unknown>);
 
 /** Record new placements: one from a form, a chunk of a bulk or an import. */
 const recordPlacements = z.object({
@@ -44,7 +77,7 @@ const recordPlacements = z.object({
   organizationId: positiveInt,
   source: z.enum(PLACEMENT_SOURCES),
   /** Who submitted: an editor's name, `import:<file>`, `crawler`… */
-  actor: z.string().max(500),
+  actor: storableActor,
   placements: placementDrafts,
   /**
    * Per placement, in order: the evidence its creation event keeps (a
@@ -68,8 +101,8 @@ const setPlacementStatus = z.object({
   organizationId: positiveInt,
   placementId: positiveInt,
   status: z.enum(PLACEMENT_STATUSES),
-  actor: z.string().max(500),
-  reason: z.string().nullish(),
+  actor: storableActor,
+  reason: z.string().transform(storableText).nullish(),
   evidence: evidence.nullish(),
 });
 
@@ -81,7 +114,7 @@ const flagPlacementLink = z.object({
   ingestionId: id,
   organizationId: positiveInt,
   placementId: positiveInt,
-  actor: z.string().max(500),
+  actor: storableActor,
   evidence,
   /** Default true; false clears the mark (its own page answered again). */
   gone: z.boolean().optional(),
@@ -117,6 +150,8 @@ export const INGESTION_CONTRACT = defineQueue({
 });
 
 export type RecordPlacementsJob = z.output<typeof recordPlacements>;
+/** A record job as producers write it (every draft whole). */
+export type RecordPlacementsInput = z.input<typeof recordPlacements>;
 export type RecordPlacementsBatchJob = z.output<typeof recordPlacementsBatch>;
 export type SetPlacementStatusJob = z.output<typeof setPlacementStatus>;
 export type FlagPlacementLinkJob = z.output<typeof flagPlacementLink>;

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { loadConfig } from '@pl/config';
 import { JobsConnections } from '@pl/jobs';
 import { REDIS_URL, deleteRedisKeys, uniquePrefix } from '../../../../test/support/harness';
-import { INGESTION_QUEUE, IngestionJob, RecordPlacementsJob } from './contract';
+import { INGESTION_QUEUE, IngestionJob, RecordPlacementsInput } from './contract';
 import { IngestionQueue, packJobs } from './ingestion-queue';
 
 const draft = (title: string, row?: number) => ({
@@ -18,7 +18,7 @@ const draft = (title: string, row?: number) => ({
   ...(row === undefined ? {} : { row }),
 });
 
-const record = (id: string, placements = 1): RecordPlacementsJob => ({
+const record = (id: string, placements = 1): RecordPlacementsInput => ({
   ingestionId: id,
   chunk: 0,
   accepted: placements,
@@ -91,7 +91,7 @@ describe('IngestionQueue (real Redis)', () => {
       ),
     );
     const jobs = await queue.getJobs(['waiting']);
-    const carried = jobs.flatMap((j) => (j.name === 'placements.record-batch' ? j.data.records : [j.data])).map((r: RecordPlacementsJob) => r.ingestionId);
+    const carried = jobs.flatMap((j) => (j.name === 'placements.record-batch' ? j.data.records : [j.data])).map((r: RecordPlacementsInput) => r.ingestionId);
     expect(carried.sort()).toEqual([...ids].sort());
     // One flush in flight at a time: the calls of one event-loop turn share one job.
     expect(jobs.length).toBeLessThanOrEqual(2);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { JobsConnections, QueueProducer } from '@pl/jobs';
-import { INGESTION_CONTRACT, INGESTION_QUEUE, INGESTION_RECEIPT_TTL_SECONDS, IngestionJob, IngestionReceipt, RecordPlacementsJob } from './contract';
+import { INGESTION_CONTRACT, INGESTION_QUEUE, INGESTION_RECEIPT_TTL_SECONDS, IngestionJob, IngestionReceipt, RecordPlacementsInput } from './contract';
 
 /** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
 const PACK_MAX_PLACEMENTS = 500;
@@ -25,7 +25,7 @@ interface PendingEnqueue {
  */
 export function packJobs(calls: IngestionJob[][]): IngestionJob[] {
   const out: IngestionJob[] = [];
-  let pack: RecordPlacementsJob[] = [];
+  let pack: RecordPlacementsInput[] = [];
   let size = 0;
   const close = () => {
     if (pack.length === 1) out.push({ name: 'placements.record', data: pack[0] });

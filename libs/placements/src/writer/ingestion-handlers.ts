@@ -1,5 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError } from 'bullmq';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { JobData, OnJob, PermanentJobError } from '@pl/jobs';
 import { INGESTION_CONTRACT, RecordPlacementsJob } from '../ingestion/contract';
@@ -12,12 +11,16 @@ type Data<N extends keyof (typeof INGESTION_CONTRACT)['jobs'] & string> = JobDat
  * The handlers of the ingestion queue (the jobs runtime runs them, see
  * @pl/jobs). Record jobs are group-committed: the jobs a worker holds at once
  * are written together, many per transaction. An entry that can never be
- * written (an unknown channel) is counted on its ingestion and fails its job
- * at once, after its valid neighbours are committed.
+ * written (an unknown channel, a draft its schema refuses) is counted as
+ * rejected on its ingestion with its neighbours committed, and its job
+ * completes with the reason in its result: nothing retries forever, and the
+ * ingestion ends. Only a payload that fails its schema as a whole fails its
+ * job (UnrecoverableError, by the jobs runtime).
  */
 @Injectable()
 export class IngestionHandlers implements OnApplicationShutdown {
   private readonly commits: GroupCommit<RecordPlacementsJob, RecordOutcome>;
+  private readonly logger = new Logger('Ingestion');
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -33,15 +36,8 @@ export class IngestionHandlers implements OnApplicationShutdown {
   @OnJob(INGESTION_CONTRACT, 'placements.record')
   async record(data: Data<'placements.record'>): Promise<unknown> {
     const outcome = await this.commits.submit(data);
-    if (outcome.refused.length > 0) {
-      const sample = outcome.refused
-        .slice(0, 5)
-        .map((r) => `row ${r.row} ${r.field}: ${r.message}`)
-        .join('; ');
-      // The valid entries are committed; the refused ones can never succeed.
-      throw new UnrecoverableError(`${outcome.refused.length} placement(s) refused: ${sample}`);
-    }
-    return { inserted: outcome.inserted, duplicates: outcome.duplicates, replayed: outcome.replayed };
+    this.reportRefused([{ ingestionId: data.ingestionId, outcome }]);
+    return { inserted: outcome.inserted, duplicates: outcome.duplicates, replayed: outcome.replayed, rejected: outcome.refused };
   }
 
   @OnJob(INGESTION_CONTRACT, 'placements.record-batch')
@@ -54,20 +50,30 @@ export class IngestionHandlers implements OnApplicationShutdown {
     if (transient !== undefined) throw transient;
     if (failures.length > 0) throw failures[0];
     const outcomes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const refused = outcomes.flatMap((o, i) => o.refused.map((r) => ({ ingestionId: records[i].ingestionId, ...r })));
-    if (refused.length > 0) {
-      const sample = refused
-        .slice(0, 5)
-        .map((r) => `ingestion ${r.ingestionId} row ${r.row} ${r.field}: ${r.message}`)
-        .join('; ');
-      throw new UnrecoverableError(`${refused.length} placement(s) refused: ${sample}`);
-    }
+    this.reportRefused(outcomes.map((outcome, i) => ({ ingestionId: records[i].ingestionId, outcome })));
     return {
       records: records.length,
       inserted: outcomes.reduce((n, o) => n + o.inserted, 0),
       duplicates: outcomes.reduce((n, o) => n + o.duplicates, 0),
       replayed: outcomes.filter((o) => o.replayed).length,
+      rejected: outcomes.flatMap((o, i) => o.refused.map((r) => ({ ingestionId: records[i].ingestionId, ...r }))),
     };
+  }
+
+  /**
+   * Entries that can never be written (an unknown channel, text that cannot
+   * be stored) were counted as rejected on their ingestions, in the same
+   * transaction as their neighbours: the job completes — a retry could not
+   * change them — with the reasons in its result, and they are logged.
+   */
+  private reportRefused(outcomes: { ingestionId: string; outcome: RecordOutcome }[]): void {
+    const refused = outcomes.flatMap(({ ingestionId, outcome }) => outcome.refused.map((r) => ({ ingestionId, ...r })));
+    if (refused.length === 0) return;
+    const sample = refused
+      .slice(0, 5)
+      .map((r) => `ingestion ${r.ingestionId} row ${r.row} ${r.field}: ${r.message}`)
+      .join('; ');
+    this.logger.warn(`${refused.length} placement(s) refused, counted as rejected: ${sample}${refused.length > 5 ? '; …' : ''}`);
   }
 
   @OnJob(INGESTION_CONTRACT, 'placement.set-status')

@@ -14,7 +14,7 @@ import {
 } from '@pl/domain';
 import { PermanentJobError } from '@pl/jobs';
 import { SqlDialect } from '@pl/persistence';
-import type { FlagPlacementLinkJob, RecordPlacementsJob, SetPlacementStatusJob } from '../ingestion/contract';
+import { isRefusedDraft, type FlagPlacementLinkJob, type RecordPlacementsJob, type SetPlacementStatusJob } from '../ingestion/contract';
 
 /** A refused entry of a job, reported on the failed job. */
 export interface RefusedEntry extends FieldError {
@@ -218,7 +218,7 @@ export class PlacementWriter {
     const orgIds = await this.existingIds('organizations', jobs.map((j) => j.organizationId));
     const channelIds = await this.existingIds(
       'channels',
-      jobs.flatMap((j) => j.placements.map((p) => p.channelId)),
+      jobs.flatMap((j) => j.placements.flatMap((p) => (isRefusedDraft(p) ? [] : [p.channelId]))),
     );
     const plan: Plan = { jobs: [], candidates: [] };
     const chunks = new Set<string>();
@@ -236,6 +236,11 @@ export class PlacementWriter {
         throw new PermanentJobError(`organization ${job.organizationId} does not exist`);
       }
       job.placements.forEach((draft, index) => {
+        if (isRefusedDraft(draft)) {
+          // Could never be written (the job's schema found it): counted as rejected, the others go on.
+          planned.refused.push(...draft.refused.map((e) => ({ row: draft.row, ...e })));
+          return;
+        }
         const row = draft.row ?? index;
         if (!channelIds.has(draft.channelId)) {
           planned.refused.push({ row, field: 'channel', message: `unknown channel id ${draft.channelId}` });

@@ -113,7 +113,7 @@ function money(value: unknown, unit: MoneyUnit, ctx: Ctx, path: (string | number
 }
 
 const FIGURE_KEYS = ['amount', 'yearStart', 'adjusted', 'description'];
-const descriptionSchema = optionalText(DESCRIPTION_MAX);
+const descriptionSchema = optionalText(DESCRIPTION_MAX, true);
 
 /**
  * The object form of an amount, its own keys plus `extra` (a project's

@@ -33,7 +33,7 @@ export const evaluationEntriesInputSchema = z
                 indicator: z.string().min(1).max(64),
                 value: scalar,
                 score: z.union([z.number(), z.string()]).nullish(),
-                reason: optionalText(2000),
+                reason: optionalText(2000, true),
               },
               { error: 'must be an object {indicator, value?, score?, reason?}' },
             )

@@ -8,7 +8,7 @@ export type ParsedInput<T> = { ok: true; value: T } | { ok: false; errors: Field
 
 const paragraphs = (max: number, itemMax: number) =>
   z
-    .array(requiredText(itemMax), { error: 'must be a list of paragraphs (strings)' })
+    .array(requiredText(itemMax, true), { error: 'must be a list of paragraphs (strings)' })
     .max(max)
     .optional()
     .transform((l) => l ?? []);
@@ -81,7 +81,7 @@ export const annualProfileInputSchema = z
       year: z.number().int().optional(),
       goals: paragraphs(50, 2000),
       achievements: paragraphs(50, 10_000),
-      placementsLead: optionalText(500),
+      placementsLead: optionalText(500, true),
       improvements: paragraphs(50, 5000),
       targets: z
         .object(Object.fromEntries(TARGET_KEYS.map((t) => [t, count(10_000_000).optional()])) as Record<TargetKey, z.ZodOptional<ReturnType<typeof count>>>, {
