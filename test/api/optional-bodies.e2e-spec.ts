@@ -1,5 +1,5 @@
 import { FixtureServer, startFixtureServer } from '../fixtures/crawl/server';
-import { startApi, TestApi } from '../support/harness';
+import { startApi, TestApi, waitForIngestion } from '../support/harness';
 
 /**
  * A POST whose body is optional takes no body, an empty body sent as JSON,
@@ -41,6 +41,18 @@ describe('optional request bodies', () => {
     const res = await post(`/api/crawl/sources/${sourceId}/run`).expect(202);
     const run = await api.http().get(`/api/crawl/runs/${res.body.runId}`).expect(200);
     expect(run.body).toMatchObject({ id: res.body.runId, kind: 'source', sourceId });
+  });
+
+  it.each(nothing)('POST …/placements/:id/withdraw and …/restore with %s withdraw and restore it', async (name, post) => {
+    const title = `大祥区可选请求体测试：${name}`;
+    const logged = await api.http().post('/api/orgs/daxiang/placements').send({ channel: '红网大祥站', title, publishedOn: '2021-07-01' }).expect(202);
+    await waitForIngestion(api, logged.body.ingestionId);
+    const id = (await api.http().get('/api/orgs/daxiang/placements').query({ q: title }).expect(200)).body.items[0].id;
+    const status = async () => (await api.http().get(`/api/orgs/daxiang/placements/${id}`).expect(200)).body.status;
+    await waitForIngestion(api, (await post(`/api/orgs/daxiang/placements/${id}/withdraw`).expect(202)).body.ingestionId);
+    expect(await status()).toBe('withdrawn');
+    await waitForIngestion(api, (await post(`/api/orgs/daxiang/placements/${id}/restore`).expect(202)).body.ingestionId);
+    expect(await status()).toBe('claimed');
   });
 
   it('still refuses a bad optional body, naming the field', async () => {

@@ -27,10 +27,10 @@ export type { ChannelKind, Genre, PlacementSource, PlacementStatus, Prominence, 
 export const tierLabel = (t: string): string => TIER_LABELS[t as Tier] ?? t;
 export const genreLabel = (g: string | null | undefined): string => (g ? (GENRE_LABELS[g as Genre] ?? g) : '');
 
-/** Every status the UI shows, the domain's plus `withdrawn` (撤回). */
-export const STATUSES = [...PLACEMENT_STATUSES, 'withdrawn'] as const;
+/** Every status the UI shows (withdrawn, 已撤回, among them). */
+export const STATUSES = PLACEMENT_STATUSES;
 export type Status = (typeof STATUSES)[number];
-const STATUS_TEXT: Record<string, string> = { ...STATUS_LABELS, withdrawn: '已撤回' };
+const STATUS_TEXT: Record<string, string> = { ...STATUS_LABELS };
 export const statusLabel = (s: string): string => STATUS_TEXT[s] ?? s;
 /** Element Plus tag colour of a status. */
 export const statusTagType = (s: string): 'success' | 'warning' | 'info' | 'danger' | 'primary' =>
@@ -62,6 +62,7 @@ const EVENT_TEXT: Record<string, string> = {
   rejected: '否决',
   dismissed: '忽略',
   'link-gone': '链接失效',
+  'link-restored': '链接恢复',
   edited: '修改',
   withdrawn: '撤回',
   restored: '恢复',

@@ -36,11 +36,16 @@ export const PLACEMENT_STATUSES = [
   'rejected',
   'discovered',
   'dismissed',
+  /** Taken back by an editor: kept with its history, counted nowhere, restorable to the status it had. */
+  'withdrawn',
 ] as const;
 export type PlacementStatus = (typeof PLACEMENT_STATUSES)[number];
 
 /** Statuses a summary counts unless told otherwise. */
 export const COUNTED_STATUSES: readonly PlacementStatus[] = ['claimed', 'confirmed'];
+
+/** Whether a placement of this status counts (in summaries, reports, rankings, points): claimed or confirmed. */
+export const isCounted = (status: string): boolean => (COUNTED_STATUSES as readonly string[]).includes(status);
 
 /** Which status may follow which (claimed → confirmed | rejected; discovered → confirmed | dismissed). */
 export const STATUS_TRANSITIONS: Record<PlacementStatus, readonly PlacementStatus[]> = {
@@ -49,6 +54,8 @@ export const STATUS_TRANSITIONS: Record<PlacementStatus, readonly PlacementStatu
   confirmed: ['rejected'],
   rejected: ['confirmed'],
   dismissed: ['confirmed'],
+  // Only a restore leaves it (back to the status it was withdrawn from), and only a withdrawal enters it.
+  withdrawn: [],
 };
 
 export const EVENT_TYPES = [
@@ -60,6 +67,10 @@ export const EVENT_TYPES = [
   'dismissed',
   'link-gone',
   'link-restored',
+  /** An editor changed fields (old and new values in its data). */
+  'edited',
+  'withdrawn',
+  'restored',
 ] as const;
 export type PlacementEventType = (typeof EVENT_TYPES)[number];
 
@@ -133,4 +144,5 @@ export const STATUS_LABELS: Record<PlacementStatus, string> = {
   rejected: '已否决',
   discovered: '待审核',
   dismissed: '已忽略',
+  withdrawn: '已撤回',
 };

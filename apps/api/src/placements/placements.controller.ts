@@ -126,6 +126,15 @@ const statusBody = z
   )
   .strict();
 
+const withdrawBody = z
+  .object(
+    { reason: z.string().trim().max(1000, 'reason must be at most 1000 characters').optional() },
+    { error: 'body must be an object {reason?}' },
+  )
+  .strict();
+
+const emptyBody = z.object({}, { error: 'body must be empty or {}' }).strict();
+
 const placementId = z.string().regex(/^\d+$/, 'id must be a placement id').transform(Number);
 
 function filterOf(q: z.output<typeof listQuery> | z.output<typeof summaryQuery>) {
@@ -218,20 +227,54 @@ export class PlacementsController {
     return { ...placement, evidence: evidence && { ...evidence, ...(evidence.stored ? { page: `/api/orgs/${org.slug}/placements/${pid}/evidence` } : {}) } };
   }
 
-  /** Confirm, reject or dismiss: an event through the queue like every write. */
+  /**
+   * Edit a placement's fields (any of those a new placement takes), or, with
+   * `status`, confirm, reject or dismiss it. Either is an event through the
+   * queue like every write: 202 with the ingestion to poll.
+   */
   @Patch('placements/:id')
   @HttpCode(202)
-  @ApiBody({ schema: { type: 'object', example: { status: 'confirmed', reason: '已在报纸版面核实' } } })
-  async setStatus(
+  @ApiBody({
+    schema: { type: 'object' },
+    examples: {
+      edit: { value: { title: '大祥区：“一件事一次办”跑出便民加速度', section: '要闻' }, summary: 'Edit fields' },
+      status: { value: { status: 'confirmed', reason: '已在报纸版面核实' }, summary: 'Confirm, reject or dismiss' },
+    },
+  })
+  async patch(
     @Param('org') slug: string,
     @Param('id') id: string,
     @Body() body: unknown,
     @Actor() actor: string,
   ): Promise<{ ingestionId: string }> {
     const pid = parseOr400(placementId, id, 'id');
-    const { status, reason } = parseOr400(statusBody, body);
+    // A status decision carries `status` (and maybe its `reason`); anything else is an edit of fields.
+    const isStatus = typeof body === 'object' && body !== null && ('status' in body || 'reason' in body);
+    const decision = isStatus ? parseOr400(statusBody, body) : null;
     const org = await this.orgs.bySlug(slug);
-    return this.submissions.requestStatus(org, pid, status, actor, reason);
+    if (decision) return this.submissions.requestStatus(org, pid, decision.status, actor, decision.reason);
+    return this.submissions.requestEdit(org, pid, body, actor);
+  }
+
+  /** Withdraw a placement: status withdrawn, counted nowhere, its history kept; restorable. */
+  @Post('placements/:id/withdraw')
+  @HttpCode(202)
+  @ApiBody({ required: false, schema: { type: 'object', example: { reason: '重复登记' } } })
+  async withdraw(@Param('org') slug: string, @Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ ingestionId: string }> {
+    const pid = parseOr400(placementId, id, 'id');
+    const { reason } = parseOr400(withdrawBody, body ?? {});
+    const org = await this.orgs.bySlug(slug);
+    return this.submissions.requestWithdraw(org, pid, actor, reason);
+  }
+
+  /** Restore a withdrawn placement to the status it was withdrawn from. */
+  @Post('placements/:id/restore')
+  @HttpCode(202)
+  async restore(@Param('org') slug: string, @Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ ingestionId: string }> {
+    const pid = parseOr400(placementId, id, 'id');
+    parseOr400(emptyBody, body ?? {});
+    const org = await this.orgs.bySlug(slug);
+    return this.submissions.requestRestore(org, pid, actor);
   }
 
   @Get('summary')

@@ -33,6 +33,7 @@ type Pending =
   | '/api/users/{username}'
   | '/api/tokens'
   | '/api/tokens/{name}'
+  | '/api/orgs/{org}/placements/{id}/withdraw'
   | '/api/orgs/{org}/placements/{id}/restore'
   | '/api/crawl/runs';
 type Path = keyof paths | Pending;
@@ -110,9 +111,12 @@ export const placements = {
   get: (org: string, id: number) => get<PlacementDetail>('/api/orgs/{org}/placements/{id}', { path: { org, id } }),
   create: (org: string, body: PlacementInput) => post<{ ingestionId: string }>('/api/orgs/{org}/placements', { path: { org } }, body),
   preview: (org: string, url: string) => post<LinkPreview>('/api/orgs/{org}/placements/preview', { path: { org } }, { url }),
-  edit: (org: string, id: number, body: PlacementInput) => put<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, body),
+  /** Fields as in create (any of them); 409 with `duplicateOf` when the edit would duplicate another placement. */
+  edit: (org: string, id: number, body: Partial<PlacementInput>) => patch<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, body),
   setStatus: (org: string, id: number, status: string, reason?: string) =>
     patch<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}', { path: { org, id } }, reason ? { status, reason } : { status }),
+  withdraw: (org: string, id: number, reason?: string) =>
+    post<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}/withdraw', { path: { org, id } }, reason ? { reason } : {}),
   restore: (org: string, id: number) => post<{ ingestionId: string }>('/api/orgs/{org}/placements/{id}/restore', { path: { org, id } }, {}),
   summary: (org: string, query: Record<string, string | undefined>) => get<Summary>('/api/orgs/{org}/summary', { path: { org }, query }),
 };

@@ -15,7 +15,7 @@ export class Ingestion {
   organizationId: number;
 
   @Column({ type: 'varchar', length: 16 })
-  kind: 'placements' | 'import' | 'status';
+  kind: 'placements' | 'import' | 'status' | 'edit';
 
   /** Entries submitted, valid or not. */
   @Column({ type: 'integer', default: 0 })

@@ -120,6 +120,47 @@ const flagPlacementLink = z.object({
   gone: z.boolean().optional(),
 });
 
+/** One draft, read like each of placementDrafts's. */
+const placementDraft = z.unknown().transform((raw, ctx) => {
+  const parsed = parsePlacementDraft(raw);
+  if (parsed.ok) return parsed.value;
+  for (const e of parsed.errors) ctx.addIssue({ code: 'custom', message: e.message, path: e.field.split('.') });
+  return z.NEVER;
+});
+
+/**
+ * An editor's edit: the placement's fields become these (every field, as the
+ * edge merged the request into what it read). The worker records the old and
+ * new values of what changed; a confirmed placement whose title or link
+ * changed goes back to claimed. Refused when it would make the placement the
+ * same story as another of its organization (the dedup key's unique index
+ * holds under races), or when the placement is withdrawn.
+ */
+const editPlacement = z.object({
+  ingestionId: id,
+  organizationId: positiveInt,
+  placementId: positiveInt,
+  actor: z.string().max(500),
+  placement: placementDraft,
+});
+
+/** Withdraw a placement (status withdrawn: counted nowhere, history kept), with an optional reason. */
+const withdrawPlacement = z.object({
+  ingestionId: id,
+  organizationId: positiveInt,
+  placementId: positiveInt,
+  actor: z.string().max(500),
+  reason: z.string().max(1000).nullish(),
+});
+
+/** Restore a withdrawn placement to the status it was withdrawn from. */
+const restorePlacement = z.object({
+  ingestionId: id,
+  organizationId: positiveInt,
+  placementId: positiveInt,
+  actor: z.string().max(500),
+});
+
 /**
  * Options of every ingestion job: retried with exponential backoff (a
  * database restart, a lock), kept when failed so that an operator sees why.
@@ -140,6 +181,9 @@ export const INGESTION_CONTRACT = defineQueue({
     'placements.record-batch': recordPlacementsBatch,
     'placement.set-status': setPlacementStatus,
     'placement.flag-link': flagPlacementLink,
+    'placement.edit': editPlacement,
+    'placement.withdraw': withdrawPlacement,
+    'placement.restore': restorePlacement,
   },
   jobOptions: INGESTION_JOB_OPTIONS,
   worker: (config) => ({
@@ -155,6 +199,9 @@ export type RecordPlacementsInput = z.input<typeof recordPlacements>;
 export type RecordPlacementsBatchJob = z.output<typeof recordPlacementsBatch>;
 export type SetPlacementStatusJob = z.output<typeof setPlacementStatus>;
 export type FlagPlacementLinkJob = z.output<typeof flagPlacementLink>;
+export type EditPlacementJob = z.output<typeof editPlacement>;
+export type WithdrawPlacementJob = z.output<typeof withdrawPlacement>;
+export type RestorePlacementJob = z.output<typeof restorePlacement>;
 
 /** A job as producers enqueue it: the name fixes the payload type. */
 export type IngestionJob = JobOf<typeof INGESTION_CONTRACT>;
@@ -167,7 +214,7 @@ export type IngestionJob = JobOf<typeof INGESTION_CONTRACT>;
 export interface IngestionReceipt {
   id: string;
   organizationId: number;
-  kind: 'placements' | 'import' | 'status';
+  kind: 'placements' | 'import' | 'status' | 'edit';
   received: number;
   accepted: number;
   rejected: number;

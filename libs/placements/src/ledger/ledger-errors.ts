@@ -7,8 +7,9 @@ import type { FieldError } from '@pl/domain';
  * fault. Services throw it; the API turns it into the JSON error body.
  */
 export class LedgerError extends HttpException {
-  constructor(status: HttpStatus, message: string, readonly errors: FieldError[] = []) {
-    super({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, errors }, status);
+  /** `extra`: more of the body beside the usual fields (a 409's `duplicateOf`). */
+  constructor(status: HttpStatus, message: string, readonly errors: FieldError[] = [], extra: Record<string, unknown> = {}) {
+    super({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, errors, ...extra }, status);
   }
 
   static invalid(errors: FieldError[], message?: string): LedgerError {

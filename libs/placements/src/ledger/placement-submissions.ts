@@ -8,6 +8,7 @@ import {
   PlacementStatus,
   STATUS_TRANSITIONS,
   parsePlacementInput,
+  placementDedupKey,
   timeOrderedId,
 } from '@pl/domain';
 import { Organization, Placement } from '@pl/persistence';
@@ -145,6 +146,95 @@ export class PlacementSubmissions {
         data: { ingestionId, organizationId: org.id, placementId, status, actor, reason: reason ?? null },
       },
     ]);
+    await this.ingestions
+      .recordReceived({ id: ingestionId, organizationId: org.id, kind: 'status', received: 1, accepted: 1, rejected: 0 })
+      .catch(() => undefined);
+    return { ingestionId };
+  }
+
+  /**
+   * Asks the worker to change a placement's fields. `raw` holds any of the
+   * fields a new placement takes (channel, title, publishedOn, url, section,
+   * prominence, genre, authors, note); the others keep their values, and the
+   * whole is checked as a new placement would be (400 naming the field). A
+   * withdrawn placement is not edited (409), nor one the edit would make the
+   * same story as another placement of the organization (409 naming it);
+   * the worker checks the latter again as it writes.
+   */
+  async requestEdit(org: Organization, placementId: number, raw: unknown, actor: string): Promise<{ ingestionId: string }> {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) {
+      throw LedgerError.invalid([{ field: '(body)', message: 'body must be an object with the fields to change (title, url, publishedOn…)' }]);
+    }
+    const current = await this.placement(org, placementId);
+    if (current.status === 'withdrawn') {
+      throw LedgerError.conflict('status', `placement ${placementId} is withdrawn: restore it before editing it`);
+    }
+    const merged = {
+      channel: current.channelId,
+      title: current.title,
+      publishedOn: current.publishedOn,
+      url: current.url,
+      section: current.section,
+      prominence: current.prominence,
+      genre: current.genre,
+      authors: current.authors,
+      note: current.note,
+      ...(raw as Record<string, unknown>),
+    };
+    const result = await this.toDraft(merged);
+    if ('errors' in result) throw LedgerError.invalid(result.errors);
+    const key = placementDedupKey(result.draft);
+    if (key !== current.dedupKey) {
+      const other = await this.dataSource.getRepository(Placement).findOneBy({ organizationId: org.id, dedupKey: key });
+      if (other && other.id !== placementId) {
+        const field = result.draft.url ? 'url' : 'title';
+        throw new LedgerError(
+          HttpStatus.CONFLICT,
+          `The edit would make placement ${placementId} a duplicate of placement ${other.id} (${JSON.stringify(other.title)})`,
+          [{ field, message: `same story as placement ${other.id}: ${other.title}` }],
+          { duplicateOf: { id: other.id, title: other.title, status: other.status } },
+        );
+      }
+    }
+    const ingestionId = timeOrderedId();
+    const { row: _row, ...placement } = result.draft;
+    await this.queue.enqueue([{ name: 'placement.edit', data: { ingestionId, organizationId: org.id, placementId, actor, placement } }]);
+    await this.ingestions
+      .recordReceived({ id: ingestionId, organizationId: org.id, kind: 'edit', received: 1, accepted: 1, rejected: 0 })
+      .catch(() => undefined);
+    return { ingestionId };
+  }
+
+  /** Asks the worker to withdraw a placement (409 when it is withdrawn already). */
+  async requestWithdraw(org: Organization, placementId: number, actor: string, reason?: string | null): Promise<{ ingestionId: string }> {
+    const current = await this.placement(org, placementId);
+    if (current.status === 'withdrawn') throw LedgerError.conflict('status', `placement ${placementId} is already withdrawn`);
+    return this.enqueueChange(org, {
+      name: 'placement.withdraw',
+      data: { ingestionId: timeOrderedId(), organizationId: org.id, placementId, actor, reason: reason || null },
+    });
+  }
+
+  /** Asks the worker to restore a withdrawn placement (409 when it is not withdrawn). */
+  async requestRestore(org: Organization, placementId: number, actor: string): Promise<{ ingestionId: string }> {
+    const current = await this.placement(org, placementId);
+    if (current.status !== 'withdrawn') throw LedgerError.conflict('status', `placement ${placementId} is not withdrawn (it is ${current.status})`);
+    return this.enqueueChange(org, { name: 'placement.restore', data: { ingestionId: timeOrderedId(), organizationId: org.id, placementId, actor } });
+  }
+
+  /** The organization's placement, or 404 naming the id (another organization's is not found either). */
+  private async placement(org: Organization, placementId: number): Promise<Placement> {
+    const current = await this.dataSource.getRepository(Placement).findOneBy({ id: placementId, organizationId: org.id });
+    if (!current) throw LedgerError.notFound('placement', 'id', placementId);
+    return current;
+  }
+
+  private async enqueueChange(
+    org: Organization,
+    job: Extract<IngestionJob, { name: 'placement.withdraw' | 'placement.restore' }>,
+  ): Promise<{ ingestionId: string }> {
+    await this.queue.enqueue([job]);
+    const ingestionId = job.data.ingestionId;
     await this.ingestions
       .recordReceived({ id: ingestionId, organizationId: org.id, kind: 'status', received: 1, accepted: 1, rejected: 0 })
       .catch(() => undefined);

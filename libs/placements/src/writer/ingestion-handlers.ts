@@ -86,6 +86,21 @@ export class IngestionHandlers implements OnApplicationShutdown {
     return this.writer.flagLink(data);
   }
 
+  @OnJob(INGESTION_CONTRACT, 'placement.edit')
+  edit(data: Data<'placement.edit'>): Promise<unknown> {
+    return this.writer.edit(data);
+  }
+
+  @OnJob(INGESTION_CONTRACT, 'placement.withdraw')
+  withdraw(data: Data<'placement.withdraw'>): Promise<unknown> {
+    return this.writer.withdraw(data);
+  }
+
+  @OnJob(INGESTION_CONTRACT, 'placement.restore')
+  restore(data: Data<'placement.restore'>): Promise<unknown> {
+    return this.writer.restore(data);
+  }
+
   /** After the workers have drained (see @pl/jobs): nothing is left in the group commit. */
   async onApplicationShutdown(): Promise<void> {
     await this.commits.idle();

@@ -14,7 +14,19 @@ import {
 } from '@pl/domain';
 import { PermanentJobError } from '@pl/jobs';
 import { SqlDialect } from '@pl/persistence';
-import { isRefusedDraft, type FlagPlacementLinkJob, type RecordPlacementsJob, type SetPlacementStatusJob } from '../ingestion/contract';
+import {
+  isRefusedDraft,
+  type EditPlacementJob,
+  type FlagPlacementLinkJob,
+  type RecordPlacementsJob,
+  type RestorePlacementJob,
+  type SetPlacementStatusJob,
+  type WithdrawPlacementJob,
+} from '../ingestion/contract';
+
+/** The fields an edit may change, in the order its event lists them. */
+const EDITED_FIELDS = ['channelId', 'title', 'url', 'publishedOn', 'section', 'prominence', 'genre', 'authors', 'note'] as const;
+type EditedField = (typeof EDITED_FIELDS)[number];
 
 /** A refused entry of a job, reported on the failed job. */
 export interface RefusedEntry extends FieldError {
@@ -359,15 +371,133 @@ export class PlacementWriter {
   }
 
   /**
+   * An editor's edit: the placement's fields become the job's, its dedup key
+   * and year/month follow, and an `edited` event keeps the old and new value
+   * of each field that changed. A confirmed placement whose title or link
+   * changed is claimed again (the confirmation and its evidence stay in the
+   * history); a new link clears the link-gone mark, which was about the old
+   * one. Refused when the placement is withdrawn, or when the new fields make
+   * it the same story as another placement of its organization (naming it).
+   * That check runs under the row lock; two edits racing to the same key are
+   * still stopped by the unique (organization, dedup key) index: the loser's
+   * transaction fails, its job is retried and then refused by the check.
+   * An edit that changes nothing writes no event.
+   */
+  async edit(job: EditPlacementJob): Promise<{ replayed: boolean }> {
+    return this.changePlacement(job, async (em, from, now) => {
+      if (from === 'withdrawn') return `placement ${job.placementId} is withdrawn: restore it before editing it`;
+      const p = (n: number) => this.sql.param(n);
+      const [row]: Record<string, unknown>[] = await em.query(
+        `SELECT channel_id, title, url, published_on, section, prominence, genre, authors, note, dedup_key FROM placements WHERE id = ${p(1)}`,
+        [job.placementId],
+      );
+      const d = job.placement;
+      const key = placementDedupKey(d);
+      if (key !== row.dedup_key) {
+        const [other]: { id: number; title: string }[] = await em.query(
+          `SELECT id, title FROM placements WHERE organization_id = ${p(1)} AND dedup_key = ${p(2)} AND id <> ${p(3)}`,
+          [job.organizationId, key, job.placementId],
+        );
+        if (other) {
+          return {
+            field: d.url ? 'url' : 'title',
+            message: `the edit would make placement ${job.placementId} a duplicate of placement ${Number(other.id)} (${JSON.stringify(other.title)})`,
+          };
+        }
+      }
+      const before: Record<EditedField, unknown> = {
+        channelId: Number(row.channel_id),
+        title: row.title,
+        url: row.url ?? null,
+        publishedOn: row.published_on,
+        section: row.section ?? null,
+        prominence: row.prominence,
+        genre: row.genre ?? null,
+        authors: typeof row.authors === 'string' ? (JSON.parse(row.authors) as string[]) : row.authors,
+        note: row.note ?? null,
+      };
+      const after: Record<EditedField, unknown> = {
+        channelId: d.channelId,
+        title: d.title,
+        url: d.url ?? null,
+        publishedOn: d.publishedOn,
+        section: d.section ?? null,
+        prominence: d.prominence,
+        genre: d.genre ?? null,
+        authors: d.authors,
+        note: d.note ?? null,
+      };
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const f of EDITED_FIELDS) {
+        if (JSON.stringify(before[f]) !== JSON.stringify(after[f])) changes[f] = { from: before[f], to: after[f] };
+      }
+      if (Object.keys(changes).length === 0) return null;
+      const reclaimed = from === 'confirmed' && ('title' in changes || 'url' in changes);
+      const status: PlacementStatus = reclaimed ? 'claimed' : from;
+      const { year, month } = yearMonthOf(d.publishedOn);
+      await em.query(
+        `UPDATE placements SET channel_id = ${p(1)}, title = ${p(2)}, url = ${p(3)}, published_on = ${p(4)}, year = ${p(5)}, month = ${p(6)},
+           section = ${p(7)}, prominence = ${p(8)}, genre = ${p(9)}, authors = ${p(10)}, note = ${p(11)}, dedup_key = ${p(12)}, status = ${p(13)},
+           link_gone_at = ${'url' in changes ? 'NULL' : 'link_gone_at'}, updated_at = ${p(14)}
+         WHERE id = ${p(15)}`,
+        [
+          d.channelId, d.title, d.url ?? null, d.publishedOn, year, month, d.section ?? null, d.prominence, d.genre ?? null,
+          JSON.stringify(d.authors), d.note ?? null, key, status, this.sql.timestamp(now), job.placementId,
+        ],
+      );
+      return { type: 'edited', data: { changes, ...(reclaimed ? { status: { from, to: status } } : {}) } };
+    });
+  }
+
+  /** Withdraws a placement: status withdrawn (counted nowhere), the status it had and the reason in its event. */
+  async withdraw(job: WithdrawPlacementJob): Promise<{ replayed: boolean }> {
+    return this.changePlacement(job, async (em, from, now) => {
+      if (from === 'withdrawn') return `placement ${job.placementId} is already withdrawn`;
+      await this.updateStatus(em, job.placementId, 'withdrawn', now);
+      return { type: 'withdrawn', data: { from, ...(job.reason ? { reason: job.reason } : {}) } };
+    });
+  }
+
+  /** Restores a withdrawn placement to the status its latest withdrawal took it from. */
+  async restore(job: RestorePlacementJob): Promise<{ replayed: boolean }> {
+    return this.changePlacement(job, async (em, from, now) => {
+      if (from !== 'withdrawn') return `placement ${job.placementId} is not withdrawn (it is ${from})`;
+      const p = (n: number) => this.sql.param(n);
+      const [last]: { data: unknown }[] = await em.query(
+        `SELECT data FROM placement_events WHERE placement_id = ${p(1)} AND type = 'withdrawn' ORDER BY id DESC LIMIT 1`,
+        [job.placementId],
+      );
+      const data = (typeof last?.data === 'string' ? JSON.parse(last.data) : last?.data) as { from?: PlacementStatus } | null | undefined;
+      const to: PlacementStatus = data?.from && data.from !== 'withdrawn' ? data.from : 'claimed';
+      await this.updateStatus(em, job.placementId, to, now);
+      return { type: 'restored', data: { to } };
+    });
+  }
+
+  private async updateStatus(em: EntityManager, placementId: number, status: PlacementStatus, now: Date): Promise<void> {
+    await em.query(`UPDATE placements SET status = ${this.sql.param(1)}, updated_at = ${this.sql.param(2)} WHERE id = ${this.sql.param(3)}`, [
+      status,
+      this.sql.timestamp(now),
+      placementId,
+    ]);
+  }
+
+  /**
    * One change to an existing placement in one transaction: the (ingestion,
    * 0) marker, the change, its event and the ingestion's count. A change
-   * that can never apply (placement missing, transition not allowed) is
-   * counted as rejected on its ingestion — so whoever polls it sees the end
-   * — and then fails the job with PermanentJobError.
+   * that can never apply (placement missing, transition not allowed, an
+   * edit making a duplicate) is counted as rejected on its ingestion — so
+   * whoever polls it sees the end — and then fails the job with
+   * PermanentJobError. A change that finds nothing to change (null) writes
+   * no event and counts as a duplicate.
    */
   private async changePlacement(
     job: { ingestionId: string; organizationId: number; placementId: number; actor: string },
-    change: (em: EntityManager, status: PlacementStatus, now: Date) => Promise<string | { type: PlacementEventType; data: Record<string, unknown> }>,
+    change: (
+      em: EntityManager,
+      status: PlacementStatus,
+      now: Date,
+    ) => Promise<string | { field: string; message: string } | { type: PlacementEventType; data: Record<string, unknown> } | null>,
   ): Promise<{ replayed: boolean }> {
     const outcome = await this.dataSource.transaction(async (em) => {
       const now = new Date();
@@ -378,8 +508,8 @@ export class PlacementWriter {
         [job.placementId, job.organizationId],
       );
       const result = rows.length === 0 ? `placement ${job.placementId} does not exist` : await change(em, rows[0].status, now);
-      const refused = typeof result === 'string';
-      if (!refused) {
+      const refusal = typeof result === 'string' ? { field: 'status', message: result } : result !== null && 'message' in result ? result : null;
+      if (result !== null && typeof result !== 'string' && 'type' in result) {
         await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, [
           [job.placementId, job.organizationId, result.type, job.actor, job.ingestionId, JSON.stringify(result.data), this.sql.timestamp(now)],
         ]);
@@ -389,14 +519,14 @@ export class PlacementWriter {
         [
           {
             job: { ...job, accepted: 1 },
-            outcome: refused
-              ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, field: 'status', message: result }] }
-              : { replayed: false, inserted: 1, duplicates: 0, refused: [] },
+            outcome: refusal
+              ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, ...refusal }] }
+              : { replayed: false, inserted: result ? 1 : 0, duplicates: result ? 0 : 1, refused: [] },
           },
         ],
         now,
       );
-      return { replayed: false, refusal: refused ? result : null };
+      return { replayed: false, refusal: refusal?.message ?? null };
     });
     if (outcome.refusal) throw new PermanentJobError(outcome.refusal);
     return { replayed: outcome.replayed };

@@ -172,14 +172,14 @@ export class ReportFacts {
     return this.dataSource.getRepository(Organization).find({ where: { region }, order: { id: 'ASC' } });
   }
 
-  /** The period's placements as ledger rows (for the Excel sheet), oldest first. */
+  /** The period's placements as ledger rows (for the Excel sheet and the key articles), oldest first; withdrawn ones are left out. */
   async ledger(orgId: number, from: string, to: string): Promise<LedgerRow[]> {
     const p = (n: number) => this.sql.param(n);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT p.published_on, p.title, c.name AS channel, c.tier, o.name AS outlet, p.section, p.prominence, p.genre,
               p.authors, p.url, p.status
        FROM placements p JOIN channels c ON c.id = p.channel_id JOIN outlets o ON o.id = c.outlet_id
-       WHERE p.organization_id = ${p(1)} AND p.published_on >= ${p(2)} AND p.published_on <= ${p(3)}
+       WHERE p.organization_id = ${p(1)} AND p.published_on >= ${p(2)} AND p.published_on <= ${p(3)} AND p.status <> 'withdrawn'
        ORDER BY p.published_on, p.id`,
       [orgId, from, to],
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TIER_LABELS, TIERS, todayInShanghai } from '@pl/domain';
+import { TIER_LABELS, TIERS, isCounted, todayInShanghai } from '@pl/domain';
 import { Organization } from '@pl/persistence';
 import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
 import { Block, ReportDocument } from '../document/report-document';
@@ -117,6 +117,7 @@ export class MonthlyBulletinComposer {
         if (data.yearToDate[t] < target * share) data.behindPace.push({ tier: t, yearToDate: data.yearToDate[t], expected, target });
       }
       data.keyArticles = (await this.facts.ledger(org.id, from, to))
+        .filter((r) => isCounted(r.status))
         .filter((r) => r.tier === 'central' || r.tier === 'provincial' || (r.prominence === 'headline' && r.tier !== 'district'))
         .map((r) => ({ publishedOn: r.publishedOn, title: r.title, channel: r.channel, authors: r.authors }));
     }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TIER_LABELS, TIERS, Tier, todayInShanghai } from '@pl/domain';
+import { TIER_LABELS, TIERS, Tier, isCounted, todayInShanghai } from '@pl/domain';
 import { ReportFacts, sumTiers } from '../aggregate/report-facts';
 import { Block, ReportDocument } from '../document/report-document';
 import { percentOf } from '../money';
@@ -65,7 +65,7 @@ export class RegionBulletinComposer {
       });
       if (!future) {
         for (const r of await this.facts.ledger(org.id, from, to)) {
-          if (r.tier === 'central' || r.tier === 'provincial' || (r.prominence === 'headline' && r.tier !== 'district')) {
+          if (isCounted(r.status) && (r.tier === 'central' || r.tier === 'provincial' || (r.prominence === 'headline' && r.tier !== 'district'))) {
             keyArticles.push({ organization: org.name, publishedOn: r.publishedOn, title: r.title, channel: r.channel, authors: r.authors });
           }
         }
