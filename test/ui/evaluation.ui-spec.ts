@@ -41,6 +41,8 @@ test.describe('绩效自评 and the budget lines it reads', () => {
     await page.goto('/evaluation');
     await expect(page.locator('.page-title')).toHaveText('绩效自评');
     await pickYear(page, '2021年');
+    const inEffect = await (await api.get(`/api/orgs/${ORG}/templates/indicators`)).json();
+    await expect(page.getByTestId('indicator-template')).toHaveText(`指标模板：${inEffect.template.name}；来源：系统默认`);
     await expect(page.getByTestId('evaluation-summary')).toHaveText(`已评指标合计 ${before.total} 分；${before.unscored} 项未评，自评结果不完整，暂不评定等级`);
     const central = before.indicators.find((i) => i.id === 'placements-central')!;
     await expect(tableRow(page, central.level3)).toContainText(central.actual!);

@@ -35,7 +35,8 @@ type Pending =
   | '/api/tokens/{name}'
   | '/api/orgs/{org}/placements/{id}/withdraw'
   | '/api/orgs/{org}/placements/{id}/restore'
-  | '/api/crawl/runs';
+  | '/api/crawl/runs'
+  | '/api/orgs/{org}/templates/{kind}';
 type Path = keyof paths | Pending;
 type Params = { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> };
 
@@ -224,6 +225,15 @@ export const evaluations = {
     put<{ entries: EvaluationEntryView[] }>('/api/orgs/{org}/self-evaluation/{year}/entries', { path: { org, year } }, { entries }),
   remove: (org: string, year: number, indicator: string) =>
     del<void>('/api/orgs/{org}/self-evaluation/{year}/entries/{indicator}', { path: { org, year, indicator } }),
+};
+
+/** Which template of a kind an organization's reports use: its own, its region's or the default. */
+export const templates = {
+  get: (org: string, kind: 'report' | 'indicators' | 'points') =>
+    get<{ kind: string; source: 'organization' | 'region' | 'default'; region: string | null; updatedBy: string | null; template: { name: string } }>(
+      '/api/orgs/{org}/templates/{kind}',
+      { path: { org, kind } },
+    ),
 };
 
 export const profiles = {
