@@ -4,7 +4,6 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '@pl/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
-import { serialiseSqliteAccess } from './sqlite-serial';
 
 /** TypeORM options for the configured database. `synchronize` is never on. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
@@ -42,6 +41,5 @@ export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   const ds = createDataSource(db);
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });
-  serialiseSqliteAccess(ds);
   return ds;
 }

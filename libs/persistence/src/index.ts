@@ -3,4 +3,4 @@ export { MIGRATIONS } from './migrations';
 export { createDataSource, dataSourceOptions, openDatabase } from './data-source';
 export { SqlDialect, containsPattern } from './sql-dialect';
 export { PersistenceModule } from './persistence.module';
-export { serialiseSqliteAccess } from './sqlite-serial';
+export { write, writeTransaction } from './writes';

@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
-import { serialiseSqliteAccess } from './sqlite-serial';
 import { ENTITIES } from './entities';
 
 /** The database connection; migrations run on start (never synchronize). */
@@ -21,11 +20,7 @@ export class PersistenceModule {
             migrationsRun: true,
             migrationsTransactionMode: 'each',
           }),
-          dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
-            serialiseSqliteAccess(dataSource);
-            return dataSource;
-          },
+          dataSourceFactory: (options) => new DataSource(options!).initialize(),
         }),
         TypeOrmModule.forFeature(ENTITIES),
       ],

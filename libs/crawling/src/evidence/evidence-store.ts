@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { DataSource } from 'typeorm';
-import { SqlDialect } from '@pl/persistence';
+import { SqlDialect, write } from '@pl/persistence';
 import type { FetchedPage } from '../types';
 
 const brotliCompress = promisify(zlib.brotliCompress);
@@ -75,11 +75,11 @@ export class EvidenceStore {
     const rows = await Promise.all(
       unique.map(async (p) => [p.sha256, p.body.length, p.headers['content-type']?.slice(0, 200) ?? null, p.finalUrl.slice(0, 2048), 'br', await brotliCompress(p.body, BROTLI), p.fetchedAt]),
     );
-    await this.dataSource.query(
+    await write(this.dataSource, (em) => em.query(
       `INSERT INTO evidence_pages (sha256, size, content_type, url, compression, body, fetched_at) VALUES ${this.sql.valuesList(rows.length, 7)}
        ON CONFLICT (sha256) DO NOTHING`,
       rows.flat(),
-    );
+    ));
   }
 
   /** Which of these pages are stored. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { LedgerError } from '@pl/placements';
-import { CrawlRun, SqlDialect } from '@pl/persistence';
+import { CrawlRun, SqlDialect, write } from '@pl/persistence';
 
 export type RunCounter = 'pages' | 'items' | 'confirmed' | 'discovered' | 'linkGone';
 
@@ -51,8 +51,8 @@ export class CrawlRuns {
 
   async create(kind: CrawlRun['kind'], ref: { sourceId?: number; organizationId?: number }, id: string = randomUUID()): Promise<CrawlRun> {
     const repo = this.dataSource.getRepository(CrawlRun);
-    return repo.save(
-      repo.create({
+    return write(this.dataSource, (em) =>
+      em.getRepository(CrawlRun).save(repo.create({
         id,
         kind,
         sourceId: ref.sourceId ?? null,
@@ -61,7 +61,7 @@ export class CrawlRuns {
         errors: [],
         startedAt: null,
         finishedAt: null,
-      }),
+      })),
     );
   }
 
@@ -72,7 +72,7 @@ export class CrawlRuns {
   }
 
   async remove(id: string): Promise<void> {
-    await this.dataSource.getRepository(CrawlRun).delete({ id });
+    await write(this.dataSource, (em) => em.getRepository(CrawlRun).delete({ id }));
   }
 
   /** A source's latest runs, newest first. */
@@ -87,10 +87,9 @@ export class CrawlRuns {
 
   /** Starts (or restarts, after a retried job) a run: its counts begin again from zero. */
   async start(id: string): Promise<void> {
-    await this.dataSource.getRepository(CrawlRun).update(
-      { id },
-      { state: 'running', pages: 0, items: 0, confirmed: 0, discovered: 0, linkGone: 0, errors: [], startedAt: new Date().toISOString(), finishedAt: null },
-    );
+    await this.update(id, {
+      state: 'running', pages: 0, items: 0, confirmed: 0, discovered: 0, linkGone: 0, errors: [], startedAt: new Date().toISOString(), finishedAt: null,
+    });
   }
 
   /** Adds to a counter atomically (several crawler processes may share a run). */
@@ -103,10 +102,9 @@ export class CrawlRuns {
     const entries = (Object.entries(counts) as [RunCounter, number][]).filter(([, by]) => by !== 0);
     if (entries.length === 0) return;
     const sets = entries.map(([counter], i) => `${COLUMN[counter]} = ${COLUMN[counter]} + ${this.sql.param(i + 1)}`);
-    await this.dataSource.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = ${this.sql.param(entries.length + 1)}`, [
-      ...entries.map(([, by]) => by),
-      id,
-    ]);
+    await write(this.dataSource, (em) =>
+      em.query(`UPDATE crawl_runs SET ${sets.join(', ')} WHERE id = ${this.sql.param(entries.length + 1)}`, [...entries.map(([, by]) => by), id]),
+    );
   }
 
   async error(id: string, e: CrawlRunError): Promise<void> {
@@ -123,12 +121,16 @@ export class CrawlRuns {
     if (!run || run.errors.length >= MAX_RUN_ERRORS) return;
     // Keep the list bounded: the first 200 problems tell the story.
     const kept = [...run.errors, ...errors].slice(0, MAX_RUN_ERRORS);
-    await this.dataSource.getRepository(CrawlRun).update({ id }, { errors: kept });
+    await this.update(id, { errors: kept });
   }
 
   async finish(id: string, state: 'completed' | 'failed', message?: string): Promise<void> {
     if (message) await this.error(id, { message });
-    await this.dataSource.getRepository(CrawlRun).update({ id }, { state, finishedAt: new Date().toISOString() });
+    await this.update(id, { state, finishedAt: new Date().toISOString() });
+  }
+
+  private update(id: string, fields: Parameters<Repository<CrawlRun>['update']>[1]): Promise<unknown> {
+    return write(this.dataSource, (em) => em.getRepository(CrawlRun).update({ id }, fields));
   }
 }
 

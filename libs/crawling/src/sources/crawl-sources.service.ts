@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { toFieldErrors } from '@pl/domain';
 import { LedgerError } from '@pl/placements';
-import { CRAWL_SOURCE_TYPES, Channel, CrawlSource } from '@pl/persistence';
+import { CRAWL_SOURCE_TYPES, Channel, CrawlSource, write } from '@pl/persistence';
 import { CrawlQueue } from '../queue/crawl-queue';
 import { QueueUnavailableError } from '@pl/jobs';
 import { validateEpaperTemplate } from '../extract';
@@ -98,14 +98,14 @@ export class CrawlSources {
     if (!parsed.success) throw LedgerError.invalid(toFieldErrors(parsed.error));
     const input = parsed.data;
     const repo = this.dataSource.getRepository(CrawlSource);
-    const source = await repo.save(
-      repo.create({ channelId, type: input.type, url: input.url, selectors: input.selectors ?? null, schedule: input.schedule ?? null, enabled: true }),
+    const source = await write(this.dataSource, (em) =>
+      em.getRepository(CrawlSource).save(repo.create({ channelId, type: input.type, url: input.url, selectors: input.selectors ?? null, schedule: input.schedule ?? null, enabled: true })),
     );
     if (source.schedule) {
       try {
         await this.scheduleOr400(source.id, source.schedule);
       } catch (err) {
-        await repo.delete({ id: source.id }); // nothing half-written
+        await write(this.dataSource, (em) => em.getRepository(CrawlSource).delete({ id: source.id })); // nothing half-written
         throw err;
       }
     }
@@ -130,9 +130,8 @@ export class CrawlSources {
     // The schedule first: if Redis refuses, the row is left as it was.
     if (enabled && next.schedule) await this.scheduleOr400(id, next.schedule);
     else await this.queue.unschedule(id);
-    const repo = this.dataSource.getRepository(CrawlSource);
     Object.assign(source, { url: checked.data.url, selectors: checked.data.selectors ?? null, schedule: checked.data.schedule ?? null, enabled });
-    return toView(await repo.save(source));
+    return toView(await write(this.dataSource, (em) => em.getRepository(CrawlSource).save(source)));
   }
 
   /** Enables or disables a source; its schedule (if any) follows. */
@@ -150,7 +149,7 @@ export class CrawlSources {
   async remove(id: number): Promise<void> {
     await this.get(id);
     await this.queue.unschedule(id);
-    await this.dataSource.getRepository(CrawlSource).delete({ id });
+    await write(this.dataSource, (em) => em.getRepository(CrawlSource).delete({ id }));
   }
 
   private async scheduleOr400(id: number, cron: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Channel, CrawlSource, Organization, Outlet, Region } from '@pl/persistence';
+import { Channel, CrawlSource, Organization, Outlet, Region, writeTransaction } from '@pl/persistence';
 import { Catalog } from './catalog';
 
 export interface CatalogLoadResult {
@@ -14,7 +14,7 @@ export interface CatalogLoadResult {
  * Running it twice changes nothing the second time. One transaction.
  */
 export async function loadCatalog(dataSource: DataSource, catalog: Catalog): Promise<CatalogLoadResult> {
-  const result = await dataSource.transaction(async (em) => {
+  const result = await writeTransaction(dataSource, async (em) => {
     const orgRepo = em.getRepository(Organization);
     const outletRepo = em.getRepository(Outlet);
     const channelRepo = em.getRepository(Channel);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ChannelKind, Tier, TIERS, normaliseName } from '@pl/domain';
-import { Channel, Organization, Outlet } from '@pl/persistence';
+import { Channel, Organization, Outlet, writeTransaction } from '@pl/persistence';
 import { ChannelDirectory } from './channel-directory';
 import { isUniqueViolation, LedgerError } from './ledger-errors';
 
@@ -87,7 +87,7 @@ export class ChannelsService {
 
   /** Checks the names and writes the channel (and its outlet when new) in one transaction; returns its id. */
   private insert(input: NewChannel, aliases: string[], patterns: string[]): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
+    return writeTransaction(this.dataSource, async (em) => {
       const all = await em.getRepository(Channel).find();
       const taken = new Map<string, string>();
       for (const c of all) for (const n of [c.name, ...c.aliases]) taken.set(normaliseName(n), c.name);

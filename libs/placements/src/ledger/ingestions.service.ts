@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Ingestion, SqlDialect } from '@pl/persistence';
+import { Ingestion, SqlDialect, write } from '@pl/persistence';
 import { IngestionQueue } from '../ingestion/ingestion-queue';
 import { LedgerError } from './ledger-errors';
 
@@ -43,7 +43,7 @@ export class IngestionsService {
   /** Records what arrived at the edge. Safe to call after the worker has already counted. */
   async recordReceived(input: ReceivedSubmission): Promise<void> {
     const now = this.sql.timestamp(new Date());
-    await this.dataSource.query(
+    await write(this.dataSource, (em) => em.query(
       `INSERT INTO ingestions (id, organization_id, kind, received, accepted, rejected, created_at, updated_at)
        VALUES ${this.sql.valuesList(1, 8)}
        ON CONFLICT (id) DO UPDATE SET
@@ -52,7 +52,7 @@ export class IngestionsService {
          accepted = excluded.accepted,
          rejected = ingestions.rejected + excluded.rejected`,
       [input.id, input.organizationId, input.kind, input.received, input.accepted, input.rejected, now, now],
-    );
+    ));
   }
 
   /** The ingestion's row once the worker (or the API) has written it; before that, its receipt in Redis. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { Organization } from '@pl/persistence';
+import { Organization, write } from '@pl/persistence';
 import { isUniqueViolation, LedgerError } from './ledger-errors';
 
 export interface NewOrganization {
@@ -33,7 +33,7 @@ export class OrganizationsService {
     const taken = () => LedgerError.conflict('slug', `organization "${input.slug}" already exists`);
     if (await this.orgs.existsBy({ slug: input.slug })) throw taken();
     try {
-      return await this.orgs.save(this.orgs.create(input));
+      return await write(this.orgs.manager.connection, (em) => em.getRepository(Organization).save(this.orgs.create(input)));
     } catch (err) {
       // Another request created the same slug in between.
       if (isUniqueViolation(err)) throw taken();

@@ -13,7 +13,7 @@ import {
   yearMonthOf,
 } from '@pl/domain';
 import { PermanentJobError } from '@pl/jobs';
-import { SqlDialect } from '@pl/persistence';
+import { SqlDialect, writeTransaction } from '@pl/persistence';
 import {
   isRefusedDraft,
   type EditPlacementJob,
@@ -192,7 +192,7 @@ export class PlacementWriter {
     const plan = await this.plan(jobs);
     const now = new Date();
     if (this.sql.isPostgres) return this.recordInOneStatement(jobs, plan, now);
-    return this.dataSource.transaction((em) => this.recordInTransaction(em, jobs, plan, now));
+    return writeTransaction(this.dataSource, (em) => this.recordInTransaction(em, jobs, plan, now));
   }
 
   /** SQLite: record() as a transaction of a few statements (they cost no round trip there). */
@@ -499,7 +499,7 @@ export class PlacementWriter {
       now: Date,
     ) => Promise<string | { field: string; message: string } | { type: PlacementEventType; data: Record<string, unknown> } | null>,
   ): Promise<{ replayed: boolean }> {
-    const outcome = await this.dataSource.transaction(async (em) => {
+    const outcome = await writeTransaction(this.dataSource, async (em) => {
       const now = new Date();
       const [fresh] = await this.claimChunks(em, [[job.ingestionId, 0]]);
       if (!fresh) return { replayed: true, refusal: null };

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { isUniqueViolation, LedgerError } from '@pl/placements';
-import { Budget, Organization } from '@pl/persistence';
+import { Budget, Organization, writeTransaction } from '@pl/persistence';
 import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
 import type { MoneyUnit } from '../money';
 import type { BudgetDocument } from './budget';
@@ -40,7 +40,7 @@ export class BudgetsService {
     }
     const document = parsed.value;
     const write = () =>
-      this.dataSource.transaction(async (m) => {
+      writeTransaction(this.dataSource, async (m) => {
         const repo = m.getRepository(Budget);
         const existing = await repo.findOneBy({ organizationId: org.id, fiscalYear: year });
         const stored = document as unknown as Record<string, unknown>;

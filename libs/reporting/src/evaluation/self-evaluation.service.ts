@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { TIERS, type FieldError } from '@pl/domain';
 import { LedgerError } from '@pl/placements';
-import { EvaluationEntryRow, Organization } from '@pl/persistence';
+import { EvaluationEntryRow, Organization, writeTransaction, write } from '@pl/persistence';
 import { ReportFacts, sumTiers } from '../aggregate/report-facts';
 import { isFiscalYear, optionalText, safeParseInput, YEAR_MESSAGE } from '../input-errors';
 import type { ReportTemplate } from '../template/report-template';
@@ -131,7 +131,7 @@ export class SelfEvaluationService {
       return { indicator: e.indicator, value: c.value, score: c.score, reason: e.reason };
     });
     if (errors.length > 0) throw LedgerError.invalid(errors);
-    await this.dataSource.transaction(async (m) => {
+    await writeTransaction(this.dataSource, async (m) => {
       const repo = m.getRepository(EvaluationEntryRow);
       for (const e of checked) {
         const existing = await repo.findOneBy({ organizationId: org.id, year, indicator: e.indicator });
@@ -144,7 +144,7 @@ export class SelfEvaluationService {
   /** Removes one indicator's entry; false when there was none. */
   async deleteEntry(org: Organization, year: number, indicator: string): Promise<boolean> {
     assertYear(year);
-    const r = await this.dataSource.getRepository(EvaluationEntryRow).delete({ organizationId: org.id, year, indicator });
+    const r = await write(this.dataSource, (em) => em.getRepository(EvaluationEntryRow).delete({ organizationId: org.id, year, indicator }));
     return (r.affected ?? 0) > 0;
   }
 

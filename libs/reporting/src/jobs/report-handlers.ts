@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { JobData, OnJob, PermanentJobError } from '@pl/jobs';
-import { Organization, ReportJob } from '@pl/persistence';
+import { Organization, ReportJob, write } from '@pl/persistence';
 import { ReportRequest, ReportsService } from '../reports.service';
 import { REPORTS_CONTRACT } from './report-contract';
 
@@ -27,11 +27,11 @@ export class ReportHandlers {
     if (!row) throw new PermanentJobError(`report job ${reportJobId} does not exist`);
     const org = await this.dataSource.getRepository(Organization).findOneBy({ id: row.organizationId });
     if (!org) throw new PermanentJobError(`organization ${row.organizationId} does not exist`);
-    await repo.update({ id: row.id }, { state: 'running' });
+    await this.update(row.id, { state: 'running' });
     try {
       const file = await this.reports.render(org, row.params as unknown as ReportRequest);
-      await repo.update(
-        { id: row.id },
+      await this.update(
+        row.id,
         {
           state: 'completed',
           fileName: file.fileName,
@@ -44,8 +44,12 @@ export class ReportHandlers {
       this.logger.log(`rendered report ${row.id} (${file.fileName}, ${file.body.length} bytes)`);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await repo.update({ id: row.id }, { state: 'failed', error: message, finishedAt: new Date().toISOString() });
+      await this.update(row.id, { state: 'failed', error: message, finishedAt: new Date().toISOString() });
       throw err;
     }
+  }
+
+  private update(id: string, fields: Parameters<Repository<ReportJob>['update']>[1]): Promise<unknown> {
+    return write(this.dataSource, (em) => em.getRepository(ReportJob).update({ id }, fields));
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { LedgerError } from '@pl/placements';
-import { Organization, ReportJob } from '@pl/persistence';
+import { Organization, ReportJob, write } from '@pl/persistence';
 import { ReportQueue } from './report-queue';
 import type { RenderedReport, ReportRequest } from '../reports.service';
 
@@ -47,11 +47,11 @@ export class ReportJobs {
       contentBase64: null,
       finishedAt: null,
     });
-    await repo.save(job);
+    await write(this.dataSource, (em) => em.getRepository(ReportJob).save(job));
     try {
       await this.queue.enqueue({ reportJobId: job.id });
     } catch (err) {
-      await repo.delete({ id: job.id }); // nothing half-written
+      await write(this.dataSource, (em) => em.getRepository(ReportJob).delete({ id: job.id })); // nothing half-written
       throw err;
     }
     return toView(job);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { FieldError } from '@pl/domain';
 import { isUniqueViolation, LedgerError } from '@pl/placements';
-import { OrganizationProfile } from '@pl/persistence';
+import { OrganizationProfile, writeTransaction } from '@pl/persistence';
 import type { OrgRef } from '../budget/budgets.service';
 import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from './profile';
@@ -81,7 +81,7 @@ export class ProfilesService {
   /** Insert or replace in one transaction; true when inserted. */
   private async upsert(organizationId: number, yearKey: number, document: object): Promise<boolean> {
     const write = () =>
-      this.dataSource.transaction(async (m) => {
+      writeTransaction(this.dataSource, async (m) => {
         const repo = m.getRepository(OrganizationProfile);
         const existing = await repo.findOneBy({ organizationId, yearKey });
         const stored = document as Record<string, unknown>;
