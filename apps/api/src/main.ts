@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { exitOnStartupError, loadConfig } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
+import { assertDatabaseReachable } from '@pl/persistence';
 import { createApiApp } from './create-api-app';
 import { WorkerThread } from './worker-thread';
 
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const withWorker = process.argv.includes('--with-worker');
   await assertRedisReachable(config.redis.url);
+  await assertDatabaseReachable(config.database);
   const app = await createApiApp(config, { withWorker, workersOnThread: withWorker });
   const logger = new Logger('Main');
   if (withWorker) {

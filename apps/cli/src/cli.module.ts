@@ -6,20 +6,22 @@ import { PersistenceModule } from '@pl/persistence';
 import { ReportingModule } from '@pl/reporting';
 
 /**
- * What operator commands need: the database, the queue's producer and, for
+ * What operator commands need: the database, the queue's producer (not
+ * connected at start for a command that never queues) and, for
  * commands that wait for their writes, a worker in the same process; a
  * command that needs more (crawl: the crawling lib) brings its module, so
  * that the others do not load it.
  */
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig, options: { withWorker: boolean; modules?: Type[] }): DynamicModule {
+  static forRoot(config: AppConfig, options: { withWorker: boolean; queue?: boolean; modules?: Type[] }): DynamicModule {
     return {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
-        JobsModule.forRoot(),
+        // A command that never queues (reports) connects to Redis only if it ever does.
+        JobsModule.forRoot({ connect: options.queue ?? true }),
         LedgerModule,
         ReportingModule,
         ...(options.modules ?? []),

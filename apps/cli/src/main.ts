@@ -3,9 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import path from 'node:path';
 import { ParseArgsConfig, parseArgs } from 'node:util';
 import { CATALOG, loadCatalog } from '@pl/placements';
-import { AppConfig, ConfigError, loadConfig } from '@pl/config';
-import { openDatabase } from '@pl/persistence';
-import { RedisUnreachableError, assertRedisReachable } from '@pl/jobs';
+import { AppConfig, describeFailure, loadConfig } from '@pl/config';
+import { assertDatabaseReachable, openDatabase } from '@pl/persistence';
+import { assertRedisReachable } from '@pl/jobs';
 import { CliError } from './cli-error';
 import { CliModule } from './cli.module';
 import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
@@ -40,14 +40,22 @@ ${TEMPLATE_USAGE}
 
 Environment: DATABASE_URL (PostgreSQL; default: SQLite at SQLITE_PATH), REDIS_URL.`;
 
+/**
+ * Runs `fn` in the CLI's Nest context. `withWorker`: the ingestion worker
+ * runs in the process (a command that waits for its import); `'no-queue'`:
+ * the command never queues (reports render in the process), so Redis is
+ * neither checked nor connected to and the command works while it is down.
+ */
 async function withContext<T>(
   config: AppConfig,
-  withWorker: boolean,
+  withWorker: boolean | 'no-queue',
   fn: (app: INestApplicationContext) => Promise<T>,
   modules: Type[] = [],
 ): Promise<T> {
-  await assertRedisReachable(config.redis.url);
-  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, { withWorker, modules }), {
+  const queue = withWorker !== 'no-queue';
+  if (queue) await assertRedisReachable(config.redis.url);
+  await assertDatabaseReachable(config.database);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config, { withWorker: withWorker === true, queue, modules }), {
     logger: ['error', 'warn'],
   });
   try {
@@ -66,6 +74,7 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   switch (command) {
     case 'migrate': {
+      await assertDatabaseReachable(config.database);
       const ds = await openDatabase(config.database);
       const applied = await ds.query(`SELECT name FROM migrations ORDER BY id`);
       await ds.destroy();
@@ -73,6 +82,7 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'seed': {
+      await assertDatabaseReachable(config.database);
       const ds = await openDatabase(config.database);
       const r = await loadCatalog(ds, CATALOG).finally(() => ds.destroy());
       say(`catalog loaded: ${r.organizations} organization(s), ${r.outlets} outlets, ${r.channels} channels`);
@@ -110,7 +120,7 @@ async function run(argv: string[]): Promise<void> {
         if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(String(values.month ?? ''))) throw new CliError('--month YYYY-MM is required for the region bulletin');
         const formats = parseFormats(values.format as string | undefined);
         const out = path.resolve(String(values.out ?? 'out'));
-        const files = await withContext(config, false, (app) => writeRegionReports(app, String(values.region), String(values.month), formats, out));
+        const files = await withContext(config, 'no-queue', (app) => writeRegionReports(app, String(values.region), String(values.month), formats, out));
         for (const f of files) say(f);
         return;
       }
@@ -139,7 +149,7 @@ async function run(argv: string[]): Promise<void> {
         request = { kind, month: String(values.month), template };
       }
       const out = path.resolve(String(values.out ?? 'out'));
-      const files = await withContext(config, false, (app) => writeReports(app, String(values.org), request, formats, out));
+      const files = await withContext(config, 'no-queue', (app) => writeReports(app, String(values.org), request, formats, out));
       for (const f of files) say(f);
       return;
     }
@@ -172,10 +182,7 @@ run(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`placement-ledger: ${err.message}\n`);
     process.exit(2);
   }
-  if (err instanceof ConfigError || err instanceof RedisUnreachableError) {
-    process.stderr.write(`placement-ledger: ${err.message}\n`);
-    process.exit(1);
-  }
-  process.stderr.write(`placement-ledger: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A bad variable, Redis or the database unreachable, anything else: one line (the stack with LOG_LEVEL=debug).
+  process.stderr.write(`placement-ledger: ${describeFailure(err)}\n`);
   process.exit(1);
 });

@@ -2,12 +2,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, loadConfig, nestLogLevels } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
+import { assertDatabaseReachable } from '@pl/persistence';
 import { CrawlerModule } from './crawler.module';
 
 /** `node dist/apps/crawler/src/main.js` — runs crawl jobs; SIGTERM lets running crawls finish. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await assertRedisReachable(config.redis.url);
+  await assertDatabaseReachable(config.database);
   const app = await NestFactory.createApplicationContext(CrawlerModule.forRoot(config), {
     logger: nestLogLevels(config),
   });

@@ -2,12 +2,14 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, loadConfig, nestLogLevels } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
+import { assertDatabaseReachable } from '@pl/persistence';
 import { WorkerModule } from './worker.module';
 
 /** `node dist/apps/worker/src/main.js` — consumes the ingestion queue; SIGTERM drains it. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await assertRedisReachable(config.redis.url);
+  await assertDatabaseReachable(config.database);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: nestLogLevels(config),
   });

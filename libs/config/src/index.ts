@@ -1,4 +1,4 @@
 export { AppConfig, DatabaseConfig, ConfigError, loadConfig } from './app-config';
 export { APP_CONFIG, ConfigModule, nestLogLevels } from './config.module';
-export { exitOnStartupError } from './startup';
+export { describeFailure, exitOnStartupError } from './startup';
 export { repoRoot } from './repo-root';

@@ -1,5 +1,5 @@
 export { JobsModule } from './jobs.module';
-export { JobsConnections } from './jobs-connections';
+export { JobsConnections, JobsOptions } from './jobs-connections';
 export { defineQueue, JobData, JobInput, JobName, JobOf, JobSchemas, QueueContract } from './queue-contract';
 export { OnJob } from './on-job.decorator';
 export { JobHandlerSetupError, PermanentJobError } from './job-errors';

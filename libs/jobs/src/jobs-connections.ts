@@ -1,9 +1,20 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import type { QueueContract } from './queue-contract';
 import { connectionReady, QueueProducer } from './queue-producer';
 import { producerConnection, workerConnection } from './redis-connection';
+
+export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
+
+export interface JobsOptions {
+  /**
+   * false: the producer connection is not opened at start, only when a job is
+   * first queued (the CLI's report commands run while Redis is down).
+   * Default true: a process that serves requests connects at once.
+   */
+  connect?: boolean;
+}
 
 /**
  * The process's Redis connections: one for every producer (queues are many,
@@ -17,8 +28,14 @@ export class JobsConnections implements OnModuleInit, OnApplicationShutdown {
   private readonly workers: IORedis[] = [];
   private readonly producers: QueueProducer<QueueContract>[] = [];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.producer = producerConnection(config.redis.url);
+  private readonly connectAtStart: boolean;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(JOBS_OPTIONS) options: JobsOptions = {},
+  ) {
+    this.connectAtStart = options.connect ?? true;
+    this.producer = producerConnection(config.redis.url, { lazyConnect: !this.connectAtStart });
     this.producer.on('error', () => undefined); // reported per call (QueueUnavailableError) and by /health
   }
 
@@ -28,7 +45,7 @@ export class JobsConnections implements OnModuleInit, OnApplicationShutdown {
 
   /** Starts serving once connected (for a few seconds at most: later requests get 503s). */
   async onModuleInit(): Promise<void> {
-    await connectionReady(this.producer, 5000).catch(() => undefined);
+    if (this.connectAtStart) await connectionReady(this.producer, 5000).catch(() => undefined);
   }
 
   /** A typed producer of the contract's queue on the producer connection, closed with it. */

@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { JobWorkers, SERVED_QUEUES } from './job-workers';
-import { JobsConnections } from './jobs-connections';
+import { JOBS_OPTIONS, JobsConnections, JobsOptions } from './jobs-connections';
 import type { QueueContract } from './queue-contract';
 
 /**
@@ -11,8 +11,9 @@ import type { QueueContract } from './queue-contract';
  */
 @Module({})
 export class JobsModule {
-  static forRoot(): DynamicModule {
-    return { module: JobsRootModule };
+  /** `connect: false`: the producer connection is made only when something is queued (see JobsConnections). */
+  static forRoot(options: JobsOptions = {}): DynamicModule {
+    return { module: JobsRootModule, providers: [{ provide: JOBS_OPTIONS, useValue: options }] };
   }
 
   static serve(...contracts: QueueContract[]): DynamicModule {

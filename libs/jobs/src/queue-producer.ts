@@ -39,16 +39,26 @@ export function connectionReady(connection: IORedis, ms: number): Promise<void> 
  * so requests can answer 503.
  */
 export class QueueProducer<C extends QueueContract> {
-  readonly queue: Queue;
+  private made: Queue | null = null;
 
   constructor(
     /** The process's producer connection (JobsConnections.producer), shared by every producer. */
     readonly connection: IORedis,
-    prefix: string,
+    private readonly prefix: string,
     readonly contract: C,
-  ) {
-    this.queue = new Queue(contract.name, { connection, prefix, defaultJobOptions: contract.jobOptions });
-    this.queue.on('error', () => undefined); // reported per call instead
+  ) {}
+
+  /**
+   * The BullMQ queue, made on first use: BullMQ connects as soon as a queue is
+   * made, and a process that never queues (the CLI rendering a report) must
+   * not need Redis.
+   */
+  get queue(): Queue {
+    if (!this.made) {
+      this.made = new Queue(this.contract.name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: this.contract.jobOptions });
+      this.made.on('error', () => undefined); // reported per call instead
+    }
+    return this.made;
   }
 
   async add<N extends JobName<C>>(name: N, data: JobInput<C, N>, opts?: JobsOptions): Promise<void> {
@@ -84,6 +94,6 @@ export class QueueProducer<C extends QueueContract> {
 
   /** Closes the queue; the shared connection is closed by JobsConnections. */
   async close(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await this.made?.close().catch(() => undefined);
   }
 }

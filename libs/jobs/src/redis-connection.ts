@@ -29,9 +29,10 @@ export function redactRedisUrl(url: string): string {
  * A connection for producers: commands fail at once while Redis is down
  * (no offline queue), so a request can answer 503 instead of hanging.
  */
-export function producerConnection(url: string): IORedis {
+export function producerConnection(url: string, options: { lazyConnect?: boolean } = {}): IORedis {
   return new IORedis({
     ...redisOptionsFromUrl(url),
+    lazyConnect: options.lazyConnect ?? false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,

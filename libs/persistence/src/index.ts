@@ -4,3 +4,4 @@ export { createDataSource, dataSourceOptions, openDatabase } from './data-source
 export { SqlDialect, containsPattern } from './sql-dialect';
 export { PersistenceModule } from './persistence.module';
 export { write, writeTransaction } from './writes';
+export { DatabaseUnreachableError, assertDatabaseReachable, redactDatabaseUrl } from './database-reachable';
