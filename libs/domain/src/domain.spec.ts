@@ -1,5 +1,5 @@
 import { canonicalUrl, normaliseTitle, placementDedupKey } from './normalise';
-import { isIsoDate, todayInShanghai, yearMonthOf } from './local-date';
+import { addDays, addMonths, daysBetween, daysInMonth, elapsedShareOfYear, isIsoDate, monthBounds, todayInShanghai, utcMidnightOf, yearMonthOf } from './local-date';
 import { parsePlacementDraft, parsePlacementInput } from './placement-input';
 import { timeOrderedId } from './time-ordered-id';
 
@@ -50,6 +50,33 @@ describe('local dates', () => {
   it('takes today in Asia/Shanghai, not UTC', () => {
     expect(todayInShanghai(new Date('2021-12-21T16:30:00Z'))).toBe('2021-12-22');
     expect(yearMonthOf('2021-12-22')).toEqual({ year: 2021, month: 12 });
+  });
+});
+
+describe('calendar arithmetic on local dates', () => {
+  it('adds days across month, year and leap-day boundaries', () => {
+    expect(addDays('2021-12-31', 1)).toBe('2022-01-01');
+    expect(addDays('2020-02-28', 1)).toBe('2020-02-29');
+    expect(addDays('2021-02-28', 1)).toBe('2021-03-01');
+    expect(addDays('2021-03-01', -1)).toBe('2021-02-28');
+    expect(daysBetween('2021-01-01', '2022-01-01')).toBe(365);
+    expect(daysBetween('2020-03-01', '2020-02-01')).toBe(-29);
+  });
+
+  it('adds months and bounds them', () => {
+    expect(addMonths('2021-01', -1)).toBe('2020-12');
+    expect(addMonths('2021-07', -12)).toBe('2020-07');
+    expect(monthBounds('2020-02')).toEqual({ from: '2020-02-01', to: '2020-02-29' });
+    expect(monthBounds('2021-02')).toEqual({ from: '2021-02-01', to: '2021-02-28' });
+    expect(daysInMonth(2021, 12)).toBe(31);
+  });
+
+  it('gives the share of the year gone by and the midnight-UTC Date of a date or month', () => {
+    expect(elapsedShareOfYear('2021-07-02')).toBe(183 / 365);
+    expect(elapsedShareOfYear('2020-12-31')).toBe(1);
+    expect(utcMidnightOf('2021-07-02')?.toISOString()).toBe('2021-07-02T00:00:00.000Z');
+    expect(utcMidnightOf('2021-07')?.toISOString()).toBe('2021-07-01T00:00:00.000Z');
+    expect(utcMidnightOf('七月')).toBeNull();
   });
 });
 

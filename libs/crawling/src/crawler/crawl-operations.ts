@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@pl/config';
-import { canonicalUrl, placementDedupKey, timeOrderedId, todayInShanghai } from '@pl/domain';
+import { addDays, canonicalUrl, placementDedupKey, timeOrderedId, todayInShanghai } from '@pl/domain';
 import { PlacementSubmissions, IngestionJob, IngestionQueue } from '@pl/placements';
 import { Channel, CrawlSource, Organization, Placement } from '@pl/persistence';
 import { Evidence, EvidenceSource, EvidenceStore } from '../evidence/evidence-store';
@@ -229,8 +229,8 @@ export class CrawlOperations {
   private async confirmFromItems(writes: RunWrites, channel: Channel, items: FoundItem[], date: string): Promise<void> {
     if (items.length === 0) return;
     const dates = items.map((i) => i.publishedOn ?? date).sort();
-    const from = shiftDate(dates[0], -DATE_WINDOW_DAYS);
-    const to = shiftDate(dates[dates.length - 1], DATE_WINDOW_DAYS);
+    const from = addDays(dates[0], -DATE_WINDOW_DAYS);
+    const to = addDays(dates[dates.length - 1], DATE_WINDOW_DAYS);
     const claimed = await this.dataSource
       .getRepository(Placement)
       .createQueryBuilder('p')
@@ -496,11 +496,6 @@ function describe(err: unknown): string {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-function shiftDate(iso: string, days: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
 
 function dedupe(items: FoundItem[]): FoundItem[] {
   const seen = new Set<string>();

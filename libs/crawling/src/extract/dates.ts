@@ -1,4 +1,4 @@
-import { isIsoDate } from '@pl/domain';
+import { addDays, daysBetween, isIsoDate } from '@pl/domain';
 
 /**
  * Options of parseChineseDate, which reads dates as Chinese outlets write
@@ -146,7 +146,7 @@ function withReferenceYear(month: number, day: number, reference: string | Date 
   if (ref === null || month < 1 || month > 12 || day < 1 || day > 31) return null;
   const refYear = Number(ref.slice(0, 4));
   // Which year is decided on the calendar position alone (Date.UTC rolls 2-29 over); then the date must exist in it.
-  const daysAfter = (Date.UTC(refYear, month - 1, day) - Date.parse(ref)) / 86_400_000;
+  const daysAfter = daysBetween(ref, `${refYear}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
   return isoOf(daysAfter <= 31 ? refYear : refYear - 1, month, day);
 }
 
@@ -274,8 +274,7 @@ export function dateFromUrl(url: string | null | undefined): string | null {
 /** The dates from `radius` days before to `radius` days after a YYYY-MM-DD date, in order. */
 export function datesAround(date: string, radius: number): string[] {
   if (!isIsoDate(date)) throw new RangeError(`not a date: ${date}`);
-  const start = Date.parse(`${date}T00:00:00Z`);
   const out: string[] = [];
-  for (let i = -radius; i <= radius; i++) out.push(new Date(start + i * 86_400_000).toISOString().slice(0, 10));
+  for (let i = -radius; i <= radius; i++) out.push(addDays(date, i));
   return out;
 }

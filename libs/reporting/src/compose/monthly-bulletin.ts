@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TIER_LABELS, TIERS, isCounted, todayInShanghai } from '@pl/domain';
+import { TIER_LABELS, TIERS, addMonths, elapsedShareOfYear, isCounted, monthBounds, todayInShanghai } from '@pl/domain';
 import { Organization } from '@pl/persistence';
 import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
 import { Block, ReportDocument } from '../document/report-document';
@@ -35,27 +35,7 @@ export interface MonthlyBulletinData {
   keyArticles: { publishedOn: string; title: string; channel: string; authors: string }[];
 }
 
-/** The share of the year gone by at the end of `date` (2021-07-02 → 183 / 365). */
-export function elapsedShareOfYear(date: string): number {
-  const y = Number(date.slice(0, 4));
-  const day = (Date.UTC(y, Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) - Date.UTC(y, 0, 1)) / 86_400_000 + 1;
-  const days = (Date.UTC(y + 1, 0, 1) - Date.UTC(y, 0, 1)) / 86_400_000;
-  return day / days;
-}
-
 const withTotal = (t: TierCounts) => ({ ...t, total: sumTiers(t) });
-
-export function monthBounds(month: string): { from: string; to: string } {
-  const [y, m] = month.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
-}
-
-function shiftMonth(month: string, by: number): string {
-  const [y, m] = month.split('-').map(Number);
-  const d = new Date(Date.UTC(y, m - 1 + by, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-}
 
 /**
  * The monthly bulletin (上稿情况通报): the month's placements by tier against
@@ -76,8 +56,8 @@ export class MonthlyBulletinComposer {
     const to = monthEnd < today ? monthEnd : today;
     const future = from > today;
     const year = Number(month.slice(0, 4));
-    const prev = monthBounds(shiftMonth(month, -1));
-    const lastYear = monthBounds(shiftMonth(month, -12));
+    const prev = monthBounds(addMonths(month, -1));
+    const lastYear = monthBounds(addMonths(month, -12));
     const annual = await this.facts.annualProfile(org.id, year);
 
     const data: MonthlyBulletinData = {

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TIER_LABELS, TIERS, Tier, isCounted, todayInShanghai } from '@pl/domain';
+import { TIER_LABELS, TIERS, Tier, elapsedShareOfYear, isCounted, monthBounds, todayInShanghai } from '@pl/domain';
 import { ReportFacts, sumTiers } from '../aggregate/report-facts';
 import { Block, ReportDocument } from '../document/report-document';
 import { percentOf } from '../money';
 import type { RegionRef } from '../regions/regions.service';
 import { DEFAULT_TEMPLATE, ReportTemplate } from '../template/report-template';
 import { chineseDate } from './chinese';
-import { elapsedShareOfYear, monthBounds } from './monthly-bulletin';
 import { Ranking, RegionRankings } from './rankings';
 
 export interface RegionBulletinData {

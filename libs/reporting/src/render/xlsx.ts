@@ -1,5 +1,5 @@
 import { Workbook, type CellValue, type Worksheet } from 'exceljs';
-import { isFormulaLike, SPREADSHEET_TEXT_NOTE, spreadsheetText, textWidth, todayInShanghai } from '@pl/domain';
+import { isFormulaLike, SPREADSHEET_TEXT_NOTE, spreadsheetText, textWidth, todayInShanghai, utcMidnightOf } from '@pl/domain';
 import { chineseDate } from '../compose/chinese';
 import type { ReportDocument, Sheet, SheetCell, SheetColumnKind, TableBlock } from '../document/report-document';
 import { splitLines } from './text';
@@ -78,11 +78,6 @@ export const SHEET_HEADER_ROW = 3;
 const THIN = { style: 'thin' as const, color: { argb: 'FF808080' } };
 const BOX = { top: THIN, bottom: THIN, left: THIN, right: THIN };
 
-/** A local date YYYY-MM-DD or month YYYY-MM as the Date Excel stores (midnight UTC: no time-zone shift). */
-function excelDate(value: string, kind: 'date' | 'month'): Date | null {
-  const m = kind === 'date' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : /^(\d{4})-(\d{2})$/.exec(value);
-  return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, m[3] ? Number(m[3]) : 1)) : null;
-}
 
 const NUMBER_FORMATS: Partial<Record<SheetColumnKind, string>> = {
   integer: '0',
@@ -94,7 +89,8 @@ const NUMBER_FORMATS: Partial<Record<SheetColumnKind, string>> = {
 function cellValue(v: SheetCell | undefined, kind: SheetColumnKind | undefined): CellValue {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (kind === 'date' || kind === 'month') return excelDate(v, kind) ?? v;
+  // The Date Excel stores for a local date or month: midnight UTC, no time-zone shift.
+  if (kind === 'date' || kind === 'month') return (v.length === (kind === 'date' ? 10 : 7) ? utcMidnightOf(v) : null) ?? v;
   // Strings go in as text (ExcelJS writes formulas only from { formula }); a formula-like one neutralised for CSV round trips.
   return spreadsheetText(v);
 }
