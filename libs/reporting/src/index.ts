@@ -21,7 +21,7 @@ export { AnnualProfileDocument, OrganizationProfileDocument } from './profile/pr
 export { annualProfileInputSchema, parseAnnualProfileInput, parseProfileInput, profileInputSchema } from './profile/profile-input';
 export { ProfilesService, SavedProfile, STANDING_PROFILE } from './profile/profiles.service';
 export { MAX_YEAR, MIN_YEAR, YEAR_MESSAGE, fiscalYearText, isFiscalYear } from './input-errors';
-export { REPORT_FORMATS, ReportFormat, renderReport } from './render';
+export { REPORT_FORMATS, RenderedReport, ReportFormat, renderReport } from './render';
 export { Block, ChartSpec, ReportDocument, Sheet } from './document/report-document';
 export { DEFAULT_TEMPLATE, ReportTemplate, loadTemplate, parseReportTemplate } from './template/report-template';
 export { StoredTemplatesService, TemplateOwner, TemplateView, isTemplateKind } from './template/stored-templates.service';
@@ -44,7 +44,8 @@ export { RegionBulletinComposer, RegionBulletinData } from './compose/region-bul
 export { AnnualReportComposer, AnnualReportData } from './compose/annual-report';
 export { MonthlyBulletinComposer, MonthlyBulletinData } from './compose/monthly-bulletin';
 export { Ranking, RankingRow, RegionRankings } from './compose/rankings';
-export { RenderedReport, ReportRequest, ReportsService } from './reports.service';
+export { ReportsService } from './reports.service';
+export { ReportRequest } from './report-request';
 export { ReportJobs, ReportJobView } from './jobs/report-jobs.service';
 export { ReportWorkerModule } from './jobs/report-worker.module';
 export { LedgerCounts, CountFilter, CountRow, CountDimension } from '@pl/placements';

@@ -8,9 +8,9 @@ import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
 import { Ranking, RegionRankings } from './compose/rankings';
 import type { ReportDocument } from './document/report-document';
 import type { ReportTemplate } from './template/report-template';
-import { ReportFormat, renderReport } from './render';
+import type { ReportRequest } from './report-request';
+import { RenderedReport, ReportFormat, renderReport } from './render';
 import { ReportJobView, ReportJobs } from './jobs/report-jobs.service';
-import type { IndicatorTemplate } from './evaluation/indicator-template';
 import { selfEvaluationDocument } from './evaluation/self-evaluation-document';
 import { SelfEvaluationService } from './evaluation/self-evaluation.service';
 import { RegionsService } from './regions/regions.service';
@@ -18,22 +18,6 @@ import { RegionBulletinComposer } from './compose/region-bulletin';
 import { chineseDate } from './compose/chinese';
 import { StoredTemplatesService } from './template/stored-templates.service';
 
-export interface RenderedReport {
-  body: Buffer;
-  contentType: string;
-  fileName: string;
-}
-
-export type ReportRequest = (
-  | { kind: 'annual'; year: number; asOf?: string; format: ReportFormat }
-  | { kind: 'monthly'; month: string; format: ReportFormat }
-  | { kind: 'self-evaluation'; year: number; asOf?: string; format: ReportFormat }
-) & {
-  /** Which highlight lines to list and how to name them (default: the organization's stored template, its region's, or the seed's). */
-  template?: ReportTemplate;
-  /** The self-evaluation table's indicators (default: the organization's stored ones, its region's, or the shipped template). */
-  indicators?: IndicatorTemplate;
-};
 
 /** Composes and renders reports; validates what it is asked for. */
 @Injectable()

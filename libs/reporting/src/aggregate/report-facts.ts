@@ -16,7 +16,8 @@ export interface HighlightCount {
   of?: { label: string; count: number };
 }
 
-export interface LedgerRow {
+/** One placement as a report's ledger listing (台账) prints it. (An imported file's row is @pl/placements' LedgerRow.) */
+export interface ReportLedgerLine {
   publishedOn: string;
   title: string;
   channel: string;
@@ -173,7 +174,7 @@ export class ReportFacts {
   }
 
   /** The period's placements as ledger rows (for the Excel sheet and the key articles), oldest first; withdrawn ones are left out. */
-  async ledger(orgId: number, from: string, to: string): Promise<LedgerRow[]> {
+  async ledger(orgId: number, from: string, to: string): Promise<ReportLedgerLine[]> {
     const p = (n: number) => this.sql.param(n);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT p.published_on, p.title, c.name AS channel, c.tier, o.name AS outlet, p.section, p.prominence, p.genre,

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { JobData, OnJob, PermanentJobError } from '@pl/jobs';
 import { Organization, ReportJob, write } from '@pl/persistence';
-import { ReportRequest, ReportsService } from '../reports.service';
+import { ReportsService } from '../reports.service';
+import type { ReportRequest } from '../report-request';
 import { REPORTS_CONTRACT } from './report-contract';
 
 /**
@@ -13,7 +14,7 @@ import { REPORTS_CONTRACT } from './report-contract';
  */
 @Injectable()
 export class ReportHandlers {
-  private readonly logger = new Logger('ReportJobs');
+  private readonly logger = new Logger('ReportHandlers');
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

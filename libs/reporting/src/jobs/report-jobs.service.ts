@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { LedgerError } from '@pl/placements';
 import { Organization, ReportJob, write } from '@pl/persistence';
 import { ReportQueue } from './report-queue';
-import type { RenderedReport, ReportRequest } from '../reports.service';
+import type { RenderedReport } from '../render';
+import type { ReportRequest } from '../report-request';
 
 export interface ReportJobView {
   id: string;
