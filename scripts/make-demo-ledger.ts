@@ -24,7 +24,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { canonicalUrl, normaliseName, normaliseTitle, GENRE_ALIASES, PROMINENCE_ALIASES } from '@pl/domain';
+import { parse } from 'csv-parse/sync';
+import { repoRoot } from '@pl/config';
+import { addDays, canonicalUrl, daysBetween, normaliseName, normaliseTitle, utcMidnightOf, GENRE_ALIASES, PROMINENCE_ALIASES } from '@pl/domain';
+import { CATALOG, Catalog, CatalogChannel } from '@pl/placements';
 
 const SEED = 20211222;
 const FOUNDED = '2019-06-21';
@@ -849,14 +852,8 @@ function pick(rng: Rng, mix: Mix): string {
   return entries[entries.length - 1][0];
 }
 
-const DAY_MS = 86_400_000;
-const toMs = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
-const fromMs = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 function daysOf([from, to]: Window): string[] {
-  const days: string[] = [];
-  for (let ms = toMs(from); ms <= toMs(to); ms += DAY_MS) days.push(fromMs(ms));
-  return days;
+  return Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
 }
 
 /** Public holidays with little news: National Day weeks and the 2021 Spring Festival. */
@@ -869,7 +866,7 @@ const QUIET: readonly Window[] = [
 
 /** Relative chance of a placement on a day: fewer at weekends and holidays; own channels grow busier. */
 function dayWeight(iso: string, progress: number, ownChannel: boolean): number {
-  const dow = new Date(toMs(iso)).getUTCDay();
+  const dow = utcMidnightOf(iso)!.getUTCDay();
   let w = dow === 0 ? 0.4 : dow === 6 ? 0.55 : 1;
   if (QUIET.some(([a, b]) => iso >= a && iso <= b)) w *= 0.45;
   if (ownChannel) w *= 0.7 + 0.6 * progress;
@@ -906,25 +903,6 @@ const inPhraseWindow = (p: PhraseSpec, date: string) => {
 };
 const text = (p: PhraseSpec) => (typeof p === 'string' ? p : p.t);
 
-interface CatalogChannel {
-  name: string;
-  outlet: string;
-  tier: string;
-  kind: string;
-  aliases: string[];
-  urlPatterns: string[];
-}
-interface Catalog {
-  channels: CatalogChannel[];
-}
-
-function findRepoRoot(start: string): string {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
-  }
-}
-
 // ───────────────────────────────────────────────────────────────────────────────────────────
 // 2. Filling
 // ───────────────────────────────────────────────────────────────────────────────────────────
@@ -959,7 +937,7 @@ function renderSubject(rng: Rng, subject: string, tier: string): string {
 function fillTokens(rng: Rng, template: string, date: string, tier: string): string {
   const y = date.slice(0, 4);
   const month = Number(date.slice(5, 7));
-  const week = Math.floor((toMs(date) - toMs(`${y}-01-01`)) / (7 * DAY_MS)) + 1;
+  const week = Math.floor(daysBetween(`${y}-01-01`, date) / 7) + 1;
   return template.replace(/\{([A-Z]+)\}/g, (_all, token: string) => {
     switch (token) {
       case 'D':
@@ -1128,6 +1106,8 @@ function generate(catalog: Catalog): Row[] {
 // CSV (RFC 4180) out and back in
 // ───────────────────────────────────────────────────────────────────────────────────────────
 
+// Writing is five lines (quote a field holding a quote, comma or line break; CRLF; a BOM for Excel);
+// reading back goes through csv-parse, as a second opinion on what was written.
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 function toCsv(rows: Row[]): string {
@@ -1136,35 +1116,6 @@ function toCsv(rows: Row[]): string {
     lines.push([r.date, r.title, r.media, r.section, r.position, r.genre, r.authors, r.link].map(csvField).join(','));
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
-
-function parseCsv(input: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (quoted) {
-      if (c === '"' && input[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || (c === '\r' && input[i + 1] === '\n')) {
-      if (c === '\r') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) rows.push([...row, field]);
-  return rows;
 }
 
 // ───────────────────────────────────────────────────────────────────────────────────────────
@@ -1184,7 +1135,7 @@ function verify(csv: string, catalog: Catalog): { problems: string[]; figures: s
   const patterns = catalog.channels.map((ch) => ({ ch, res: ch.urlPatterns.map((p) => new RegExp(p)) }));
 
   if (!csv.startsWith('\uFEFF')) fail('no UTF-8 BOM');
-  const [header, ...records] = parseCsv(csv.replace(/^\uFEFF/, ''));
+  const [header, ...records] = parse(csv, { bom: true, relax_column_count: true }) as string[][];
   if (header.join(',') !== HEADER.join(',')) fail(`header is ${header.join(',')}`);
 
   const counted: CountedRow[] = [];
@@ -1242,8 +1193,8 @@ function verify(csv: string, catalog: Catalog): { problems: string[]; figures: s
 // ───────────────────────────────────────────────────────────────────────────────────────────
 
 function main(): void {
-  const root = findRepoRoot(__dirname);
-  const catalog = JSON.parse(fs.readFileSync(path.join(root, 'libs/placements/src/catalog/catalog.json'), 'utf8')) as Catalog;
+  const root = repoRoot(__dirname);
+  const catalog = CATALOG;
 
   const rows = generate(catalog);
   const csv = toCsv(rows);
