@@ -1,3 +1,5 @@
+import { todayInShanghai } from './domain-browser';
+
 /** Dates and times as Chinese readers expect them, in Asia/Shanghai. */
 const dateTime = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
@@ -16,17 +18,8 @@ export function formatDateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d).replace(/\//g, '-');
 }
 
-/** Today in Asia/Shanghai as YYYY-MM-DD. */
-export function todayLocal(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
-
-/** The first and last day of a YYYY-MM month. */
-export function monthRange(month: string): { from: string; to: string } {
-  const [y, m] = month.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
-}
+/** Today in Asia/Shanghai as YYYY-MM-DD (the server's rule, from libs/domain). */
+export const todayLocal = (): string => todayInShanghai();
 
 /** Who did it, as the events record it (`user:张三`, `token:同步脚本`, `crawler`, `cli:admin`). */
 export function actorLabel(actor: string | null | undefined): string {
