@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { LedgerError } from '@pl/placements';
-import { Organization, StoredTemplate, TEMPLATE_KINDS, TemplateKind } from '@pl/persistence';
+import { Organization, StoredTemplate, TEMPLATE_KINDS, TemplateKind, write } from '@pl/persistence';
 import { DEFAULT_INDICATORS_FILE, IndicatorTemplate, defaultIndicatorTemplate, parseIndicatorTemplate } from '../evaluation/indicator-template';
 import { DEFAULT_POINTS_FILE, PointsTable, defaultPointsTable, parsePointsTable } from '../points/points-table';
 import type { RegionRef } from '../regions/regions.service';
@@ -84,13 +84,13 @@ export class StoredTemplatesService {
       content,
       updatedBy: actor,
     });
-    await repo.save(row);
+    await write(this.dataSource, (em) => em.getRepository(StoredTemplate).save(row));
     return { view: (await this.view(owner, kind, { ownOnly: true }))!, created: !existing };
   }
 
   /** Removes an owner's own template of a kind (the region's or the default applies again); false when there was none. */
   async remove(owner: TemplateOwner, kind: TemplateKind): Promise<boolean> {
-    const r = await this.dataSource.getRepository(StoredTemplate).delete({ kind, scope: scopeOf(owner) });
+    const r = await write(this.dataSource, (em) => em.getRepository(StoredTemplate).delete({ kind, scope: scopeOf(owner) }));
     return (r.affected ?? 0) > 0;
   }
 
