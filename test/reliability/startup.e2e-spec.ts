@@ -212,7 +212,7 @@ describe('the CLI report without Redis, and a bad --template', () => {
   }, STARTUP_MS + 30_000);
 
   it.each([
-    ['a text file that is not JSON', 'db_password=hunter2-秘密\n'],
+    ['a text file that is not a template', 'db_password=hunter2-秘密\n'],
     ['JSON broken half-way', '{"title": "hunter2-秘密",\n  "sections": [}'],
   ])('refuses %s in one line that does not quote it, exit 2', async (_, content) => {
     const file = path.join(tmp, `template-${Date.now()}.json`);
@@ -223,7 +223,7 @@ describe('the CLI report without Redis, and a bad --template', () => {
     expect(exit.code).toBe(2);
     const lines = child.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`--template: invalid report template ${file}: not valid JSON`);
+    expect(lines[0]).toContain(`placement-ledger: --template: invalid report template ${file}: line `);
     expect(child.stderr).not.toContain('hunter2');
     expect(child.stderr).not.toContain('秘密');
   }, STARTUP_MS + 30_000);
