@@ -30,11 +30,20 @@ export const configSchema = z.object({
   INGEST_MAX_BATCH: integer(2000, 1, 20000),
   /**
    * How long a worker's hold on a job lasts without renewal: the jobs of a
-   * worker that died come back to the queue once it has expired.
+   * worker that died come back to the queue once it has expired. A live
+   * worker renews it every quarter to half of it from its event loop, so it
+   * must stay well above the longest time one write holds that loop (a
+   * SQLite group commit of INGEST_MAX_BATCH placements: under a second, a
+   * few on a crowded machine, measured by the worker-crash test); a lock that
+   * lapses on a live worker gives its job to another (a false stall).
    */
-  INGEST_LOCK_MS: integer(30_000, 1000, 600_000),
-  /** How often a worker looks for jobs whose holder died (expired locks). */
-  INGEST_STALLED_INTERVAL_MS: integer(30_000, 500, 600_000),
+  INGEST_LOCK_MS: integer(10_000, 1000, 600_000),
+  /**
+   * How often the workers look for jobs whose holder died (expired locks);
+   * one check runs for all of them. A dead worker's jobs are taken again
+   * within about INGEST_LOCK_MS + this.
+   */
+  INGEST_STALLED_INTERVAL_MS: integer(2_000, 500, 600_000),
   /** Reports over more placements than this are rendered by a queued job (202, then poll). */
   REPORT_SYNC_LIMIT: integer(100_000, 0, 100_000_000),
   /** Queued reports one worker process renders at once (each holds a whole report in memory). */
