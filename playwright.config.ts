@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { ADMIN_STATE } from './test/ui/support/auth-state';
 
 /**
  * Browser tests of the web UI (npm run test:ui): Debian's Chromium driven by
@@ -21,6 +22,8 @@ export default defineConfig({
   reporter: [['list']],
   forbidOnly: true,
   use: {
+    // Signed in as the administrator (global-setup); a test that signs in itself starts from no state.
+    storageState: ADMIN_STATE,
     browserName: 'chromium',
     viewport: { width: 1366, height: 768 },
     locale: 'zh-CN',

@@ -1,4 +1,4 @@
-import { startApi, TestApi, waitForIngestion } from './support/harness';
+import { addUser, Http, signIn, startApi, TestApi, waitForIngestion } from './support/harness';
 
 /**
  * Editing, withdrawing and restoring a placement through the real API and
@@ -11,7 +11,9 @@ import { startApi, TestApi, waitForIngestion } from './support/harness';
 describe('editing and withdrawing a placement', () => {
   let api: TestApi;
   const ORG = 'daxiang';
-  const as = (name: string) => ({ 'X-Actor': encodeURIComponent(name) });
+  /** The editors who act here, each signed in: the actor of what they do. */
+  const editors: Record<string, Http> = {};
+  const as = (name: string) => editors[name]();
 
   interface Detail {
     id: number;
@@ -25,17 +27,21 @@ describe('editing and withdrawing a placement', () => {
   const detail = async (id: number): Promise<Detail> => (await api.http().get(`/api/orgs/${ORG}/placements/${id}`).expect(200)).body;
 
   const log = async (p: Record<string, unknown>): Promise<number> => {
-    const res = await api.http().post(`/api/orgs/${ORG}/placements`).set(as('张三')).send(p).expect(202);
+    const res = await as('张三').post(`/api/orgs/${ORG}/placements`).send(p).expect(202);
     await waitForIngestion(api, res.body.ingestionId);
     const list = await api.http().get(`/api/orgs/${ORG}/placements`).query({ q: String(p.title) }).expect(200);
     return list.body.items.find((x: { title: string }) => x.title === p.title).id;
   };
   /** Sends a write and waits for the worker: the ingestion's final counts. */
   const written = async (req: Promise<{ body: { ingestionId: string } }>) => waitForIngestion(api, (await req).body.ingestionId);
-  const patch = (id: number, body: unknown, actor = '李四') => api.http().patch(`/api/orgs/${ORG}/placements/${id}`).set(as(actor)).send(body as object);
+  const patch = (id: number, body: unknown, actor = '李四') => as(actor).patch(`/api/orgs/${ORG}/placements/${id}`).send(body as object);
 
   beforeAll(async () => {
     api = await startApi();
+    for (const name of ['张三', '李四', '王五']) {
+      const u = await addUser(api, { username: name, role: 'editor', org: ORG });
+      editors[name] = await signIn(api, u.username, u.password);
+    }
   });
   afterAll(async () => {
     await api.close();
@@ -49,8 +55,8 @@ describe('editing and withdrawing a placement', () => {
     const p = await detail(id);
     expect(p).toMatchObject({ title: '大祥区春耕生产全面有序推进', authors: ['张三', '王五'], section: '一版', status: 'claimed' });
     expect(p.events.map((e) => [e.type, e.actor])).toEqual([
-      ['logged', 'editor:张三'],
-      ['edited', 'editor:李四'],
+      ['logged', 'user:张三'],
+      ['edited', 'user:李四'],
     ]);
     expect(p.events[1].data).toEqual({
       changes: {
@@ -162,11 +168,11 @@ describe('editing and withdrawing a placement', () => {
       expect(before.author).toBe(2);
       expect(before.key).toEqual(expect.arrayContaining(['大祥区撤回测试·保留稿', '大祥区撤回测试·撤回稿']));
 
-      const done = await written(api.http().post(`/api/orgs/${ORG}/placements/${gone}/withdraw`).set(as('李四')).send({ reason: '重复登记' }).expect(202));
+      const done = await written(as('李四').post(`/api/orgs/${ORG}/placements/${gone}/withdraw`).send({ reason: '重复登记' }).expect(202));
       expect(done).toMatchObject({ inserted: 1, rejected: 0 });
       const p = await detail(gone);
       expect(p.status).toBe('withdrawn');
-      expect(p.events.at(-1)).toMatchObject({ type: 'withdrawn', actor: 'editor:李四', data: { from: 'confirmed', reason: '重复登记' } });
+      expect(p.events.at(-1)).toMatchObject({ type: 'withdrawn', actor: 'user:李四', data: { from: 'confirmed', reason: '重复登记' } });
 
       expect(await summaryTotal()).toBe(before.summary - 1);
       expect(await authorCount('赵六')).toBe(before.author - 1);
@@ -189,12 +195,12 @@ describe('editing and withdrawing a placement', () => {
 
     it('is restored by an editor to the status it had, and counted again', async () => {
       const before = await summaryTotal();
-      await written(api.http().post(`/api/orgs/${ORG}/placements/${gone}/restore`).set(as('王五')).set('Content-Type', 'application/json').expect(202));
+      await written(as('王五').post(`/api/orgs/${ORG}/placements/${gone}/restore`).set('Content-Type', 'application/json').expect(202));
       const p = await detail(gone);
       expect(p.status).toBe('confirmed');
       expect(p.events.slice(-2).map((e) => [e.type, e.actor, e.data])).toEqual([
-        ['withdrawn', 'editor:李四', { from: 'confirmed', reason: '重复登记' }],
-        ['restored', 'editor:王五', { to: 'confirmed' }],
+        ['withdrawn', 'user:李四', { from: 'confirmed', reason: '重复登记' }],
+        ['restored', 'user:王五', { to: 'confirmed' }],
       ]);
       expect(await summaryTotal()).toBe(before + 1);
       expect(await authorCount('赵六')).toBe(2);

@@ -1,4 +1,4 @@
-import { countOf, startApi, TestApi, waitForIngestion } from './support/harness';
+import { addUser, countOf, signIn, startApi, TestApi, waitForIngestion } from './support/harness';
 
 describe('placements through the queue', () => {
   let api: TestApi;
@@ -9,11 +9,12 @@ describe('placements through the queue', () => {
     await api.close();
   });
 
-  it('records a logged placement by its channel alias, with a logged event', async () => {
-    const res = await api
-      .http()
+  it('records a logged placement by its channel alias, with a logged event naming the signed-in editor (X-Actor ignored)', async () => {
+    const editor = await addUser(api, { username: '张三', role: 'editor', org: 'daxiang' });
+    const asEditor = await signIn(api, editor.username, editor.password);
+    const res = await asEditor()
       .post('/api/orgs/daxiang/placements')
-      .set('X-Actor', encodeURIComponent('张三'))
+      .set('X-Actor', encodeURIComponent('李四'))
       .send({ channel: '央视', title: '大祥区：春耕备耕忙', publishedOn: '2021-03-02', genre: '通讯', authors: '张三、李四' })
       .expect(202);
     const done = await waitForIngestion(api, res.body.ingestionId);
@@ -33,7 +34,7 @@ describe('placements through the queue', () => {
     });
     const one = await api.http().get(`/api/orgs/daxiang/placements/${item.id}`).expect(200);
     expect(one.body.events).toHaveLength(1);
-    expect(one.body.events[0]).toMatchObject({ type: 'logged', actor: 'editor:张三', ingestionId: res.body.ingestionId });
+    expect(one.body.events[0]).toMatchObject({ type: 'logged', actor: 'user:张三', ingestionId: res.body.ingestionId });
   });
 });
 

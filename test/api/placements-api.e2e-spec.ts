@@ -1,4 +1,4 @@
-import { startApi, tableCounts, TestApi, waitForIngestion } from '../support/harness';
+import { addUser, signIn, startApi, tableCounts, TestApi, waitForIngestion } from '../support/harness';
 
 /** The fields an error response names. */
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field);
@@ -344,7 +344,7 @@ describe('placements over HTTP', () => {
       const res = await api.http().get(`/api/orgs/daxiang/placements/${claimed.id}`).expect(200);
       expect(res.body).toMatchObject({ id: claimed.id, title: '状态·大祥区乡村振兴新画卷', status: 'claimed' });
       expect(res.body.events).toEqual([
-        expect.objectContaining({ placementId: claimed.id, type: 'logged', actor: 'editor:api' }),
+        expect.objectContaining({ placementId: claimed.id, type: 'logged', actor: 'user:test-admin' }),
       ]);
     });
 
@@ -370,10 +370,10 @@ describe('placements over HTTP', () => {
     });
 
     it('PATCH confirm: 202, then the placement is confirmed with a confirmed event carrying the reason', async () => {
-      const res = await api
-        .http()
+      const reviewer = await addUser(api, { username: '王编辑', role: 'reviewer', org: 'daxiang' });
+      const res = await (await signIn(api, reviewer.username, reviewer.password))()
         .patch(`/api/orgs/daxiang/placements/${claimed.id}`)
-        .set('X-Actor', encodeURIComponent('王编辑'))
+        .set('X-Actor', encodeURIComponent('冒名者'))
         .send({ status: 'confirmed', reason: '已在人民日报第5版核实' })
         .expect(202);
       expect(res.body).toEqual({ ingestionId: expect.any(String) });
@@ -384,7 +384,7 @@ describe('placements over HTTP', () => {
       expect(one.body.events.map((e: { type: string }) => e.type)).toEqual(['logged', 'confirmed']);
       expect(one.body.events[1]).toMatchObject({
         type: 'confirmed',
-        actor: 'editor:王编辑',
+        actor: 'user:王编辑',
         ingestionId: res.body.ingestionId,
         data: { from: 'claimed', reason: '已在人民日报第5版核实' },
       });

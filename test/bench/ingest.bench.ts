@@ -15,6 +15,7 @@ import { CATALOG, loadCatalog, PLACEMENT_COLUMNS, INGESTION_JOB_OPTIONS, INGESTI
 import { AppConfig, loadConfig } from '@pl/config';
 import { placementDedupKey, yearMonthOf } from '@pl/domain';
 import { Channel, Organization, SqlDialect, openDatabase } from '@pl/persistence';
+import { Accounts } from '@pl/accounts';
 import { JobsConnections, producerConnection, workerConnection } from '@pl/jobs';
 import type { LoadResult, LoadSpec } from './load-generator';
 import type { PollerMessage, WatchRequest } from './poller';
@@ -90,6 +91,12 @@ const SIZES = {
 type Topology = 'split' | 'one';
 const TOPOLOGIES: Topology[] =
   process.env.BENCH_TOPOLOGY === 'split' || process.env.BENCH_TOPOLOGY === 'one' ? [process.env.BENCH_TOPOLOGY] : ['split', 'one'];
+/**
+ * BENCH_BASELINE_DIST: the dist/ folder of a build from before the sign-in guard (e.g. main at
+ * 0aa5f39, built in a worktree). (b) then runs against it too, right after the guarded API, and
+ * the summary compares the two (target: guarded >= 0.9x).
+ */
+const BASELINE_DIST = process.env.BENCH_BASELINE_DIST || '';
 /** Which parts to run: BENCH_ONLY=a,b,c,d (default all). */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((s) => s.trim().toLowerCase()));
 /** Placements per 'placements.record' job in (d), as the API's chunking makes them. */
@@ -101,7 +108,7 @@ interface Results {
   a?: { jobs: number; ms: number; rate: number; producerMs: number; cpuUs: number };
   /** Both passes of (a) when there were two; `a` is the faster. */
   aPasses?: number[];
-  b: { topology: Topology; n: number; ms: number; rate: number; acceptMs: number; cpuUs: number }[];
+  b: { topology: Topology; n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; build?: 'baseline' }[];
   ceiling?: number;
   c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
   d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
@@ -731,6 +738,9 @@ async function main(): Promise<void> {
   const ds = await openDatabase(config.database);
   onCleanup('bench data source', () => ds.destroy());
   await loadCatalog(ds, CATALOG);
+  // The API needs a signed-in caller: the bench's requests carry an API token, as a script's would.
+  await new Accounts(ds).addUser({ username: 'bench', password: `bench-${tag}`, role: 'admin' });
+  const authorization = `Bearer ${(await new Accounts(ds).addToken({ name: 'bench', username: 'bench', createdBy: 'cli:bench' })).token}`;
   const channels = await ds.getRepository(Channel).find({ order: { id: 'ASC' } });
   const channelIds = channels.map((c) => c.id);
   const channelNames = channels.map((c) => c.name);
@@ -769,7 +779,7 @@ async function main(): Promise<void> {
       const single = (org: Organization, count: number, suffix: string) =>
         endToEnd('(b) single POST', config.database, org, {
           mode: 'single', port, org: org.slug, tag: `${tag}-${suffix}`, count,
-          connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
+          connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames, authorization,
         }, others, gen);
       if (SIZES.singleWarmup > 0) {
         const warm = await single(await createOrg(ds, `bench-warm-${topology}-${tag}`), SIZES.singleWarmup, `w${topology}`);
@@ -786,6 +796,36 @@ async function main(): Promise<void> {
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
       log(`    queue: ${await jobsSoFar(prefixes.api)} ingestion jobs so far, warm-up included (single POSTs packed together)`);
+    }
+
+    if (ONLY.has('b') && BASELINE_DIST) {
+      // Back to back with the run above: the same load against a build from before the sign-in guard,
+      // in this process, on the same database, Redis and workers; its requests carry no token.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build chosen at run time
+      const baseline = require(path.resolve(BASELINE_DIST, 'apps', 'api', 'src', 'create-api-app.js')) as { createApiApp: typeof createApiApp };
+      const base = await baseline.createApiApp(config, { withWorker: !split, workersOnThread: !split });
+      const forgetBase = onCleanup('baseline API app', () => base.close());
+      await base.listen(0, '127.0.0.1');
+      const basePort = ((base.getHttpServer() as Server).address() as AddressInfo).port;
+      const gen = LoadGenerator.start();
+      const single = (org: Organization, count: number, suffix: string) =>
+        endToEnd('(b) single POST, baseline build', config.database, org, {
+          mode: 'single', port: basePort, org: org.slug, tag: `${tag}-${suffix}`, count,
+          connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
+        }, others, gen);
+      if (SIZES.singleWarmup > 0) await single(await createOrg(ds, `bench-warm-base-${topology}-${tag}`), SIZES.singleWarmup, `wb${topology}`);
+      const org = await createOrg(ds, `bench-base-${topology}-${tag}`);
+      log(`(b) the same against the build before the sign-in guard (${BASELINE_DIST}), without a token, right after`);
+      const { ms, load, cpuUs } = await single(org, SIZES.single, `sb${topology}`);
+      gen.close();
+      const b = { topology, n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs, build: 'baseline' as const };
+      results.b.push(b);
+      const guarded = results.b.find((x) => x.topology === topology && !x.build)!;
+      log(`    ${fmt(b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s; load average ${loadAvg()}`);
+      log(`    guarded / baseline: ${(guarded.rate / b.rate).toFixed(2)}x committed, ${(load.elapsedMs / guarded.acceptMs).toFixed(2)}x HTTP 202s; CPU ${perItem(guarded.cpuUs, guarded.n)} vs ${perItem(cpuUs, b.n)} µs/placement`);
+      log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
+      await base.close();
+      forgetBase();
     }
 
     if (ONLY.has('c') && topology === TOPOLOGIES[0]) {
@@ -805,7 +845,7 @@ async function main(): Promise<void> {
       log(`(c) bulk POST …/placements/bulk: ${fmt(SIZES.bulk)} placements as ${requests} requests of ${fmt(SIZES.bulkSize)} (${bodyMb.toFixed(2)} MB each), ${SIZES.bulkConnections} at a time`);
       const { ms, load, cpuUs, othersCpuUs } = await endToEnd('(c) bulk POST', config.database, org, {
         mode: 'bulk', port, org: org.slug, tag: `${tag}-b`, count: SIZES.bulk,
-        connections: SIZES.bulkConnections, bulkSize: SIZES.bulkSize, channels: channelNames,
+        connections: SIZES.bulkConnections, bulkSize: SIZES.bulkSize, channels: channelNames, authorization,
       }, { worker: worker?.pid, redis: await redisPid() });
       results.c = {
         n: SIZES.bulk, ms, rate: rate(SIZES.bulk, ms), acceptMs: load.elapsedMs, cpuUs, bodyMb,
@@ -878,9 +918,15 @@ function printSummary(r: Results): void {
     rows.push(['(a) raw BullMQ no-op (addBulk 50, conc. 100)', `${fmt(r.a.rate)} jobs/s`, passes, 'baseline', '', cpu(r.a.cpuUs, r.a.jobs, 'job')]);
   }
   for (const b of r.b) {
+    if (b.build === 'baseline') {
+      const guarded = r.b.find((x) => x.topology === b.topology && !x.build)!;
+      const ratio = guarded.rate / b.rate;
+      rows.push([`    same, build before the sign-in guard (no token)`, `${fmt(b.rate)} placements/s`, `guarded ${ratio.toFixed(2)}x`, '>= 0.90x', met(ratio >= 0.9), cpu(b.cpuUs, b.n, 'placement')]);
+      continue;
+    }
     const ratio = r.a ? b.rate / r.a.rate : NaN;
     rows.push([
-      `(b) single POST end to end, ${b.topology === 'split' ? 'API + worker process' : 'all in one process (npm start)'}`,
+      `(b) single POST end to end with a Bearer token, ${b.topology === 'split' ? 'API + worker process' : 'all in one process (npm start)'}`,
       `${fmt(b.rate)} placements/s`,
       r.a ? `${ratio.toFixed(2)}x (a)` : 'n/a',
       '>= 0.50x (a)',

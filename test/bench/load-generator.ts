@@ -29,6 +29,8 @@ export interface LoadSpec {
   /** Placements per bulk request. */
   bulkSize: number;
   channels: string[];
+  /** The Authorization header's value (a Bearer token), when the API wants one. */
+  authorization?: string;
 }
 
 export interface LoadResult {
@@ -138,7 +140,8 @@ function postRequest(spec: LoadSpec, urlPath: string, body: string): Buffer {
   const payload = Buffer.from(body, 'utf8');
   const head =
     `POST ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1:${spec.port}\r\nContent-Type: application/json\r\n` +
-    `X-Actor: bench\r\nContent-Length: ${payload.length}\r\n\r\n`;
+    (spec.authorization ? `Authorization: ${spec.authorization}\r\n` : '') +
+    `Content-Length: ${payload.length}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), payload]);
 }
 

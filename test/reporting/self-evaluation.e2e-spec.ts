@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
-import { createTestDatabase, repoDir, runDemoCli, startApi, TestApi, TestDatabase, testEnv, deleteRedisKeys } from '../support/harness';
+import { addUser, signIn, createTestDatabase, repoDir, runDemoCli, startApi, TestApi, TestDatabase, testEnv, deleteRedisKeys } from '../support/harness';
 import { printWithLibreOffice } from '../support/office';
 import { asBuffer, markdownText, xlsxSheets } from '../support/reports';
 
@@ -77,11 +77,9 @@ describe('the self-evaluation table (自评表) of daxiang 2021, and the office 
   });
 
   it('editors enter values and scores through the API; who entered them is kept; the table follows', async () => {
-    const actor = encodeURIComponent('王编辑');
-    const put = await api
-      .http()
+    const editor = await addUser(api, { username: '王编辑', role: 'editor', org: 'daxiang' });
+    const put = await (await signIn(api, editor.username, editor.password))()
       .put('/api/orgs/daxiang/self-evaluation/2021/entries')
-      .set('X-Actor', actor)
       .send({
         entries: [
           { indicator: 'satisfaction', value: '92.5%' },
@@ -92,11 +90,11 @@ describe('the self-evaluation table (自评表) of daxiang 2021, and the office 
       })
       .expect(200);
     expect(put.body.entries).toHaveLength(4);
-    expect(put.body.entries.find((e: { indicator: string }) => e.indicator === 'satisfaction')).toMatchObject({ value: '92.5', enteredBy: 'editor:王编辑' });
+    expect(put.body.entries.find((e: { indicator: string }) => e.indicator === 'satisfaction')).toMatchObject({ value: '92.5', enteredBy: 'user:王编辑' });
 
     const ev = (await api.http().get(`${url}&format=json`).expect(200)).body.data.selfEvaluation;
     const row = (id: string) => ev.indicators.find((i: { id: string }) => i.id === id);
-    expect(row('satisfaction')).toMatchObject({ actual: '92.5%', score: '10.00', enteredBy: 'editor:王编辑' });
+    expect(row('satisfaction')).toMatchObject({ actual: '92.5%', score: '10.00', enteredBy: 'user:王编辑' });
     expect(row('management-rules')).toMatchObject({ actual: '是', score: '2.00' });
     expect(row('goal-setting')).toMatchObject({ score: '4.50', deviation: '个别绩效目标未细化量化' });
     expect(row('highlights')).toMatchObject({ score: null, deviation: '年初未设定重点稿件目标' });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEFAULT_TEMPLATE, DEFAULT_POINTS_FILE, DEFAULT_INDICATORS_FILE } from '@pl/reporting';
-import { createTestDatabase, repoDir, startApi, TestApi, TestDatabase, uniquePrefix, waitForIngestion } from '../support/harness';
+import { addUser, signIn, createTestDatabase, repoDir, startApi, TestApi, TestDatabase, uniquePrefix, waitForIngestion } from '../support/harness';
 import { createOrganization, markdownText } from '../support/reports';
 
 const run = promisify(execFile);
@@ -84,14 +84,13 @@ describe('templates stored per organization and region', () => {
   it("an organization's own report template (JSON): its reports list its lines; another organization of the region keeps the default", async () => {
     const defaultLabels = await highlightLabels('beixiang');
     expect(defaultLabels).toEqual(DEFAULT_TEMPLATE.highlights.map((h) => h.label));
-    const put = await api
-      .http()
+    const editor = await addUser(api, { username: '王编辑', role: 'editor', org: 'daxiang' });
+    const put = await (await signIn(api, editor.username, editor.password))()
       .put('/api/orgs/daxiang/templates/report')
-      .set('X-Actor', encodeURIComponent('王编辑'))
       .set('content-type', 'application/json')
       .send(JSON.stringify(ownReportTemplate, null, 2))
       .expect(201);
-    expect(put.body).toMatchObject({ kind: 'report', source: 'organization', organization: 'daxiang', format: 'json', updatedBy: 'editor:王编辑' });
+    expect(put.body).toMatchObject({ kind: 'report', source: 'organization', organization: 'daxiang', format: 'json', updatedBy: 'user:王编辑' });
     expect(put.body.template.name).toBe('大祥自定模板');
 
     expect(await highlightLabels('daxiang')).toEqual(['湖南日报市州头条稿件', '湖南卫视联播']);

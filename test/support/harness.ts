@@ -11,6 +11,7 @@ import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { CATALOG, loadCatalog } from '@pl/placements';
+import { Accounts, NewUser } from '@pl/accounts';
 import { AppConfig, loadConfig } from '@pl/config';
 
 /**
@@ -56,8 +57,58 @@ export interface TestApi {
   config: AppConfig;
   env: Record<string, string>;
   dataSource: DataSource;
+  /** Requests as the harness's administrator, signed in once (session cookie and CSRF token on every request). */
   http: () => ReturnType<typeof request>;
+  /** Requests without credentials. */
+  anonymous: () => ReturnType<typeof request>;
+  /** The harness's administrator: events it causes record `user:<username>`. */
+  admin: { username: string; password: string };
   close(): Promise<void>;
+}
+
+export type Http = () => ReturnType<typeof request>;
+
+const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/** supertest's agent with headers set on every request it starts. */
+export function withHeaders(server: App, headers: Record<string, string>): Http {
+  return () => {
+    const agent = request(server);
+    return new Proxy(agent, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof prop === 'string' && METHODS.has(prop) && typeof value === 'function') {
+          return (url: string) => (value as (u: string) => request.Test).call(target, url).set(headers);
+        }
+        return value;
+      },
+    });
+  };
+}
+
+/**
+ * Signs in through POST /api/auth/login: requests with the session cookie
+ * and its CSRF token, as the web UI sends them.
+ */
+export async function signIn(api: Pick<TestApi, 'app'>, username: string, password: string): Promise<Http> {
+  const server = api.app.getHttpServer() as App;
+  const res = await request(server).post('/api/auth/login').send({ username, password });
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const cookie = String(res.headers['set-cookie']?.[0] ?? '').split(';')[0];
+  return withHeaders(server, { Cookie: cookie, 'X-CSRF-Token': res.body.csrfToken });
+}
+
+/** Adds a user (as `users add` does); the password defaults to one made up here. */
+export async function addUser(api: Pick<TestApi, 'dataSource'>, user: Omit<NewUser, 'password'> & { password?: string }): Promise<{ username: string; password: string }> {
+  const password = user.password ?? `pw-${randomBytes(6).toString('hex')}`;
+  await new Accounts(api.dataSource).addUser({ ...user, password });
+  return { username: user.username, password };
+}
+
+/** A new API token for a user (as `tokens add` does): requests with `Authorization: Bearer`. */
+export async function tokenFor(api: Pick<TestApi, 'app' | 'dataSource'>, name: string, username: string, role?: 'viewer' | 'reviewer' | 'editor'): Promise<{ token: string; http: Http }> {
+  const { token } = await new Accounts(api.dataSource).addToken({ name, username, createdBy: 'cli:test', role });
+  return { token, http: withHeaders(api.app.getHttpServer() as App, { Authorization: `Bearer ${token}` }) };
 }
 
 /**
@@ -76,13 +127,22 @@ export async function startApi(
   const dataSource = app.get<DataSource>(getDataSourceToken());
   await loadCatalog(dataSource, CATALOG);
   const server = app.getHttpServer() as App;
+  // Every test acts as a signed-in administrator unless it signs in as someone else.
+  // (A second API on the same database signs in as an administrator of its own: a new password for
+  // test-admin would end the first one's session.)
+  const admin = await addUser({ dataSource }, { username: 'test-admin', role: 'admin' }).catch(() =>
+    addUser({ dataSource }, { username: `test-admin-${randomBytes(3).toString('hex')}`, role: 'admin' }),
+  );
+  const http = await signIn({ app }, admin.username, admin.password);
   return {
     app,
     db,
     config,
     env,
     dataSource,
-    http: () => request(server),
+    http,
+    anonymous: () => request(server),
+    admin,
     close: async () => {
       await app.close();
       await deleteRedisKeys(config.redis.prefix);

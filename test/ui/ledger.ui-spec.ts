@@ -24,8 +24,8 @@ test.describe('台账', () => {
     const drawer = page.locator('.placement-drawer');
     await expect(drawer.getByRole('heading', { name: title })).toBeVisible();
     await expect(drawer.getByText('历史记录')).toBeVisible();
-    // The demo ledger was imported: its creation event names the file it came from.
+    // The demo ledger was imported by the CLI: its creation event names it (命令行, the CLI's user) as the actor.
     await expect(drawer.locator('.el-timeline-item').first()).toContainText('导入');
-    await expect(drawer.locator('.el-timeline-item').first()).toContainText('ledger.csv');
+    await expect(drawer.locator('.el-timeline-item').first()).toContainText('命令行');
   });
 });

@@ -1,10 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@pl/config';
 import { CRAWL_CONTRACT, CrawlerWorkerModule, CrawlingModule } from '@pl/crawling';
 import { JobsModule } from '@pl/jobs';
 import { INGESTION_CONTRACT, IngestionModule, LedgerModule } from '@pl/placements';
 import { PersistenceModule } from '@pl/persistence';
 import { REPORTS_CONTRACT, ReportingModule, ReportWorkerModule } from '@pl/reporting';
+import { AccessGuard } from './auth/access.guard';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { TokensController, UsersController } from './auth/users.controller';
 import { CrawlController } from './crawl/crawl.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
@@ -50,8 +55,12 @@ export class ApiModule {
             ? [JobsModule.serve(CRAWL_CONTRACT), CrawlerWorkerModule]
             : [JobsModule.serve(INGESTION_CONTRACT, REPORTS_CONTRACT, CRAWL_CONTRACT), IngestionModule, ReportWorkerModule, CrawlerWorkerModule]),
       ],
+      providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
       controllers: [
         HealthController,
+        AuthController,
+        UsersController,
+        TokensController,
         OrgsController,
         ChannelsController,
         PlacementPreviewController,

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -8,17 +9,21 @@ import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
 import { YAML_MEDIA_TYPES, forbiddenKey, forbiddenKeyPath, installRequestGuards } from './http/request-guards';
-import { mountQueueBoard } from './admin/queue-board';
+import { mountQueueBoard, QUEUE_BOARD_PATH } from './admin/queue-board';
+import { installAuthHook } from './auth/auth-hook';
+import { recordRoutes } from './http/route-table';
+import { AuthService } from './auth/auth.service';
 import { serveWebUi } from './web/web-ui';
 
 /**
  * The HTTP adapter of the API: Fastify, with the JSON body limit and one
  * uploaded file per request. Fastify answers about twice as many requests
  * per second as Express on this kind of machine (bench:ingest prints both),
- * which is what a single POST end to end is bound by.
+ * which is what a single POST end to end is bound by. trustProxy: TRUST_PROXY
+ * (a hop count is one of Fastify's forms, missing from the adapter's type).
  */
 export function createHttpAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true } });
+  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, routerOptions: { ignoreTrailingSlash: true }, trustProxy: config.trustProxy as boolean | string[] });
 }
 
 /**
@@ -67,15 +72,20 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
 
 /**
  * The HTTP application as `npm start` and the tests run it: body limits, the
- * JSON error shape, validation, multipart uploads, OpenAPI at /docs, the
- * queue dashboard at /admin/queues, the web UI at /.
+ * JSON error shape, validation, multipart uploads, sign-in (a hook on every
+ * route, AccessGuard on Nest's), OpenAPI at /docs, the queue dashboard at
+ * /admin/queues (administrators), the web UI at /.
  */
 export async function createApiApp(config: AppConfig, options: ApiOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
     logger: nestLogLevels(config),
   });
+  recordRoutes(app.getHttpAdapter().getInstance());
   installRequestGuards(app.getHttpAdapter().getInstance(), config.http.publicUrl);
   parseJsonBodies(app, config.http.bodyLimitBytes);
+  // Sign-in first: the hook runs for every route, Nest's or not (the queue dashboard, the UI's files, the documents).
+  await app.register(cookie);
+  installAuthHook(app, app.get(AuthService), QUEUE_BOARD_PATH);
   await app.register(multipart, {
     limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 10, parts: 20 },
   });

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { exitOnStartupError, loadConfig } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
 import { assertDatabaseReachable } from '@pl/persistence';
@@ -44,9 +45,12 @@ async function main(): Promise<void> {
     // On SIGTERM the API closes, then the process exits 0.
     app.enableShutdownHooks([], { useProcessExit: true });
   }
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
+  // Where it really listens (the address the socket is bound to), not where we hope it does.
+  const address = app.getHttpServer().address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   logger.log(
-    `Placement Ledger API on http://127.0.0.1:${config.port} (docs at /docs; ${config.database.type}${withWorker ? '; workers in process' : ''})`,
+    `Placement Ledger API on http://${host}:${address.port} (docs at /docs; ${config.database.type}${withWorker ? '; workers in process' : ''})`,
   );
 }
 

@@ -9,6 +9,7 @@ import { assertRedisReachable } from '@pl/jobs';
 import { CliError } from './cli-error';
 import { CliModule } from './cli.module';
 import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
+import { ACCOUNTS_USAGE, runTokensCommand, runUsersCommand } from './commands/accounts';
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
@@ -16,6 +17,8 @@ import { EVALUATION_USAGE, runEvaluationCommand } from './commands/evaluation';
 import { TEMPLATE_USAGE, runTemplateCommand } from './commands/template';
 import { parseFormats, readTemplate, writeRegionReports, writeReports } from './commands/report';
 import { say } from './output';
+import type { DataSource } from 'typeorm';
+import { cliActor, takeAsOption } from './cli-actor';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -36,7 +39,10 @@ ${PROFILE_USAGE}
                                    write the annual evaluation report, the monthly bulletin or the self-evaluation table (default: all formats, ./out)
 ${EVALUATION_USAGE}
 ${TEMPLATE_USAGE}
+${ACCOUNTS_USAGE}
   demo [--no-reports]              migrate, seed, import the demo ledger, print its summary and write its 2021 report to ./out
+
+Every command takes --as <name>: the actor it records (cli:<name>; default: the operating-system user).
 
 Environment: DATABASE_URL (PostgreSQL; default: SQLite at SQLITE_PATH), REDIS_URL.`;
 
@@ -153,6 +159,20 @@ async function run(argv: string[]): Promise<void> {
       for (const f of files) say(f);
       return;
     }
+    case 'users':
+    case 'tokens': {
+      const withDatabase = async <T>(fn: (ds: DataSource) => Promise<T>): Promise<T> => {
+        const ds = await openDatabase(config.database);
+        try {
+          return await fn(ds);
+        } finally {
+          await ds.destroy();
+        }
+      };
+      if (command === 'users') await runUsersCommand(rest, withDatabase);
+      else await runTokensCommand(rest, cliActor(), withDatabase);
+      return;
+    }
     case 'evaluation':
       await runEvaluationCommand(rest, (fn) => withContext(config, false, fn));
       return;
@@ -177,7 +197,7 @@ function parseCommand(args: string[], options: NonNullable<ParseArgsConfig['opti
   }
 }
 
-run(process.argv.slice(2)).catch((err: unknown) => {
+run(takeAsOption(process.argv.slice(2))).catch((err: unknown) => {
   if (err instanceof CliError) {
     process.stderr.write(`placement-ledger: ${err.message}\n`);
     process.exit(2);

@@ -9,6 +9,17 @@ export interface DatabaseConfig {
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   port: number;
+  host: string;
+  /** Fastify's trustProxy: false, true, a hop count or the proxies' addresses. */
+  trustProxy: boolean | number | string[];
+  auth: {
+    sessionTtlMs: number;
+    cacheMs: number;
+    /** Failed sign-ins allowed per address and per username within windowS. */
+    loginLimitPerIp: number;
+    loginLimitPerUser: number;
+    loginLimitWindowS: number;
+  };
   database: DatabaseConfig;
   redis: { url: string; prefix: string };
   ingestion: {
@@ -42,6 +53,8 @@ export interface AppConfig {
     syncSchedules: boolean;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** DEMO_PASSWORD: the demo users' password, when given. */
+  demoPassword: string | null;
 }
 
 export class ConfigError extends Error {
@@ -69,6 +82,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return {
     env: c.NODE_ENV,
     port: c.PORT,
+    host: c.HOST,
+    trustProxy: parseTrustProxy(c.TRUST_PROXY),
+    auth: {
+      sessionTtlMs: c.SESSION_TTL_HOURS * 3600_000,
+      cacheMs: c.AUTH_CACHE_MS,
+      loginLimitPerIp: c.LOGIN_LIMIT_PER_IP,
+      loginLimitPerUser: c.LOGIN_LIMIT_PER_USER,
+      loginLimitWindowS: c.LOGIN_LIMIT_WINDOW_S,
+    },
     database: c.DATABASE_URL
       ? { type: 'postgres', url: c.DATABASE_URL }
       : { type: 'sqlite', url: c.SQLITE_PATH },
@@ -95,5 +117,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       syncSchedules: c.CRAWLER_SYNC_SCHEDULES === 'true',
     },
     logLevel: c.LOG_LEVEL,
+    demoPassword: c.DEMO_PASSWORD ?? null,
   };
+}
+
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -10,6 +10,26 @@ const integer = (def: number, min: number, max: number) =>
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: integer(3000, 0, 65535),
+  /** The address the API listens on: loopback unless told otherwise (0.0.0.0 in a container, behind a TLS proxy). */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Whether X-Forwarded-For/-Proto are believed (the client's address for the login limit, HTTPS for the
+   * cookie's Secure flag): false, true (any proxy), a hop count, or comma-separated proxy addresses/CIDRs.
+   */
+  TRUST_PROXY: z.string().regex(/^(true|false|\d+|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'must be true, false, a hop count or comma-separated addresses').default('false'),
+  /** How long a sign-in lasts. */
+  SESSION_TTL_HOURS: integer(12, 1, 24 * 90),
+  /**
+   * How long a checked session or token is trusted before it is read again: every request is
+   * authenticated, and a revocation made through the API applies at once; one made elsewhere (the CLI) within this.
+   */
+  AUTH_CACHE_MS: integer(5000, 0, 60_000),
+  /** Failed sign-ins allowed per client address, and per username, within LOGIN_LIMIT_WINDOW_S. */
+  LOGIN_LIMIT_PER_IP: integer(30, 1, 1_000_000),
+  LOGIN_LIMIT_PER_USER: integer(10, 1, 1_000_000),
+  LOGIN_LIMIT_WINDOW_S: integer(900, 1, 86_400),
+  /** The password `npm run demo` gives the demo users (default: a new random one each run, printed once). */
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   /** PostgreSQL connection string; when absent the embedded SQLite file is used. */
   DATABASE_URL: z
     .string()

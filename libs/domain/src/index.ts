@@ -7,3 +7,4 @@ export * from './text-width';
 export * from './text-decoding';
 export * from './spreadsheet-text';
 export * from './safe-text';
+export * from './domain-error';

@@ -16,7 +16,8 @@ export const test = base.extend<{ api: APIRequestContext; fixtureUrl: string }>(
   // eslint-disable-next-line no-empty-pattern -- as above
   fixtureUrl: async ({}, use) => use(process.env.PL_UI_FIXTURE_URL!),
   api: async ({ playwright, baseURL }, use) => {
-    const ctx = await playwright.request.newContext({ baseURL });
+    // Fixtures are set up as the administrator, with its API token.
+    const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${process.env.PL_UI_TOKEN}` } });
     await use(ctx);
     await ctx.dispose();
   },

@@ -16,11 +16,17 @@ import { FixtureServer, startFixtureServer } from '../../fixtures/crawl/server';
 export interface Stack {
   baseUrl: string;
   fixtureUrl: string;
+  /** The administrator the tests act as (signed in for the pages, its token for fixtures). */
+  admin: { username: string; password: string; token: string };
   env: Record<string, string>;
   stop(): Promise<void>;
 }
 
 const repoDir = path.resolve(__dirname, '..', '..', '..');
+
+/** The demo users' password here (daxiang-editor, daxiang-viewer). */
+export const DEMO_USERS_PASSWORD = 'ui-demo-password';
+const ADMIN = { username: 'ui-admin', password: 'ui-admin-password' };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,6 +67,8 @@ export async function startStack(): Promise<Stack> {
     CRAWLER_HOST_DELAY_MS: '0',
     CRAWLER_RETRIES: '0',
     PORT: String(port),
+    // The demo's editor and viewer get this password (npm run demo prints a random one otherwise).
+    DEMO_PASSWORD: DEMO_USERS_PASSWORD,
     ...db.env,
   };
   let api: ChildProcess | null = null;
@@ -77,7 +85,10 @@ export async function startStack(): Promise<Stack> {
   };
   try {
     const cli = path.join(repoDir, 'dist', 'apps', 'cli', 'src', 'main.js');
-    await promisify(execFile)(process.execPath, [cli, 'demo', '--no-reports'], { cwd: repoDir, env, timeout: 300_000 });
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, [cli, ...args], { cwd: repoDir, env, timeout: 300_000 });
+    await run('demo', '--no-reports');
+    await run('users', 'add', ADMIN.username, '--role', 'admin', '--password', ADMIN.password);
+    const token = (await run('tokens', 'add', 'ui-fixtures', '--user', ADMIN.username)).stdout.trimEnd().split('\n').pop()!;
     let output = '';
     api = spawn(process.execPath, ['--max-semi-space-size=64', path.join(repoDir, 'dist', 'apps', 'api', 'src', 'main.js'), '--with-worker'], {
       cwd: repoDir,
@@ -88,7 +99,7 @@ export async function startStack(): Promise<Stack> {
     api.stderr?.setEncoding('utf8').on('data', (s: string) => (output += s));
     const baseUrl = `http://127.0.0.1:${port}`;
     await waitForHealth(baseUrl, api, () => output);
-    return { baseUrl, fixtureUrl: fixtures.url, env, stop };
+    return { baseUrl, fixtureUrl: fixtures.url, admin: { ...ADMIN, token }, env, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swa
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { CHANNEL_KINDS, ChannelKind, TIERS, Tier } from '@pl/domain';
 import { ChannelsService, ChannelView, LedgerError } from '@pl/placements';
+import { SignedIn } from '../auth/access';
 
 export class CreateChannelDto {
   @ApiProperty({ example: '红网大祥站' })
@@ -59,6 +60,7 @@ export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}
 
   @Get()
+  @SignedIn()
   @ApiQuery({ name: 'tier', required: false, enum: TIERS })
   list(@Query('tier') tier?: string): Promise<ChannelView[]> {
     if (tier !== undefined && !(TIERS as readonly string[]).includes(tier)) {

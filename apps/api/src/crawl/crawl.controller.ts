@@ -6,6 +6,7 @@ import { CrawlRuns, CrawlRunView, CrawlSources, CrawlSourceView, CrawlQueue } fr
 import { LedgerError, OrganizationsService } from '@pl/placements';
 import { isIsoDate } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
+import { OrgRole, OwnedBy } from '../auth/access';
 
 const id = (field: string) =>
   new ParseIntPipe({ exceptionFactory: () => LedgerError.invalid([{ field, message: `${field} must be an integer id` }]) });
@@ -46,6 +47,7 @@ export class CrawlController {
 
   /** Check the organization's claimed placements (all, or those given) against the outlets' pages. */
   @Post('orgs/:org/crawl/confirm')
+  @OrgRole('reviewer')
   @HttpCode(202)
   async confirm(@Param('org') slug: string, @Body() body: unknown): Promise<{ runId: string }> {
     const { placementIds } = parseOr400(confirmBody, body ?? {});
@@ -107,6 +109,7 @@ export class CrawlController {
   }
 
   @Get('crawl/runs/:id')
+  @OwnedBy('crawl-run')
   get(@Param('id', uuid) runId: string): Promise<CrawlRunView> {
     return this.runs.get(runId);
   }

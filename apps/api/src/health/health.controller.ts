@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { JobsConnections } from '@pl/jobs';
+import { Public } from '../auth/access';
 
 @ApiTags('health')
 @Controller('health')
@@ -15,6 +16,7 @@ export class HealthController {
 
   /** 200 when the database and Redis both answer, else 503 naming what is down. */
   @Get()
+  @Public()
   async check(@Res() res: FastifyReply): Promise<void> {
     const database = await this.dataSource
       .query('SELECT 1')

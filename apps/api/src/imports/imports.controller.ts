@@ -7,6 +7,7 @@ import { unstorableText } from '@pl/domain';
 import { ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerError, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
 import { parseOr400 } from '../http/validation';
 import { Actor } from '../http/actor.decorator';
+import { SignedIn } from '../auth/access';
 
 const FIELD = 'file';
 const missing = () => LedgerError.invalid([{ field: FIELD, message: `a ledger file is required (multipart field "${FIELD}")` }]);
@@ -57,7 +58,7 @@ export class ImportsController {
   async upload(@Param('org') slug: string, @Req() req: FastifyRequest, @Actor() actor: string): Promise<ImportReceipt> {
     const org = await this.orgs.bySlug(slug);
     const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
-    return this.imports.import(org, file.name, file.bytes, actor.replace(/^editor:/, 'import:'));
+    return this.imports.import(org, file.name, file.bytes, actor);
   }
 
   /**
@@ -83,6 +84,7 @@ const templateQuery = z.object({ format: z.enum(['xlsx', 'csv'], { error: 'forma
 export class ImportTemplateController {
   /** A blank ledger with the headers the import reads (.xlsx with a sheet of notes, or .csv). */
   @Get('template')
+  @SignedIn()
   @ApiQuery({ name: 'format', required: false, enum: ['xlsx', 'csv'] })
   async template(@Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
     const { format } = parseOr400(templateQuery, query);

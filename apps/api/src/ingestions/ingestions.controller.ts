@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IngestionsService, IngestionView, LedgerError } from '@pl/placements';
+import { OwnedBy } from '../auth/access';
 
 @ApiTags('ingestions')
 @Controller('api/ingestions')
@@ -8,6 +9,7 @@ export class IngestionsController {
   constructor(private readonly ingestions: IngestionsService) {}
 
   @Get(':id')
+  @OwnedBy('ingestion')
   get(
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) }))
     id: string,

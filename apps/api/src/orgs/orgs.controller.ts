@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -14,6 +14,9 @@ import {
 import { isIsoDate } from '@pl/domain';
 import { OrganizationsService } from '@pl/placements';
 import { Organization } from '@pl/persistence';
+import type { FastifyRequest } from 'fastify';
+import { roleIn } from '@pl/accounts';
+import { SignedIn } from '../auth/access';
 
 /** A real calendar date written YYYY-MM-DD; class-validator runs it only when registered as a constraint. */
 @ValidatorConstraint({ name: 'isoDate' })
@@ -68,8 +71,11 @@ export class OrgsController {
     return this.orgs.create(dto);
   }
 
+  /** The organizations the caller can open (every one for an administrator). */
   @Get()
-  list(): Promise<Organization[]> {
-    return this.orgs.list();
+  @SignedIn()
+  async list(@Req() req: FastifyRequest): Promise<Organization[]> {
+    const p = req.principal!;
+    return (await this.orgs.list()).filter((o) => roleIn(p, o) !== null);
   }
 }

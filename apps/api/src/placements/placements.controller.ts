@@ -28,6 +28,9 @@ import { PointsService } from '@pl/reporting';
 import { EvidenceStore } from '@pl/crawling';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
+import { OrgRole } from '../auth/access';
+
+const REVIEW_DECISIONS = ['confirmed', 'rejected', 'dismissed'];
 
 const date = (field: string) =>
   z.string().refine(isIsoDate, `${field} must be a real calendar date written YYYY-MM-DD`).optional();
@@ -233,6 +236,8 @@ export class PlacementsController {
    * queue like every write: 202 with the ingestion to poll.
    */
   @Patch('placements/:id')
+  // Review decisions are a reviewer's; any other change an editor's.
+  @OrgRole((req) => (REVIEW_DECISIONS.includes((req.body as { status?: string } | undefined)?.status ?? '') ? 'reviewer' : 'editor'))
   @HttpCode(202)
   @ApiBody({
     schema: { type: 'object' },

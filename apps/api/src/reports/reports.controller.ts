@@ -6,6 +6,7 @@ import { isIsoDate, todayInShanghai } from '@pl/domain';
 import { OrganizationsService, LedgerError } from '@pl/placements';
 import { AuthorRanking, PointsService, REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '@pl/reporting';
 import { parseOr400 } from '../http/validation';
+import { OwnedBy, RegionAccess } from '../auth/access';
 
 const format = z.enum(REPORT_FORMATS, { error: `format must be one of ${REPORT_FORMATS.join(', ')}` }).optional().default('md');
 const year = z
@@ -94,6 +95,7 @@ export class ReportsController {
 
   /** A region's organizations (slug or name; unknown: 404) ranked by placements or points over a period (default: this year so far). */
   @Get('regions/:region/rankings')
+  @RegionAccess('members')
   async rankings(@Param('region') region: string, @Query() query: Record<string, unknown>) {
     const q = parseOr400(rankingQuery, query);
     const to = q.to ?? todayInShanghai();
@@ -113,6 +115,7 @@ export class ReportsController {
 
   /** One bulletin across every centre of a region (slug or name; unknown: 404): ranking by points and counts, target completion, key articles. */
   @Get('regions/:region/reports/monthly')
+  @RegionAccess('viewers')
   @ApiQuery({ name: 'month', required: true, example: '2021-12' })
   @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
   async regionMonthly(@Param('region') region: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
@@ -122,12 +125,14 @@ export class ReportsController {
 
   /** A queued report: its state, and once completed the file's address. */
   @Get('reports/:id')
+  @OwnedBy('report')
   report(@Param('id', uuid) id: string): Promise<ReportJobView> {
     return this.jobs.get(id);
   }
 
   /** The queued report's file once completed (409 before). */
   @Get('reports/:id/file')
+  @OwnedBy('report')
   async reportFile(@Param('id', uuid) id: string, @Res() res: FastifyReply): Promise<void> {
     sendReport(res, await this.jobs.file(id));
   }

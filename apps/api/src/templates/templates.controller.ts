@@ -5,6 +5,7 @@ import { LedgerError, OrganizationsService } from '@pl/placements';
 import { TEMPLATE_KINDS, TemplateKind } from '@pl/persistence';
 import { RegionsService, StoredTemplatesService, TemplateOwner, TemplateView, isTemplateKind } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
+import { RegionAccess } from '../auth/access';
 
 function kindOr400(kind: string): TemplateKind {
   if (!isTemplateKind(kind)) throw LedgerError.invalid([{ field: 'kind', message: `kind must be one of ${TEMPLATE_KINDS.join(', ')}` }]);
@@ -116,17 +117,20 @@ export class TemplatesController {
   }
 
   @Get('regions/:region/templates')
+  @RegionAccess('members')
   async regionList(@Param('region') region: string) {
     return this.list(await this.regionOwner(region));
   }
 
   @Get('regions/:region/templates/:kind')
+  @RegionAccess('members')
   @ApiParam(kindParam)
   async regionGet(@Param('region') region: string, @Param('kind') kind: string) {
     return this.templates.view(await this.regionOwner(region), kindOr400(kind));
   }
 
   @Get('regions/:region/templates/:kind/content')
+  @RegionAccess('members')
   @ApiParam(kindParam)
   async regionContent(@Param('region') region: string, @Param('kind') kind: string, @Res() res: FastifyReply): Promise<void> {
     await this.sendContent(await this.regionOwner(region), kind, res);

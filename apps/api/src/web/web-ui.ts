@@ -26,8 +26,14 @@ export async function serveWebUi(app: NestFastifyApplication, root: string = web
   const fastify = app.getHttpAdapter().getInstance();
   const indexFile = path.join(root, 'index.html');
   const built = existsSync(indexFile);
+  // The UI's files are public (the sign-in page is one of them): the auth hook lets routes marked so through.
+  const isPublic = { config: { access: 'public' as const } };
   if (built) {
-    await app.register(fastifyStatic, {
+    await fastify.register(async (scope) => {
+      scope.addHook('onRoute', (route) => {
+        route.config = { ...route.config, access: 'public' };
+      });
+      await scope.register(fastifyStatic, {
       root,
       prefix: '/',
       // Routes for the files present at start (a build replaces the folder and restarts the server).
@@ -39,6 +45,7 @@ export async function serveWebUi(app: NestFastifyApplication, root: string = web
       immutable: true,
       // index.html is never cached: it is sent by the route below.
       globIgnore: ['index.html'],
+      });
     });
   }
   const page = built
@@ -50,6 +57,6 @@ export async function serveWebUi(app: NestFastifyApplication, root: string = web
     if (SERVER_PATHS.test(req.url) || FILE_PATH.test(req.url)) return reply.callNotFound();
     return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
   };
-  fastify.get('/', sendPage);
-  fastify.get('/*', sendPage);
+  fastify.get('/', isPublic, sendPage);
+  fastify.get('/*', isPublic, sendPage);
 }

@@ -3,7 +3,9 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { CATALOG, loadCatalog, OrganizationsService, PlacementQueries, Summary } from '@pl/placements';
-import { repoRoot } from '@pl/config';
+import { APP_CONFIG, AppConfig, repoRoot } from '@pl/config';
+import { Accounts } from '@pl/accounts';
+import { randomBytes } from 'node:crypto';
 import { say, table } from '../output';
 import { importBudget } from './budget';
 import { importLedger } from './import-ledger';
@@ -43,12 +45,38 @@ export async function runDemo(app: INestApplicationContext, options: { reports: 
   say('2021年重点上稿（2021-01-01 至 2021-12-22）');
   say(table(highlights.map((l) => ['  ' + l.label, l.count, l.of ? `其中${l.of.label} ${l.of.count}` : ''])));
 
+  await demoUsers(dataSource, app.get<AppConfig>(APP_CONFIG));
+
   if (options.reports) {
     const files = await writeReports(app, DEMO_ORG, { kind: 'annual', year: 2021, asOf: '2021-12-22' }, [...REPORT_FORMATS], path.resolve('out'));
     say();
     say('2021年度部门整体支出绩效评价报告：');
     for (const f of files) say(`  ${f}`);
   }
+}
+
+/** The demo organization's users, as `users add` makes them. */
+export const DEMO_USERS = [
+  { username: `${DEMO_ORG}-editor`, role: 'editor', label: '编辑（录入、导入、审核、预算和概况）' },
+  { username: `${DEMO_ORG}-viewer`, role: 'viewer', label: '查看者（只读、下载报表）' },
+] as const;
+
+/**
+ * An editor and a viewer of the demo organization, with DEMO_PASSWORD or a
+ * new random password each run (printed here once: only its hash is kept).
+ */
+async function demoUsers(dataSource: DataSource, config: AppConfig): Promise<void> {
+  const accounts = new Accounts(dataSource);
+  const existing = new Set((await accounts.listUsers()).map((u) => u.username));
+  say();
+  say('登录网页界面（npm start 后打开 http://127.0.0.1:' + config.port + '/ ）：');
+  for (const u of DEMO_USERS) {
+    const password = config.demoPassword ?? randomBytes(9).toString('base64url');
+    if (existing.has(u.username)) await accounts.setPassword(u.username, password);
+    else await accounts.addUser({ username: u.username, password, role: u.role, org: DEMO_ORG });
+    say(`  ${u.label}：用户名 ${u.username}  密码 ${password}`);
+  }
+  if (!config.demoPassword) say('  （密码只显示这一次；忘了可重新运行 npm run demo，或 npm run cli -- users passwd <用户名>）');
 }
 
 function printTiers(title: string, s: Summary): void {

@@ -1,6 +1,6 @@
-import { userInfo } from 'node:os';
 import { NOT_EVALUATED, SelfEvaluationService, StoredTemplatesService } from '@pl/reporting';
 import { CliError } from '../cli-error';
+import { cliActor } from '../cli-actor';
 import { say, table } from '../output';
 import { WithApp, asCliError, orgOrCliError, parseCommand, yearOption } from './budget';
 
@@ -8,12 +8,6 @@ export const EVALUATION_USAGE = `  evaluation set --org <slug> --year <y> --indi
                                    enter an indicator's actual value, a reviewer's score or the reason for a shortfall
   evaluation show --org <slug> --year <y>
                                    print the year's self-evaluation table (自评表) with who entered what`;
-
-/** Who the CLI records as having entered a value: --actor, else the operating-system user. */
-function cliActor(name: unknown): string {
-  const who = typeof name === 'string' && name.trim() ? name.trim() : userInfo().username;
-  return `cli:${who.slice(0, 90)}`;
-}
 
 /** `evaluation set …` and `evaluation show …` */
 export async function runEvaluationCommand(args: string[], withApp: WithApp): Promise<void> {

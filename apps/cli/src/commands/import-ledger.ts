@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { cliActor } from '../cli-actor';
 import { IngestionsService, LedgerImports, OrganizationsService } from '@pl/placements';
 import { CliError } from '../cli-error';
 import { say } from '../output';
@@ -25,7 +26,7 @@ export async function importLedger(
   });
   const receipt = await app
     .get(LedgerImports)
-    .import(org, path.basename(file), data, `import:${path.basename(file)}`)
+    .import(org, path.basename(file), data, cliActor())
     .catch((err: unknown) => {
       const e = err as { getResponse?: () => { message?: string } };
       if (e.getResponse) throw new CliError(String(e.getResponse().message));

@@ -12,6 +12,9 @@ import { PlacementEvent } from './placement-event.entity';
 import { ReportJob } from './report-job.entity';
 import { Placement } from './placement.entity';
 import { StoredTemplate, TEMPLATE_KINDS, TemplateKind } from './stored-template.entity';
+import { ApiToken, GLOBAL_ROLES, GlobalRole, Membership, ORG_ROLES, OrgRole, SessionRow, User } from './account.entity';
+
+export { ApiToken, GLOBAL_ROLES, GlobalRole, Membership, ORG_ROLES, OrgRole, SessionRow, User };
 
 export { CRAWL_SOURCE_TYPES, CrawlRun, CrawlSource, CrawlSourceType };
 export { Budget, Channel, EvaluationEntryRow, Region, Ingestion, Organization, OrganizationProfile, Outlet, Placement, PlacementEvent, ReportJob };
@@ -31,4 +34,8 @@ export const ENTITIES = [
   EvaluationEntryRow,
   Region,
   StoredTemplate,
+  User,
+  Membership,
+  SessionRow,
+  ApiToken,
 ];

@@ -7,6 +7,7 @@ import { DedupKeysFoldFormatCharacters1765100000000 } from './1765100000000-dedu
 import { SelfEvaluation1765300000000 } from './1765300000000-self-evaluation';
 import { Regions1765300000001 } from './1765300000001-regions';
 import { StoredTemplates1765400000000 } from './1765400000000-stored-templates';
+import { Accounts1765500000000 } from './1765500000000-accounts';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL. */
 export const MIGRATIONS = [
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   SelfEvaluation1765300000000,
   Regions1765300000001,
   StoredTemplates1765400000000,
+  Accounts1765500000000,
 ];

@@ -1,0 +1,152 @@
+import { CanActivate, ExecutionContext, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
+import { atLeast, EffectiveRole, Principal, roleIn } from '@pl/accounts';
+import { IngestionQueue, LedgerError, OrganizationsService } from '@pl/placements';
+import { SqlDialect } from '@pl/persistence';
+import { Access, ACCESS, OwnedKind } from './access';
+
+const ROLE_ZH: Record<EffectiveRole, string> = { viewer: '查看者', reviewer: '审核员', editor: '编辑', admin: '管理员' };
+
+function forbidden(message: string): LedgerError {
+  return new LedgerError(HttpStatus.FORBIDDEN, message, [{ field: 'role', message }]);
+}
+
+/** What each owned thing is called in its own 404, so that another organization's answers the same as a missing one. */
+const OWNED_NAMES: Record<OwnedKind, string> = { ingestion: 'ingestion', report: 'report', 'crawl-run': 'crawl run' };
+
+/**
+ * What a signed-in caller may do (the onRequest hook has already refused
+ * anonymous callers). Global: every route is checked by its marker in
+ * access.ts, and a route without one by the defaults there. An organization
+ * the caller has no role in is answered as not found (404), exactly as an
+ * organization that does not exist; a role too low is a 403.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly sql: SqlDialect;
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly orgs: OrganizationsService,
+    private readonly ingestions: IngestionQueue,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.sql = new SqlDialect(dataSource);
+  }
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
+    if (access?.kind === 'public') return true;
+    const req = ctx.switchToHttp().getRequest<FastifyRequest>();
+    const p = req.principal;
+    if (!p) throw new UnauthorizedException('Sign in first');
+    const params = (req.params ?? {}) as Record<string, string>;
+    const kind = access?.kind ?? (params.org !== undefined ? 'org' : 'admin');
+    switch (kind) {
+      case 'signed-in':
+        return true;
+      case 'admin':
+        if (!p.admin) throw forbidden('Administrators only');
+        return true;
+      case 'org': {
+        const declared = access?.kind === 'org' ? access.role : undefined;
+        const needed = typeof declared === 'function' ? declared(req) : (declared ?? (req.method === 'GET' || req.method === 'HEAD' ? 'viewer' : 'editor'));
+        await this.requireOrg(p, params.org, needed);
+        return true;
+      }
+      case 'owned':
+        await this.requireOwner(p, (access as Extract<Access, { kind: 'owned' }>).by, params.id, req.method);
+        return true;
+      case 'region':
+        await this.requireRegion(p, params.region, (access as Extract<Access, { kind: 'region' }>).who);
+        return true;
+    }
+    return false;
+  }
+
+  /** The caller's role in the organization named by slug: at least `needed`, or 404 (no role) / 403 (too low). */
+  private async requireOrg(p: Principal, slug: string, needed: EffectiveRole): Promise<void> {
+    const org = await this.orgs.bySlug(slug);
+    const role = roleIn(p, org);
+    if (!role) throw LedgerError.notFound('organization', 'org', slug);
+    if (!atLeast(role, needed)) throw forbidden(`This needs the ${needed} role in ${slug}; yours is ${role} (需要${ROLE_ZH[needed]}权限)`);
+  }
+
+  private async requireOwner(p: Principal, kind: OwnedKind, id: string, method: string): Promise<void> {
+    const owner = await this.ownerOf(kind, id);
+    // Unknown: the route answers its own 404.
+    if (owner === undefined) return;
+    if (owner === null) {
+      // A crawl run of a source (no organization): the administrators'.
+      if (!p.admin) throw LedgerError.notFound(OWNED_NAMES[kind], 'id', id);
+      return;
+    }
+    const [org] = await this.dataSource.query(`SELECT id, region FROM organizations WHERE id = ${this.sql.param(1)}`, [owner]);
+    const role = org ? roleIn(p, { id: Number(org.id), region: String(org.region) }) : null;
+    if (!role) throw LedgerError.notFound(OWNED_NAMES[kind], 'id', id);
+    if (!atLeast(role, method === 'GET' || method === 'HEAD' ? 'viewer' : 'editor')) throw forbidden('Your role does not allow this');
+  }
+
+  /** The organization id that created the thing; null for one of no organization; undefined when there is none. */
+  private async ownerOf(kind: OwnedKind, id: string): Promise<number | null | undefined> {
+    if (!id) return undefined;
+    const one = async (sql: string): Promise<Record<string, unknown> | undefined> => {
+      try {
+        return (await this.dataSource.query(sql, [id]))[0];
+      } catch {
+        // Not an id the column can hold (PostgreSQL's uuid type): the route's own check answers it.
+        return undefined;
+      }
+    };
+    if (kind === 'ingestion') {
+      const row = await one(`SELECT organization_id AS org FROM ingestions WHERE id = ${this.sql.param(1)}`);
+      if (row) return Number(row.org);
+      const receipt = await this.ingestions.pendingReceipt(id).catch(() => null);
+      return receipt ? receipt.organizationId : undefined;
+    }
+    if (kind === 'report') {
+      const row = await one(`SELECT organization_id AS org FROM report_jobs WHERE id = ${this.sql.param(1)}`);
+      return row ? Number(row.org) : undefined;
+    }
+    const row = await one(`SELECT organization_id AS org FROM crawl_runs WHERE id = ${this.sql.param(1)}`);
+    return row ? (row.org === null ? null : Number(row.org)) : undefined;
+  }
+
+  /**
+   * A region's members: administrators, the region's region-viewers and the users of its centres (the
+   * ranking shows them names and totals only). Its viewers: administrators and the region's
+   * region-viewers (the bulletin; the centres' users get 403). Another region: 404.
+   */
+  private async requireRegion(p: Principal, param: string, who: 'members' | 'viewers'): Promise<void> {
+    if (p.admin) return;
+    const p1 = this.sql.param(1);
+    const [row] = await this.dataSource.query(
+      `SELECT name FROM regions WHERE slug = ${p1} OR name = ${p1} UNION SELECT region AS name FROM organizations WHERE region = ${p1}`,
+      this.sql.isPostgres ? [param] : [param, param, param],
+    );
+    const name = row ? String(row.name) : null;
+    const notFound = () => LedgerError.notFound('region', 'region', param);
+    if (!name) throw notFound();
+    if (p.region === name) return;
+    if (who === 'members' && p.orgs.size > 0) {
+      const ids = [...p.orgs.keys()];
+      const rows: { region: string }[] = await this.dataSource.query(
+        `SELECT DISTINCT region FROM organizations WHERE id IN (${ids.map((_, i) => this.sql.param(i + 1)).join(', ')})`,
+        ids,
+      );
+      if (rows.some((r) => r.region === name)) return;
+    }
+    if (who === 'viewers' && p.orgs.size > 0) {
+      const ids = [...p.orgs.keys()];
+      const rows: { region: string }[] = await this.dataSource.query(
+        `SELECT DISTINCT region FROM organizations WHERE id IN (${ids.map((_, i) => this.sql.param(i + 1)).join(', ')})`,
+        ids,
+      );
+      if (rows.some((r) => r.region === name)) throw forbidden("The region's bulletin is for its region-viewers");
+    }
+    throw notFound();
+  }
+}

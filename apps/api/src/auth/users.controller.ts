@@ -1,0 +1,126 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ROLES, TokenView, UserView } from '@pl/accounts';
+import { ORG_ROLES } from '@pl/persistence';
+import { LedgerError } from '@pl/placements';
+import { parseOr400 } from '../http/validation';
+import { AdminOnly, SignedIn } from './access';
+import { AuthService } from './auth.service';
+import { answering } from './domain-http';
+
+const newUser = z
+  .object(
+    {
+      username: z.string({ error: 'username must be a string' }),
+      password: z.string({ error: 'password must be a string' }),
+      role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+      org: z.string().optional(),
+      region: z.string().optional(),
+    },
+    { error: 'body must be an object {username, password, role, org?, region?}' },
+  )
+  .strict();
+
+const userChange = z
+  .object(
+    {
+      disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
+      password: z.string({ error: 'password must be a string' }).optional(),
+    },
+    { error: 'body must be an object {disabled?, password?}' },
+  )
+  .strict();
+
+const newToken = z
+  .object(
+    {
+      name: z.string({ error: 'name must be a string' }),
+      user: z.string({ error: 'user must be a username' }).optional(),
+      role: z.enum(ORG_ROLES, { error: `role must be one of ${ORG_ROLES.join(', ')}` }).optional(),
+    },
+    { error: 'body must be an object {name, user?, role?}' },
+  )
+  .strict();
+
+/** Users (administrators): add, list, disable or enable, set a password. */
+@ApiTags('auth')
+@Controller('api/users')
+@AdminOnly()
+export class UsersController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  list(): Promise<UserView[]> {
+    return this.auth.accounts.listUsers();
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiBody({ schema: { type: 'object', example: { username: 'zhang', password: '至少八个字符', role: 'editor', org: 'daxiang' } } })
+  add(@Body() body: unknown): Promise<UserView> {
+    return answering(this.auth.accounts.addUser(parseOr400(newUser, body)));
+  }
+
+  /** {disabled: true} ends the user's sessions and stops its tokens; {password} sets a new one (sessions end too). */
+  @Patch(':username')
+  @ApiBody({ schema: { type: 'object', example: { disabled: true } } })
+  async update(@Param('username') username: string, @Body() body: unknown): Promise<UserView> {
+    const change = parseOr400(userChange, body);
+    try {
+      if (change.password !== undefined) await answering(this.auth.accounts.setPassword(username, change.password));
+      if (change.disabled !== undefined) await answering(this.auth.accounts.setDisabled(username, change.disabled));
+      return await answering(this.auth.accounts.user(username));
+    } finally {
+      this.auth.forget();
+    }
+  }
+}
+
+/**
+ * API tokens: a user's own, or anyone's for an administrator. The secret is
+ * in the creation's answer only; afterwards a token is its name.
+ */
+@ApiTags('auth')
+@Controller('api/tokens')
+@SignedIn()
+export class TokensController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  list(@Req() req: FastifyRequest): Promise<TokenView[]> {
+    const p = req.principal!;
+    return this.auth.accounts.listTokens(p.admin ? undefined : p.userId);
+  }
+
+  /** A new token for yourself (or, as an administrator, for `user`), carrying at most `role`: 201 with the secret, shown once. */
+  @Post()
+  @HttpCode(201)
+  @ApiBody({ schema: { type: 'object', example: { name: 'import-script', role: 'editor' } } })
+  async add(@Body() body: unknown, @Req() req: FastifyRequest): Promise<TokenView & { token: string }> {
+    const p = req.principal!;
+    const input = parseOr400(newToken, body);
+    const username = input.user ?? p.username;
+    if (username !== p.username && !p.admin) {
+      throw new LedgerError(HttpStatus.FORBIDDEN, 'Only administrators create tokens for other users', [
+        { field: 'user', message: 'only administrators create tokens for other users' },
+      ]);
+    }
+    // A token made with a token carries at most that token's cap.
+    const role = input.role ?? p.cap ?? undefined;
+    const { token, view } = await answering(this.auth.accounts.addToken({ name: input.name, username, createdBy: p.actor, role }));
+    return { ...view, token };
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  async revoke(@Param('name') name: string, @Req() req: FastifyRequest): Promise<void> {
+    const p = req.principal!;
+    try {
+      await answering(this.auth.accounts.revokeToken(name, p.admin ? undefined : p.userId));
+    } finally {
+      this.auth.forget();
+    }
+  }
+}
