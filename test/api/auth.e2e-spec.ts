@@ -276,12 +276,12 @@ describe('accounts and access', () => {
       // The running API notices within AUTH_CACHE_MS (the CLI is another process).
       await new Promise((r) => setTimeout(r, api.config.auth.cacheMs + 100));
       await api.anonymous().get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
-    });
+    }, 240_000); // five CLI runs, each opening the database, on a shared machine
 
     it('refuses an editor without an organization, naming --org, and a too short password', async () => {
       await expect(cli('users', 'add', 'no-org', '--role', 'editor', '--password', 'long-enough')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--org') });
       await expect(cli('users', 'add', 'short', '--role', 'admin', '--password', 'short')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('密码至少 8 个字符') });
-    });
+    }, 120_000);
   });
 });
 
