@@ -65,7 +65,8 @@ import {
  *      (POST /api/orgs/:org/crawl/confirm) and the real worker process writes
  *      the statuses. Measured: POST → the run completed AND all N placements
  *      `confirmed` in the database (placements/s), and the crawler's peak RSS
- *      (VmHWM). Two passes, each with its own organization and crawler: the
+ *      (VmHWM; target ≤ 200 MB). The crawler runs with the node flags of
+ *      `npm run start:crawler` (its heap cap), as deployed. Two passes, each with its own organization and crawler: the
  *      crawler's writes unbatched (CRAWLER_WRITE_BATCH=1, as before they were
  *      gathered) and batched (the default). Baseline: the same N pages
  *      fetched one at a time (as per-host politeness does) with undici and
@@ -109,6 +110,8 @@ const SIZES = {
 };
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,h,m').split(',').map((s) => s.trim().toLowerCase()));
 const EXTRACT_TARGET = 0.8;
+/** The crawler's peak RSS in (b)'s default (batched) pass, MB. */
+const CRAWLER_RSS_TARGET_MB = 200;
 
 
 const rate = (n: number, ms: number) => (n * 1000) / ms;
@@ -572,6 +575,14 @@ async function startService(name: string, main: string, env: Record<string, stri
   return child;
 }
 
+/** The node flags an npm script starts its process with (`node <flags> dist/…`), so that the bench runs it the same way. */
+function startScriptNodeArgs(script: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (pkg.scripts[script] ?? '').split(/\s+/);
+  const node = words.indexOf('node');
+  return node < 0 ? [] : words.slice(node + 1).filter((w) => w.startsWith('--'));
+}
+
 const distMain = (app: string) => path.resolve(__dirname, '..', '..', 'apps', app, 'src', 'main.js');
 
 async function postJson(port: number, urlPath: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -822,12 +833,13 @@ async function confirmPass(bench: Bench, org: Organization, variant: Variant, n:
     CRAWLER_HOST_DELAY_MS: '0',
     ...variant.env,
   };
-  // BENCH_CRAWLER_NODE_ARGS: extra node flags for the crawler process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
-  const nodeArgs = (process.env.BENCH_CRAWLER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  // The crawler as `npm run start:crawler` starts it (its node flags, e.g. the heap cap), then
+  // BENCH_CRAWLER_NODE_ARGS: extra node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = [...startScriptNodeArgs('start:crawler'), ...(process.env.BENCH_CRAWLER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
   const crawler = await startService('crawler', distMain('crawler'), crawlerEnv, /crawler ready/, nodeArgs);
   const c = loadConfig(crawlerEnv).crawler;
   const crawlerReady = procMemory(crawler.pid!)?.rss ?? 0;
-  log(`  ${variant.name}: crawler pid ${crawler.pid} (RSS ${fmt(crawlerReady / MB, 1)} MB when ready): CRAWLER_HOST_DELAY_MS=${c.hostDelayMs}${c.hostDelayMs === 0 ? ' (politeness delay off for the bench)' : ''}, CRAWLER_HOST_CONCURRENCY=${c.hostConcurrency}, concurrency ${c.concurrency} (default), write batch ${c.writeBatch}, retries ${c.retries}`);
+  log(`  ${variant.name}: crawler pid ${crawler.pid}${nodeArgs.length ? ` (node ${nodeArgs.join(' ')})` : ''} (RSS ${fmt(crawlerReady / MB, 1)} MB when ready): CRAWLER_HOST_DELAY_MS=${c.hostDelayMs}${c.hostDelayMs === 0 ? ' (politeness delay off for the bench)' : ''}, CRAWLER_HOST_CONCURRENCY=${c.hostConcurrency}, concurrency ${c.concurrency} (default), write batch ${c.writeBatch}, retries ${c.retries}`);
   const hitsBefore = (await server.hits(true)).n;
 
   let sampled = 0;
@@ -985,8 +997,8 @@ function printSummary(a: ExtractResult | undefined, b: ConfirmResult | undefined
         `    crawler peak RSS (VmHWM)`,
         `${fmt(p.crawlerPeak / MB, 1)} MB`,
         `${fmt(p.crawlerReady / MB, 1)} MB when ready`,
-        p === last ? 'report (no target)' : '',
-        p === last ? '-' : '',
+        p === last ? `<= ${CRAWLER_RSS_TARGET_MB} MB` : '',
+        p === last ? met(p.crawlerPeak <= CRAWLER_RSS_TARGET_MB * MB) : '',
       ]);
       rows.push([`    CPU per placement`, `crawler ${fmt((p.crawlerCpuMs * 1000) / p.n)} µs`, `worker ${fmt((p.workerCpuMs * 1000) / p.n)} µs`, '', '']);
     }
