@@ -14,7 +14,8 @@ interface ImportBody {
   received: number;
   accepted: number;
   errors: { row: number; field: string; column: string; reason: string }[];
-  report: string;
+  errorCount: number;
+  reportUrl: string | null;
 }
 
 describe('ledger import (POST /api/orgs/:org/imports)', () => {
@@ -74,7 +75,9 @@ describe('ledger import (POST /api/orgs/:org/imports)', () => {
       [4, 'publishedOn', '刊发日期不是有效日期（应为 YYYY-MM-DD）'],
       [5, 'genre', '体裁无法识别（可填 消息、通讯、评论、图片、视频、其他）'],
     ]);
-    expect(body.report).toContain('第3行 「标题」：标题不能为空');
+    // The report is downloaded, not inlined: the same errors as CSV.
+    expect(body).toMatchObject({ errorCount: 3, reportUrl: expect.stringMatching(/^\/api\/orgs\/daxiang\/imports\/reports\/[0-9a-f-]{36}$/) });
+    expect((await api.http().get(body.reportUrl!).expect(200)).text).toContain('3,标题,title,标题不能为空\r\n');
     // Its row 2 is valid.csv's row 1 again (same channel, date and title): a duplicate.
     expect(await waitForIngestion(api, body.ingestionId!)).toMatchObject({ inserted: 1, duplicates: 1, rejected: 3 });
     expect((await titles()).length).toBe(before + 1);

@@ -1,5 +1,6 @@
 import type { Test } from 'supertest';
 import { startApi, tableCounts, TestApi, waitForIngestion } from '../support/harness';
+import { honestBomb, lyingBomb, manyEntries } from '../support/zip-bombs';
 
 /**
  * Hostile input at the API's edge (issue 13), on SQLite and, under
@@ -19,6 +20,12 @@ const BUDGET = {
 };
 const post = (api: TestApi, body: unknown) => api.http().post(PLACEMENTS).send(body as object);
 const csv = Buffer.from('\ufeff刊发日期,标题,媒体\r\n2021-05-13,大祥区：跨站导入的稿件,湖南日报\r\n', 'utf8');
+
+/** The import's caps, small here so that small files reach them (the defaults are tested by heavy-uploads). */
+const LIMITS = { IMPORT_MAX_DECOMPRESSED_BYTES: String(1024 * 1024), IMPORT_MAX_ZIP_ENTRIES: '50', IMPORT_MAX_ROWS: '50', IMPORT_MAX_CELLS_PER_ROW: '30', IMPORT_MAX_ERRORS: '5' };
+const rowsCsv = (n: number, row = (i: number) => `2021-05-12,大祥区：超限第${i}篇,湖南日报`) =>
+  Buffer.from(`刊发日期,标题,媒体\n${Array.from({ length: n }, (_, i) => row(i)).join('\n')}\n`, 'utf8');
+const bombs: Record<string, Buffer> = {};
 
 interface Case {
   send: (api: TestApi) => Test;
@@ -98,6 +105,16 @@ const CASES: [string, Case][] = [
     'a NUL in a profile paragraph',
     { send: (api) => api.http().put('/api/orgs/daxiang/profile').send({ shortName: '区融媒体中心', establishment: { authorized: 10, actual: 9 }, duties: ['职责\u0000'] }), status: 400, field: 'duties.0' },
   ],
+  // Point 1: uploads over a cap are refused as a whole, naming the limit.
+  ['an .xlsx zip bomb (honest headers)', { send: (api) => api.http().post(IMPORTS).attach('file', bombs.honest, '炸弹.xlsx'), status: 413, field: 'file' }],
+  ['an .xlsx zip bomb whose headers lie about its sizes', { send: (api) => api.http().post(IMPORTS).attach('file', bombs.lying, '炸弹.xlsx'), status: 400, field: 'file' }],
+  ['an .xlsx of too many zip entries', { send: (api) => api.http().post(IMPORTS).attach('file', bombs.entries, '炸弹.xlsx'), status: 413, field: 'file' }],
+  ['a CSV of more rows than IMPORT_MAX_ROWS', { send: (api) => api.http().post(IMPORTS).attach('file', rowsCsv(51), '台账.csv'), status: 413, field: 'file' }],
+  ['a dry run of more rows than IMPORT_MAX_ROWS', { send: (api) => api.http().post(`${IMPORTS}/preview`).attach('file', rowsCsv(51), '台账.csv'), status: 413, field: 'file' }],
+  [
+    'a CSV row of more cells than IMPORT_MAX_CELLS_PER_ROW',
+    { send: (api) => api.http().post(IMPORTS).attach('file', rowsCsv(3, (i) => `2021-05-12,大祥区：宽行${i},湖南日报${',x'.repeat(40)}`), '台账.csv'), status: 400, field: 'file' },
+  ],
   ['a NUL in a key of a body', { send: (api) => post(api, { ...valid, ['no\u0000te']: 'x' }), status: 400, field: 'no\u0000te' }],
 ];
 
@@ -106,7 +123,8 @@ describe('hostile input', () => {
   let before: Record<string, number>;
 
   beforeAll(async () => {
-    api = await startApi({ env: { PUBLIC_URL } });
+    Object.assign(bombs, { honest: await honestBomb(20 * 1024 * 1024), lying: await lyingBomb(20 * 1024 * 1024), entries: await manyEntries(100) });
+    api = await startApi({ env: { PUBLIC_URL, ...LIMITS } });
     const res = await api.http().post(PLACEMENTS).send(valid).expect(202);
     await waitForIngestion(api, res.body.ingestionId);
     before = await tableCounts(api.dataSource);
@@ -121,6 +139,7 @@ describe('hostile input', () => {
       expect(res.status).toBe(c.status);
       expect(res.body).toMatchObject({ statusCode: c.status, message: expect.any(String) });
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(c.field);
+      if (c.status === 413) expect(res.body.errors[0].message).toMatch(/IMPORT_MAX_[A-Z_]+/);
       // Nothing queued, nothing written: give a wrongly accepted write time to land first.
       await new Promise((r) => setTimeout(r, 100));
       expect(await tableCounts(api.dataSource)).toEqual(before);
@@ -152,6 +171,25 @@ describe('hostile input', () => {
       expect(res.body).toMatchObject({ received: 2, accepted: 1 });
       expect(res.body.errors).toEqual([expect.objectContaining({ row: 3, field: 'title' })]);
       expect(await waitForIngestion(api, res.body.ingestionId)).toMatchObject({ inserted: 1 });
+    });
+  });
+
+  describe('import errors: the first IMPORT_MAX_ERRORS in full, then a count; the report is downloaded', () => {
+    it('answers 5 errors of 40 and a report URL; the report lists the 5 and counts the other 35; another organization gets a 404', async () => {
+      const bad = rowsCsv(40, (i) => `2021-02-30,大祥区：日期错误第${i}篇,湖南日报`);
+      const res = await api.http().post(IMPORTS).attach('file', bad, '台账.csv').expect(202);
+      expect(res.body).toMatchObject({ received: 40, accepted: 0, errorCount: 40, reportUrl: expect.stringMatching(/^\/api\/orgs\/daxiang\/imports\/reports\//) });
+      expect(res.body.errors.map((e: { row: number }) => e.row)).toEqual([2, 3, 4, 5, 6]);
+      expect(res.body).not.toHaveProperty('report');
+      const report = await api.http().get(res.body.reportUrl).expect(200);
+      expect(report.headers['content-type']).toMatch(/text\/csv/);
+      const lines = report.text.replace(/^\ufeff/, '').trim().split(/\r\n/);
+      expect(lines).toHaveLength(1 + 5 + 1);
+      expect(lines[1]).toMatch(/^2,刊发日期,publishedOn,/);
+      expect(lines[6]).toBe(',,,另有 35 条错误未列出（只保留前 5 条）');
+      await api.http().post('/api/orgs').send({ slug: 'other-centre', name: '另一个融媒体中心', region: '邵阳市', foundedOn: '2019-01-01', keywords: [] }).expect(201);
+      await api.http().get(res.body.reportUrl.replace('/daxiang/', '/other-centre/')).expect(404);
+      before = await tableCounts(api.dataSource);
     });
   });
 

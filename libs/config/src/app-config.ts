@@ -37,6 +37,8 @@ export interface AppConfig {
     /** PUBLIC_URL: the web UI's address when not the API's own (its origin may send state-changing requests). */
     publicUrl?: string;
   };
+  /** Hard caps of an uploaded ledger (see ImportLimits in @pl/placements). */
+  imports: { maxDecompressedBytes: number; maxZipEntries: number; maxRows: number; maxCellsPerRow: number; maxErrors: number };
   reports: { syncLimit: number; concurrency: number };
   crawler: {
     allowHosts: string[];
@@ -103,6 +105,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       stalledIntervalMs: c.INGEST_STALLED_INTERVAL_MS,
     },
     http: { bodyLimitBytes: c.BODY_LIMIT_BYTES, uploadLimitBytes: c.UPLOAD_LIMIT_BYTES, publicUrl: c.PUBLIC_URL },
+    imports: {
+      maxDecompressedBytes: c.IMPORT_MAX_DECOMPRESSED_BYTES,
+      maxZipEntries: c.IMPORT_MAX_ZIP_ENTRIES,
+      maxRows: c.IMPORT_MAX_ROWS,
+      maxCellsPerRow: c.IMPORT_MAX_CELLS_PER_ROW,
+      maxErrors: c.IMPORT_MAX_ERRORS,
+    },
     reports: { syncLimit: c.REPORT_SYNC_LIMIT, concurrency: c.REPORT_CONCURRENCY },
     crawler: {
       allowHosts: c.CRAWLER_ALLOW_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),

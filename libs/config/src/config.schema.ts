@@ -106,6 +106,17 @@ export const configSchema = z.object({
   /** Largest accepted uploaded ledger file, in bytes. */
   UPLOAD_LIMIT_BYTES: integer(20 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   /**
+   * Hard caps of an uploaded ledger, checked off the API's event loop (a worker thread) before
+   * anything is inflated or parsed whole: the bytes a workbook inflates to (a zip bomb stops
+   * there), its zip entries, the data rows, the cells of one row, and the row errors kept in
+   * full (the rest are counted).
+   */
+  IMPORT_MAX_DECOMPRESSED_BYTES: integer(50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  IMPORT_MAX_ZIP_ENTRIES: integer(500, 1, 100_000),
+  IMPORT_MAX_ROWS: integer(200_000, 1, 5_000_000),
+  IMPORT_MAX_CELLS_PER_ROW: integer(200, 1, 16_384),
+  IMPORT_MAX_ERRORS: integer(1000, 1, 1_000_000),
+  /**
    * Where editors' browsers reach the web UI when it is not the API's own address (a reverse
    * proxy's https://ledger.example.org): state-changing requests from that origin are not foreign.
    */

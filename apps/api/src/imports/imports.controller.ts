@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { unstorableText } from '@pl/domain';
-import { ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerError, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
+import { ImportLimitError, ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerError, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
 import { parseOr400 } from '../http/validation';
 import { Actor } from '../http/actor.decorator';
 import { SignedIn } from '../auth/access';
@@ -38,6 +38,24 @@ async function uploadedFile(req: FastifyRequest, limitBytes: number): Promise<{ 
   }
 }
 
+/** A file over one of the import's caps: 413 (400 for a row of too many cells) naming the limit. */
+async function withinLimits<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof ImportLimitError)) throw e;
+    throw new LedgerError(e.tooLarge ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST, e.message, [
+      { field: FIELD, message: `${e.message} [limit ${e.limit}=${e.value}]` },
+    ]);
+  }
+}
+
+/** Where the error report of an import or a dry run is downloaded. */
+const reportUrl = (slug: string, id: string | null) => (id ? `/api/orgs/${encodeURIComponent(slug)}/imports/reports/${id}` : null);
+
+export type ImportAnswer = Omit<ImportReceipt, 'report' | 'reportId'> & { reportUrl: string | null };
+export type PreviewAnswer = Omit<ImportPreview, 'reportId'> & { reportUrl: string | null };
+
 @ApiTags('imports')
 @Controller('api/orgs/:org/imports')
 export class ImportsController {
@@ -55,10 +73,11 @@ export class ImportsController {
   @HttpCode(202)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  async upload(@Param('org') slug: string, @Req() req: FastifyRequest, @Actor() actor: string): Promise<ImportReceipt> {
+  async upload(@Param('org') slug: string, @Req() req: FastifyRequest, @Actor() actor: string): Promise<ImportAnswer> {
     const org = await this.orgs.bySlug(slug);
     const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
-    return this.imports.import(org, file.name, file.bytes, actor);
+    const { report: _report, reportId, ...receipt } = await withinLimits(() => this.imports.import(org, file.name, file.bytes, actor));
+    return { ...receipt, reportUrl: reportUrl(slug, reportId) };
   }
 
   /**
@@ -70,10 +89,27 @@ export class ImportsController {
   @HttpCode(200)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  async preview(@Param('org') slug: string, @Req() req: FastifyRequest): Promise<ImportPreview> {
-    await this.orgs.bySlug(slug);
+  async preview(@Param('org') slug: string, @Req() req: FastifyRequest): Promise<PreviewAnswer> {
+    const org = await this.orgs.bySlug(slug);
     const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
-    return this.imports.preview(file.name, file.bytes);
+    const { reportId, ...preview } = await withinLimits(() => this.imports.preview(org, file.name, file.bytes));
+    return { ...preview, reportUrl: reportUrl(slug, reportId) };
+  }
+
+  /**
+   * The error report of an import or a dry run (CSV, UTF-8 with BOM: the
+   * first IMPORT_MAX_ERRORS errors in full, then a count), kept a week.
+   */
+  @Get('reports/:id')
+  async report(@Param('org') slug: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
+    const org = await this.orgs.bySlug(slug);
+    const csv = /^[0-9a-f-]{36}$/.test(id) ? await this.imports.report(org.id, id) : null;
+    if (csv === null) throw LedgerError.notFound('import error report', 'id', id);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="import-errors.csv"; filename*=UTF-8''${encodeURIComponent('导入错误报告.csv')}`)
+      .send(csv);
   }
 }
 

@@ -126,8 +126,12 @@ export interface ImportReceipt {
   fileName: string;
   received: number;
   accepted: number;
+  /** The first errors (IMPORT_MAX_ERRORS), by row. */
   errors: ImportRowError[];
-  report?: string;
+  /** Every error, listed or not. */
+  errorCount: number;
+  /** The error report (CSV) to download, or null without errors. */
+  reportUrl: string | null;
 }
 
 export interface ImportPreview {
@@ -137,6 +141,8 @@ export interface ImportPreview {
   /** Which column feeds which field. */
   columns: { column: string; field: string | null }[];
   errors: ImportRowError[];
+  errorCount: number;
+  reportUrl: string | null;
   /** A few accepted rows as they will be written. */
   sample: Record<string, unknown>[];
 }

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { decodeText } from '@pl/domain';
 import type { GridCell, GridRow } from './grid';
+import { ImportLimits, ROWS_ABOVE_HEADER, tooManyCells, tooManyRows } from './limits';
 
 /**
  * Decodes a CSV file's bytes: UTF-8 with or without BOM, UTF-16 with a BOM
@@ -27,10 +28,13 @@ export class CsvReadError extends Error {}
  * position, as Excel shows it (a quoted line break does not start a new row;
  * an empty line is an empty row).
  */
-export function readCsvGrid(text: string): GridRow[] {
+export function readCsvGrid(text: string, limits?: ImportLimits): GridRow[] {
   let records: string[][];
+  // With limits, parsing stops one record past the cap: a million-row file is not parsed whole.
+  const cap = limits ? limits.maxRows + ROWS_ABOVE_HEADER + 1 : undefined;
   try {
     records = parse(text, {
+      ...(cap ? { to: cap } : {}),
       delimiter: detectDelimiter(text),
       bom: true,
       relax_column_count: true,
@@ -45,6 +49,11 @@ export function readCsvGrid(text: string): GridRow[] {
       throw new CsvReadError(`CSV 文件格式错误${where}：引号没有闭合`);
     }
     throw new CsvReadError(`CSV 文件格式错误${where}：${err.message ?? String(e)}`);
+  }
+  if (limits && cap && records.length >= cap) throw tooManyRows(limits);
+  if (limits) {
+    const wide = records.findIndex((r) => r.length > limits.maxCellsPerRow);
+    if (wide >= 0) throw tooManyCells(limits, wide + 1, records[wide].length);
   }
   return records.map((record, i) => {
     const cells = new Map<number, GridCell>();

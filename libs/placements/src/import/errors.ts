@@ -130,9 +130,12 @@ function csvCell(value: string | number): string {
 
 /**
  * The errors as a CSV file Excel opens in Chinese (UTF-8 with BOM, CRLF):
- * header 行号,列,字段,原因; file-level problems have 行号 0.
+ * header 行号,列,字段,原因; file-level problems have 行号 0; `omitted`
+ * errors past the kept ones are counted on a last line.
  */
-export function ledgerErrorsCsv(errors: LedgerRowError[]): string {
-  const lines = [['行号', '列', '字段', '原因'], ...byRow(errors).map((e) => [e.row, e.column, e.field, e.reason])];
+export function ledgerErrorsCsv(errors: LedgerRowError[], omitted = 0): string {
+  const lines: (string | number)[][] = [['行号', '列', '字段', '原因'], ...byRow(errors).map((e) => [e.row, e.column, e.field, e.reason])];
+  // Only the first errors are kept in full (IMPORT_MAX_ERRORS): the rest are counted on a last line.
+  if (omitted > 0) lines.push(['', '', '', `另有 ${omitted} 条错误未列出（只保留前 ${errors.length} 条）`]);
   return '\ufeff' + lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -18,3 +18,6 @@ export {
 export type { LedgerField } from './columns';
 export { normaliseDateText, dateFromExcelSerial } from './dates';
 export { LEDGER_TEMPLATE_NAME, ledgerTemplateCsv, ledgerTemplateHeaders, ledgerTemplateXlsx } from './template';
+export { ImportLimitError, checkZip } from './limits';
+export type { ImportLimits, ImportLimitName } from './limits';
+export { LedgerReader } from './ledger-reader';

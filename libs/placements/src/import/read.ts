@@ -1,5 +1,6 @@
 import { CsvReadError, decodeCsv, readCsvGrid } from './csv';
 import { assembleLedger, GridRow } from './grid';
+import { ImportLimitError, ImportLimits, tooManyRows } from './limits';
 import type { LedgerFormat, ParsedLedger } from './types';
 import { readXlsxGrid, XlsxReadError } from './xlsx';
 
@@ -32,21 +33,26 @@ function unreadable(reason: string): ParsedLedger {
  * header row, maps Chinese or English headers to fields, skips blank rows,
  * drops empty cells and normalises dates. Does not validate the values
  * otherwise (validateLedgerRows does). Never throws for bad input: problems
- * with the file come back as errors with row 0.
+ * with the file come back as errors with row 0, except a file over one of
+ * the `limits`, which throws ImportLimitError.
  */
-export async function readLedger(data: Buffer, format: LedgerFormat): Promise<ParsedLedger> {
+export async function readLedger(data: Buffer, format: LedgerFormat, limits?: ImportLimits): Promise<ParsedLedger> {
   if (data.length === 0) return unreadable('文件是空的');
   let grid: GridRow[];
   try {
     if (format === 'xlsx') {
-      grid = await readXlsxGrid(data);
+      grid = await readXlsxGrid(data, limits);
     } else {
       if (data.subarray(0, 4).equals(ZIP_MAGIC)) return unreadable('这是 .xlsx 文件，不是 CSV；请按 xlsx 导入');
-      grid = readCsvGrid(decodeCsv(data));
+      grid = readCsvGrid(decodeCsv(data), limits);
     }
   } catch (e) {
+    if (e instanceof ImportLimitError) throw e; // the file as a whole is refused (413/400), not read
     if (e instanceof CsvReadError || e instanceof XlsxReadError) return unreadable(e.message);
     return unreadable(`无法读取文件：${e instanceof Error ? e.message : String(e)}`);
   }
-  return assembleLedger(grid);
+  const ledger = assembleLedger(grid);
+  // The readers stop early at the cap plus a few title rows; here the data rows are counted exactly.
+  if (limits && ledger.rows.length > limits.maxRows) throw tooManyRows(limits);
+  return ledger;
 }

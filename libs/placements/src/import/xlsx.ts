@@ -1,6 +1,7 @@
 import { CellValue, Workbook, Worksheet } from 'exceljs';
 import { dateFromExcelDate, dateFromNumber } from './dates';
 import type { GridCell, GridRow } from './grid';
+import { checkZip, ImportLimits, ZipReadError, ROWS_ABOVE_HEADER, tooManyCells, tooManyRows } from './limits';
 
 type Scalar = number | string | boolean | Date | null | undefined;
 
@@ -62,9 +63,19 @@ function ledgerSheet(workbook: Workbook): Worksheet | undefined {
 export class XlsxReadError extends Error {}
 
 /** Reads the ledger sheet of an .xlsx file into grid rows keyed by 1-based column number. */
-export async function readXlsxGrid(data: Buffer): Promise<GridRow[]> {
+export async function readXlsxGrid(data: Buffer, limits?: ImportLimits): Promise<GridRow[]> {
   if (data.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
     throw new XlsxReadError('这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入');
+  }
+  // ExcelJS inflates the whole workbook: only after its entries are known to stay under the caps.
+  if (limits) {
+    try {
+      await checkZip(data, limits);
+    } catch (e) {
+      // Entries that do not inflate to the size their headers say: refused as unreadable, not read further.
+      if (e instanceof ZipReadError) throw new XlsxReadError('无法读取文件：不是有效的 .xlsx 文件（压缩内容与其声明不符）');
+      throw e;
+    }
   }
   const workbook = new Workbook();
   try {
@@ -76,8 +87,10 @@ export async function readXlsxGrid(data: Buffer): Promise<GridRow[]> {
   const sheet = ledgerSheet(workbook);
   if (!sheet) throw new XlsxReadError('文件中没有工作表');
   const date1904 = !!workbook.properties?.date1904;
+  if (limits && sheet.actualRowCount > limits.maxRows + ROWS_ABOVE_HEADER) throw tooManyRows(limits);
   const rows: GridRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row) => {
+    if (limits && row.actualCellCount > limits.maxCellsPerRow) throw tooManyCells(limits, row.number, row.actualCellCount);
     const cells = new Map<number, GridCell>();
     row.eachCell({ includeEmpty: false }, (cell, col) => {
       cells.set(col, gridCellOf(cell.value, date1904));

@@ -61,10 +61,12 @@ export class IngestionQueue {
   /** The flushes in progress: one enqueue in flight at a time, so that calls arriving meanwhile share the next. */
   private flushing: Promise<void> | null = null;
   private readonly receiptPrefix: string;
+  private readonly reportPrefix: string;
 
   constructor(connections: JobsConnections) {
     this.producer = connections.producerOf(INGESTION_CONTRACT);
     this.receiptPrefix = `${connections.prefix}:${INGESTION_QUEUE}:receipt:`;
+    this.reportPrefix = `${connections.prefix}:${INGESTION_QUEUE}:import-report:`;
   }
 
   get queue(): Queue {
@@ -123,6 +125,21 @@ export class IngestionQueue {
     } finally {
       this.flushing = null;
     }
+  }
+
+  /**
+   * Keeps an import's error report (a few hundred KB at most: the errors
+   * kept in full) beside the receipts, for as long, so that it is
+   * downloaded from GET …/imports/reports/:id instead of being inlined whole
+   * in the import's answer.
+   */
+  async keepImportReport(id: string, csv: string): Promise<void> {
+    await this.producer.failFast(() => this.producer.connection.set(`${this.reportPrefix}${id}`, csv, 'EX', INGESTION_RECEIPT_TTL_SECONDS));
+  }
+
+  /** An import's error report, or null when unknown or expired. */
+  async importReport(id: string): Promise<string | null> {
+    return this.producer.failFast(() => this.producer.connection.get(`${this.reportPrefix}${id}`));
   }
 
   /** The receipt of a queued submission, or null when there is none (unknown, or long processed). */
