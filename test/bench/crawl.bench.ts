@@ -9,6 +9,7 @@ import { load } from 'cheerio';
 import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { createApiApp } from '../../apps/api/src/create-api-app';
+import { Accounts } from '@pl/accounts';
 import { CATALOG, loadCatalog } from '@pl/placements';
 import { AppConfig, loadConfig, repoRoot } from '@pl/config';
 import { decodeText } from '@pl/domain';
@@ -585,10 +586,10 @@ function startScriptNodeArgs(script: string): string[] {
 
 const distMain = (app: string) => path.resolve(__dirname, '..', '..', 'apps', app, 'src', 'main.js');
 
-async function postJson(port: number, urlPath: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function postJson(port: number, urlPath: string, body: unknown, authorization: string): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify(body),
   });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
@@ -695,6 +696,8 @@ interface Bench {
   server: FixtureServerProcess;
   worker: ChildProcess;
   channels: Channel[];
+  /** The Authorization header of the bench's requests (an API token, as a script's). */
+  authorization: string;
 }
 
 /**
@@ -724,6 +727,9 @@ async function startBench(tag: string, part: string, title: string, n: number, h
   // The catalog seeds crawl sources of real outlets with schedules: off in the bench, so that nothing but loopback is ever fetched.
   const seeded = await ds.createQueryBuilder().update(CrawlSource).set({ enabled: false }).execute();
   const channels = await ds.getRepository(Channel).find({ order: { id: 'ASC' } });
+  // The API needs a signed-in caller: the bench's requests carry an API token, as a script's would.
+  await new Accounts(ds).addUser({ username: 'bench', password: `bench-${tag}`, role: 'admin' });
+  const authorization = `Bearer ${(await new Accounts(ds).addToken({ name: 'bench', username: 'bench', createdBy: 'cli:bench' })).token}`;
   log(`    catalog loaded (${channels.length} channels; its ${seeded.affected ?? 0} seeded crawl sources disabled: real outlets are never fetched)`);
 
   const server = await FixtureServerProcess.start(`${tag}${part}`, n, hostCount);
@@ -736,7 +742,7 @@ async function startBench(tag: string, part: string, title: string, n: number, h
   const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
   const worker = await startService('worker', distMain('worker'), { ...baseEnv, LOG_LEVEL: 'log' }, /worker ready/);
   log(`    API (no worker) in the bench process on 127.0.0.1:${port}; the real worker process (pid ${worker.pid}) writes the statuses; a fresh crawler process per pass`);
-  return { tag: `${tag}${part}`, ds, baseEnv, port, server, worker, channels };
+  return { tag: `${tag}${part}`, ds, baseEnv, port, server, worker, channels, authorization };
 }
 
 async function endToEnd(tag: string): Promise<ConfirmResult> {
@@ -810,7 +816,7 @@ async function loadClaimed(bench: Bench, slug: string, n: number, took: (ms: num
       url: server.pageUrl(start + k),
       genre: '消息',
     }));
-    const res = await postJson(bench.port, `/api/orgs/${org.slug}/placements/bulk`, { placements });
+    const res = await postJson(bench.port, `/api/orgs/${org.slug}/placements/bulk`, { placements }, bench.authorization);
     if (res.status !== 202 || res.json.accepted !== count) throw new Error(`bulk POST: HTTP ${res.status} ${JSON.stringify(res.json).slice(0, 500)}`);
   }
   await waitFor('setup ingestion', () => processedCount(ds, org.id), n, 200);
@@ -851,7 +857,7 @@ async function confirmPass(bench: Bench, org: Organization, variant: Variant, n:
   const cpu = { crawler: procCpuMs(crawler.pid!) ?? 0, worker: procCpuMs(worker.pid!) ?? 0, server: procCpuMs(server.child.pid!) ?? 0 };
 
   const started = performance.now();
-  const res = await postJson(bench.port, `/api/orgs/${org.slug}/crawl/confirm`, {});
+  const res = await postJson(bench.port, `/api/orgs/${org.slug}/crawl/confirm`, {}, bench.authorization);
   if (res.status !== 202 || typeof res.json.runId !== 'string') throw new Error(`confirm: HTTP ${res.status} ${JSON.stringify(res.json)}`);
   const runId = res.json.runId;
 
