@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { distance } from 'fastest-levenshtein';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import { Tier, normaliseName } from '@pl/domain';
 import { Channel, Outlet } from '@pl/persistence';
@@ -14,7 +15,6 @@ export interface ChannelRef {
 }
 
 interface Directory {
-  at: number;
   byId: Map<number, ChannelRef>;
   byName: Map<string, ChannelRef>;
 }
@@ -32,12 +32,25 @@ const TTL_MS = 2000;
  */
 @Injectable()
 export class ChannelDirectory {
-  private loaded: Directory | null = null;
   /**
-   * The read in progress: requests that find the directory expired at the same
-   * moment share one read instead of each reading every channel.
+   * The directory, kept TTL_MS. Requests that find it expired at the same
+   * moment share one read (fetch) instead of each reading every channel.
+   * invalidate() deletes it: the requests waiting for a read begun before
+   * get undefined at once (allowStaleOnFetchAbort, no stale copy) and read
+   * again (fetch()); that read runs on (ignoreFetchAbort) but resolves
+   * undefined for an old generation, so it is not kept.
    */
-  private loading: Promise<Directory> | null = null;
+  private readonly cache = new LRUCache<'directory', Directory>({
+    max: 1,
+    ttl: TTL_MS,
+    ignoreFetchAbort: true,
+    allowStaleOnFetchAbort: true,
+    fetchMethod: async () => {
+      const generation = this.generation;
+      const dir = await this.read();
+      return generation === this.generation ? dir : undefined;
+    },
+  });
   /** Bumped by invalidate(): a read begun before it is not kept. */
   private generation = 0;
 
@@ -45,9 +58,8 @@ export class ChannelDirectory {
 
   /** Forget the loaded directory (after this process added a channel). */
   invalidate(): void {
-    this.loaded = null;
-    this.loading = null;
     this.generation++;
+    this.cache.delete('directory');
   }
 
   async resolve(value: string | number): Promise<ChannelRef | null> {
@@ -87,23 +99,14 @@ export class ChannelDirectory {
   }
 
   private load(): Promise<Directory> | Directory {
-    if (this.loaded && Date.now() - this.loaded.at < TTL_MS) return this.loaded;
-    if (!this.loading) {
-      const generation = this.generation;
-      const loading = this.read().then(
-        (dir) => {
-          if (this.generation === generation) this.loaded = dir;
-          if (this.loading === loading) this.loading = null;
-          return dir;
-        },
-        (err: unknown) => {
-          if (this.loading === loading) this.loading = null;
-          throw err;
-        },
-      );
-      this.loading = loading;
+    return this.cache.get('directory') ?? this.fetch();
+  }
+
+  private async fetch(): Promise<Directory> {
+    for (;;) {
+      const dir = await this.cache.fetch('directory');
+      if (dir) return dir; // undefined: invalidated while it was read; read again
     }
-    return this.loading;
   }
 
   private async read(): Promise<Directory> {
@@ -136,6 +139,6 @@ export class ChannelDirectory {
         if (k && !byName.has(k)) byName.set(k, only[0]);
       }
     }
-    return { at: Date.now(), byId, byName };
+    return { byId, byName };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
 import { Organization, write } from '@pl/persistence';
 import { isUniqueViolation, LedgerError } from './ledger-errors';
@@ -23,9 +24,12 @@ export class OrganizationsService {
    * not pay a query for it. Unknown slugs are not kept, so a new organization
    * is found at once; a change made elsewhere shows within two seconds.
    */
-  private readonly recent = new Map<string, { org: Organization; at: number }>();
-  /** Reads in progress by slug: requests arriving while one runs share it. */
-  private readonly reading = new Map<string, Promise<Organization | null>>();
+  private readonly recent = new LRUCache<string, Organization>({
+    max: 10_000,
+    ttl: TTL_MS,
+    // Requests arriving while a slug is read share the read; a slug not found (undefined) is not kept.
+    fetchMethod: async (slug) => (await this.orgs.findOneBy({ slug })) ?? undefined,
+  });
 
   constructor(@InjectRepository(Organization) private readonly orgs: Repository<Organization>) {}
 
@@ -47,21 +51,7 @@ export class OrganizationsService {
 
   /** The organization with this slug, or a 404 naming the `org` path parameter. */
   async bySlug(slug: string): Promise<Organization> {
-    const kept = this.recent.get(slug);
-    if (kept && Date.now() - kept.at < TTL_MS) return kept.org;
-    let reading = this.reading.get(slug);
-    if (!reading) {
-      const at = Date.now();
-      reading = this.orgs.findOneBy({ slug }).then((org) => {
-        if (org) this.recent.set(slug, { org, at });
-        else this.recent.delete(slug);
-        return org;
-      });
-      const settled = () => this.reading.delete(slug);
-      reading.then(settled, settled);
-      this.reading.set(slug, reading);
-    }
-    const org = await reading;
+    const org = this.recent.get(slug) ?? (await this.recent.fetch(slug));
     if (!org) throw LedgerError.notFound('organization', 'org', slug);
     return org;
   }
