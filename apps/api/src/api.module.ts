@@ -13,6 +13,7 @@ import { TokensController, UsersController } from './auth/users.controller';
 import { CrawlController } from './crawl/crawl.controller';
 import { BudgetsController } from './budgets/budgets.controller';
 import { ChannelsController } from './channels/channels.controller';
+import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health/health.controller';
 import { ImportsController, ImportTemplateController } from './imports/imports.controller';
 import { IngestionsController } from './ingestions/ingestions.controller';
@@ -45,6 +46,8 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         PersistenceModule.forRoot(),
+        // /health's checks; its own failure log is off (the body says what is down, and a probe polls it).
+        TerminusModule.forRoot({ logger: false }),
         JobsModule.forRoot(),
         LedgerModule,
         ReportingModule,

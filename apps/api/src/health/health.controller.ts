@@ -1,16 +1,23 @@
-import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { DataSource } from 'typeorm';
 import { JobsConnections } from '@pl/jobs';
 import { Public } from '../auth/access';
 
+/**
+ * GET /health through @nestjs/terminus (its TypeORM ping, with a timeout, and
+ * a Redis indicator on the jobs runtime's producer connection). The body
+ * keeps the fields scripts read — `status` (ok/error), `database` and `redis`
+ * (up/down) — and adds terminus's `info`, `error` and `details`.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
     private readonly jobs: JobsConnections,
   ) {}
 
@@ -18,12 +25,28 @@ export class HealthController {
   @Get()
   @Public()
   async check(@Res() res: FastifyReply): Promise<void> {
-    const database = await this.dataSource
-      .query('SELECT 1')
-      .then(() => 'up' as const)
-      .catch(() => 'down' as const);
-    const redis = (await this.jobs.isHealthy()) ? ('up' as const) : ('down' as const);
-    const ok = database === 'up' && redis === 'up';
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'error', database, redis });
+    const result: HealthCheckResult = await this.health
+      .check([
+        () => this.database.pingCheck('database', { timeout: 1000 }),
+        async () => {
+          const redis = this.indicators.check('redis');
+          return (await this.jobs.isHealthy()) ? redis.up() : redis.down();
+        },
+      ])
+      .catch((err: unknown) => {
+        // terminus answers a failed check with a 503 exception carrying the same result.
+        if (err instanceof ServiceUnavailableException) return err.getResponse() as HealthCheckResult;
+        throw err;
+      });
+    const ok = result.status === 'ok';
+    const state = (key: string) => (result.details[key]?.status === 'up' ? ('up' as const) : ('down' as const));
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
+      status: ok ? 'ok' : 'error',
+      database: state('database'),
+      redis: state('redis'),
+      info: result.info,
+      error: result.error,
+      details: result.details,
+    });
   }
 }
