@@ -3,7 +3,9 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
-  testRegex: '\\.(spec|e2e-spec)\\.ts$',
+  // *.pg-spec.ts need PostgreSQL (several processes sharing one database): selected only when
+  // DATABASE_URL is postgres (`npm run test:pg`), not skipped tests on SQLite.
+  testRegex: /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '') ? '\\.(spec|e2e-spec|pg-spec)\\.ts$' : '\\.(spec|e2e-spec)\\.ts$',
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The path aliases of tsconfig.json: one door (index.ts) per lib.
   moduleNameMapper: { '^@pl/([a-z-]+)$': '<rootDir>/libs/$1/src' },
