@@ -33,6 +33,8 @@ interface Case {
   status?: number;
   /** The field the error must name (a bulk entry's field may carry its `placements.N.` path). */
   field: string;
+  /** The error code the body must carry (every case carries one). */
+  code?: string;
 }
 
 const bulkOf = (n: number) => ({
@@ -59,7 +61,7 @@ const TABLE: [string, Case][] = [
   ['publishedOn 21-1-1', { method: 'post', path: PLACEMENTS, body: withField({ publishedOn: '21-1-1' }), field: 'publishedOn' }],
   ['publishedOn as a number', { method: 'post', path: PLACEMENTS, body: withField({ publishedOn: 20210512 }), field: 'publishedOn' }],
   ['publishedOn with a time', { method: 'post', path: PLACEMENTS, body: withField({ publishedOn: '2021-05-12T08:00:00Z' }), field: 'publishedOn' }],
-  ['missing publishedOn', { method: 'post', path: PLACEMENTS, body: without('publishedOn'), field: 'publishedOn' }],
+  ['missing publishedOn', { method: 'post', path: PLACEMENTS, body: without('publishedOn'), field: 'publishedOn', code: 'PLACEMENT_INVALID' }],
   ['url javascript:alert(1)', { method: 'post', path: PLACEMENTS, body: withField({ url: 'javascript:alert(1)' }), field: 'url' }],
   ['url ftp://x', { method: 'post', path: PLACEMENTS, body: withField({ url: 'ftp://x' }), field: 'url' }],
   ['url without a scheme', { method: 'post', path: PLACEMENTS, body: withField({ url: 'www.example.com/a.html' }), field: 'url' }],
@@ -80,19 +82,19 @@ const TABLE: [string, Case][] = [
   ['body a JSON string', { method: 'post', path: PLACEMENTS, raw: '"大祥区"', field: 'body' }],
   ['body JSON null', { method: 'post', path: PLACEMENTS, raw: 'null', field: 'body' }],
   ['body a JSON number', { method: 'post', path: PLACEMENTS, raw: '42', field: 'body' }],
-  ['invalid JSON text', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区", ', field: 'body' }],
+  ['invalid JSON text', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区", ', field: 'body', code: 'HTTP_BAD_JSON' }],
   ['JSON with a trailing comma', { method: 'post', path: PLACEMENTS, raw: '{"title": "大祥区",}', field: 'body' }],
   ['an empty body sent as JSON', { method: 'post', path: PLACEMENTS, raw: '', field: 'body' }],
-  ['a __proto__ key (prototype poisoning)', { method: 'post', path: PLACEMENTS, raw: '{"__proto__": {"admin": true}, "title": "大祥区"}', field: '__proto__' }],
+  ['a __proto__ key (prototype poisoning)', { method: 'post', path: PLACEMENTS, raw: '{"__proto__": {"admin": true}, "title": "大祥区"}', field: '__proto__', code: 'HTTP_FORBIDDEN_KEY' }],
   ['a constructor key', { method: 'post', path: PLACEMENTS, raw: '{"channel": "湖南日报", "title": "大祥区", "publishedOn": "2021-05-12", "constructor": {"prototype": {}}}', field: 'constructor' }],
   ['a nested constructor key', { method: 'post', path: BULK, raw: '{"placements": [{"channel": "湖南日报", "title": "大祥区", "publishedOn": "2021-05-12", "constructor": "x"}]}', field: 'placements.0.constructor' }],
-  ['an XML body', { method: 'post', path: PLACEMENTS, raw: '<placement/>', contentType: 'application/xml', status: 415, field: 'content-type' }],
+  ['an XML body', { method: 'post', path: PLACEMENTS, raw: '<placement/>', contentType: 'application/xml', status: 415, field: 'content-type', code: 'HTTP_UNSUPPORTED_MEDIA_TYPE' }],
   // Form-encoded and text bodies need no CORS preflight: a foreign page could send them, so only JSON is taken.
   ['a form-encoded body', { method: 'post', path: PLACEMENTS, raw: 'channel=央视&title=x&publishedOn=2021-05-12', contentType: 'application/x-www-form-urlencoded', status: 415, field: 'content-type' }],
   ['a text/plain body', { method: 'post', path: PLACEMENTS, raw: JSON.stringify(valid), contentType: 'text/plain', status: 415, field: 'content-type' }],
   ['a multipart body outside the imports', { method: 'post', path: PLACEMENTS, raw: '--x\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--x--\r\n', contentType: 'multipart/form-data; boundary=x', status: 415, field: 'content-type' }],
   ['empty JSON object', { method: 'post', path: PLACEMENTS, body: {}, field: 'title' }],
-  ['a 5 MB body', { method: 'post', path: PLACEMENTS, body: withField({ note: 'x'.repeat(5 * 1024 * 1024) }), status: 413, field: 'body' }],
+  ['a 5 MB body', { method: 'post', path: PLACEMENTS, body: withField({ note: 'x'.repeat(5 * 1024 * 1024) }), status: 413, field: 'body', code: 'HTTP_BODY_TOO_LARGE' }],
   // Bulk.
   ['bulk of 10,001', { method: 'post', path: BULK, body: bulkOf(10_001), field: 'placements' }],
   ['bulk empty list', { method: 'post', path: BULK, body: { placements: [] }, field: 'placements' }],
@@ -171,7 +173,7 @@ describe('bad input', () => {
     else req = req.send(c.body as object);
     const res = await req;
     expect(res.status).toBe(c.status ?? 400);
-    expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String), message: expect.any(String) });
+    expect(res.body).toMatchObject({ statusCode: res.status, error: expect.any(String), code: c.code ?? expect.stringMatching(/^[A-Z]+(_[A-Z0-9]+)+$/), message: expect.any(String) });
     const fields: string[] = (res.body.errors ?? []).map((e: { field: string }) => e.field);
     // A bulk entry's field carries its path (placements.0.title); the body as a whole may be "(body)".
     expect(fields.some((f) => f === c.field || f.endsWith(`.${c.field}`) || f === `(${c.field})`)).toBe(true);

@@ -91,7 +91,7 @@ describe('the catalog’s real outlets are crawled only once enabled', () => {
     for (const args of [['crawl', 'sources', 'enable', '99999'], ['crawl', 'sources', 'enable'], ['crawl', 'sources', 'start', '1']]) {
       const child = children.app('cli', args, env);
       expect(await child.waitForExit(60_000)).toEqual({ code: 2, signal: null });
-      expect(child.stderr).toMatch(/crawl source|source id|list, enable or disable/);
+      expect(child.stderr).toMatch(/找不到抓取源 99999|source id|list, enable or disable/);
     }
   });
 });

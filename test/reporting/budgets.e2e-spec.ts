@@ -251,7 +251,7 @@ describe('budgets (PUT/GET /api/orgs/:org/budgets/:year)', () => {
       const sum = await cli('budget', 'import', yaml, '--org', 'daxiang', '--year', '2014');
       expect(sum.code).toBe(2);
       expect(sum.stderr.trim().split('\n')).toEqual([
-        'placement-ledger: Budget 2014 not saved: basic.total 91.58 万元 does not equal personnel + public + capital = 91.57 万元',
+        'placement-ledger: 2014 年度预算未保存：basic.total 91.58 万元 does not equal personnel + public + capital = 91.57 万元',
       ]);
 
       const wb = new Workbook();
@@ -277,7 +277,7 @@ describe('budgets (PUT/GET /api/orgs/:org/budgets/:year)', () => {
       expect(org.stderr).toContain('unknown organization "nowhere"');
       const none = await cli('budget', 'show', '--org', 'daxiang', '--year', '2013');
       expect(none.code).toBe(2);
-      expect(none.stderr.trim()).toBe('placement-ledger: organization "daxiang" has no budget for 2013');
+      expect(none.stderr.trim()).toBe('placement-ledger: 机构「daxiang」没有 2013 年度预算');
       expect(await budgetRows()).toEqual(before);
     });
   });

@@ -165,7 +165,7 @@ describe('organization profiles (PUT/GET /api/orgs/:org/profile[/:year])', () =>
       writeFileSync(bad, 'shortName: 区融媒体中心\nestablishment: {authorized: 8, actual: -4}\n');
       const r = await cli('profile', 'import', bad, '--org', 'daxiang');
       expect(r.code).toBe(2);
-      expect(r.stderr.trim().split('\n')).toEqual(['placement-ledger: Profile not saved: establishment.actual must be at least 0']);
+      expect(r.stderr.trim().split('\n')).toEqual(['placement-ledger: 单位概况未保存：establishment.actual must be at least 0']);
 
       const broken = path.join(tmp, 'broken.yaml');
       writeFileSync(broken, 'goals: [一\nimprovements: 二\n');

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, nestLogLevels } from '@pl/config';
+import { DomainError } from '@pl/domain';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
@@ -56,8 +57,12 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
     try {
       value = JSON.parse(text);
     } catch {
-      // Fastify's parser words the error (and takes a leading BOM, refusing __proto__ keys behind it).
-      return json(req as Parameters<typeof json>[0], text, done);
+      // Fastify's parser takes a leading BOM (refusing __proto__ keys behind it); what it refuses is not JSON.
+      return json(req as Parameters<typeof json>[0], text, (err, parsed) =>
+        err
+          ? done(DomainError.invalid('HTTP_BAD_JSON', [{ field: 'body', message: 'body must be valid JSON' }], 'Request body is not valid JSON', '请求体不是有效的 JSON'))
+          : done(null, parsed),
+      );
     }
     // A cheap look before walking: the key is spelled out, or may hide behind a \\u escape.
     const path = /__proto__|constructor|\\u/.test(text) ? forbiddenKeyPath(value, '') : null;

@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import path from 'node:path';
 import { ParseArgsConfig, parseArgs } from 'node:util';
 import { CATALOG, loadCatalog } from '@pl/placements';
-import { AppConfig, describeFailure, loadConfig } from '@pl/config';
+import { AppConfig, loadConfig } from '@pl/config';
 import { assertDatabaseReachable, openDatabase } from '@pl/persistence';
 import { assertRedisReachable } from '@pl/jobs';
-import { CliError } from './cli-error';
+import { CliError, toCliFailure } from './cli-error';
 import { CliModule } from './cli.module';
 import { BUDGET_USAGE, runBudgetCommand } from './commands/budget';
 import { ACCOUNTS_USAGE, runTokensCommand, runUsersCommand } from './commands/accounts';
@@ -198,11 +198,7 @@ function parseCommand(args: string[], options: NonNullable<ParseArgsConfig['opti
 }
 
 run(takeAsOption(process.argv.slice(2))).catch((err: unknown) => {
-  if (err instanceof CliError) {
-    process.stderr.write(`placement-ledger: ${err.message}\n`);
-    process.exit(2);
-  }
-  // A bad variable, Redis or the database unreachable, anything else: one line (the stack with LOG_LEVEL=debug).
-  process.stderr.write(`placement-ledger: ${describeFailure(err)}\n`);
-  process.exit(1);
+  const { exitCode, message } = toCliFailure(err);
+  process.stderr.write(`placement-ledger: ${message}\n`);
+  process.exit(exitCode);
 });

@@ -1,14 +1,22 @@
 import { JobsOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { DomainError } from '@pl/domain';
 import type { JobInput, JobName, QueueContract } from './queue-contract';
 
-/** Redis could not take the job: the caller answers 503, nothing was written. */
-export class QueueUnavailableError extends Error {
+/** Redis could not take the job: nothing was written; the HTTP mapper answers 503, the CLI exits 1. */
+export class QueueUnavailableError extends DomainError<'QUEUE_UNAVAILABLE'> {
   constructor(
     readonly queue: string,
     cause: unknown,
   ) {
-    super(`The ${queue} queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    const reason = `The ${queue} queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`;
+    super(
+      'QUEUE_UNAVAILABLE',
+      'unavailable',
+      `The ${queue} queue (Redis) is unavailable: nothing was recorded. Try again shortly.`,
+      [{ field: 'queue', message: reason }],
+      `${queue} 队列（Redis）暂时不可用，未记录任何内容，请稍后重试`,
+    );
     this.name = 'QueueUnavailableError';
   }
 }

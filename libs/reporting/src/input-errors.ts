@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { foldLineBreaks, unstorableText, type FieldError } from '@pl/domain';
+import { DomainError, foldLineBreaks, unstorableText, type FieldError } from '@pl/domain';
 
 /**
  * Default wording of zod's own issues, phrased as a predicate: the field
@@ -93,6 +93,13 @@ export function isFiscalYear(year: unknown): year is number {
 }
 
 export const YEAR_MESSAGE = `year must be a fiscal year between ${MIN_YEAR} and ${MAX_YEAR}`;
+
+/** Refuses a year outside the fiscal years, with the caller's error code. */
+export function assertFiscalYear(year: number, code: 'BUDGET_BAD_YEAR' | 'PROFILE_BAD_YEAR' | 'EVALUATION_BAD_YEAR'): void {
+  if (!isFiscalYear(year)) {
+    throw DomainError.invalid(code, [{ field: 'year', message: YEAR_MESSAGE }], undefined, `年度应为 ${MIN_YEAR} 至 ${MAX_YEAR} 之间的年份`);
+  }
+}
 
 /** A fiscal year written in a path or option: four digits, 1990..2999. */
 export const fiscalYearText = z

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@pl/config';
-import { PLACEMENT_STATUSES, isIsoDate, todayInShanghai } from '@pl/domain';
-import { LedgerCounts, LedgerError } from '@pl/placements';
+import { DomainError, PLACEMENT_STATUSES, isIsoDate, todayInShanghai } from '@pl/domain';
+import { LedgerCounts } from '@pl/placements';
 import { Organization } from '@pl/persistence';
 import { AnnualReportComposer } from './compose/annual-report';
 import { MonthlyBulletinComposer } from './compose/monthly-bulletin';
@@ -73,10 +73,10 @@ export class ReportsService {
   private validate(req: ReportRequest): void {
     if (req.kind === 'monthly' || req.asOf === undefined) return;
     if (!isIsoDate(req.asOf)) {
-      throw LedgerError.invalid([{ field: 'asOf', message: 'asOf must be a real calendar date written YYYY-MM-DD' }]);
+      throw DomainError.invalid('REPORT_BAD_AS_OF', [{ field: 'asOf', message: 'asOf must be a real calendar date written YYYY-MM-DD' }], undefined, '截止日期应为真实日期，写作 YYYY-MM-DD');
     }
     if (req.asOf.slice(0, 4) !== String(req.year)) {
-      throw LedgerError.invalid([{ field: 'asOf', message: `asOf must fall in ${req.year}` }]);
+      throw DomainError.invalid('REPORT_BAD_AS_OF', [{ field: 'asOf', message: `asOf must fall in ${req.year}` }], undefined, `截止日期应在 ${req.year} 年内`);
     }
   }
 
@@ -86,7 +86,7 @@ export class ReportsService {
 
   /** A region (slug or name; unknown: 404) ranked over a period. */
   async rank(region: string, from: string, to: string, sortBy: 'count' | 'points' = 'count'): Promise<Ranking> {
-    if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
+    if (from > to) throw DomainError.invalid('REPORT_BAD_DATE_RANGE', [{ field: 'from', message: `from (${from}) is after to (${to})` }], undefined, `起始日期 ${from} 晚于结束日期 ${to}`);
     return this.rankings.rank((await this.regions.resolve(region)).name, from, to, sortBy);
   }
 

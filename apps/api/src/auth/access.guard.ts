@@ -1,17 +1,18 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { atLeast, EffectiveRole, Principal, roleIn } from '@pl/accounts';
-import { IngestionQueue, LedgerError, OrganizationsService } from '@pl/placements';
+import { IngestionQueue, OrganizationsService } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { SqlDialect } from '@pl/persistence';
 import { Access, ACCESS, OwnedKind } from './access';
 
 const ROLE_ZH: Record<EffectiveRole, string> = { viewer: '查看者', reviewer: '审核员', editor: '编辑', admin: '管理员' };
 
-function forbidden(message: string): LedgerError {
-  return new LedgerError(HttpStatus.FORBIDDEN, message, [{ field: 'role', message }]);
+function forbidden(message: string): DomainError {
+  return new DomainError('AUTH_FORBIDDEN', 'forbidden', message, [{ field: 'role', message }]);
 }
 
 /** What each owned thing is called in its own 404, so that another organization's answers the same as a missing one. */
@@ -71,7 +72,7 @@ export class AccessGuard implements CanActivate {
   private async requireOrg(p: Principal, slug: string, needed: EffectiveRole): Promise<void> {
     const org = await this.orgs.bySlug(slug);
     const role = roleIn(p, org);
-    if (!role) throw LedgerError.notFound('organization', 'org', slug);
+    if (!role) throw DomainError.notFound('ORG_NOT_FOUND', 'organization', '机构', 'org', slug);
     if (!atLeast(role, needed)) throw forbidden(`This needs the ${needed} role in ${slug}; yours is ${role} (需要${ROLE_ZH[needed]}权限)`);
   }
 
@@ -81,12 +82,12 @@ export class AccessGuard implements CanActivate {
     if (owner === undefined) return;
     if (owner === null) {
       // A crawl run of a source (no organization): the administrators'.
-      if (!p.admin) throw LedgerError.notFound(OWNED_NAMES[kind], 'id', id);
+      if (!p.admin) throw DomainError.notFound('AUTH_NOT_FOUND', OWNED_NAMES[kind], OWNED_NAMES[kind], 'id', id);
       return;
     }
     const [org] = await this.dataSource.query(`SELECT id, region FROM organizations WHERE id = ${this.sql.param(1)}`, [owner]);
     const role = org ? roleIn(p, { id: Number(org.id), region: String(org.region) }) : null;
-    if (!role) throw LedgerError.notFound(OWNED_NAMES[kind], 'id', id);
+    if (!role) throw DomainError.notFound('AUTH_NOT_FOUND', OWNED_NAMES[kind], OWNED_NAMES[kind], 'id', id);
     if (!atLeast(role, method === 'GET' || method === 'HEAD' ? 'viewer' : 'editor')) throw forbidden('Your role does not allow this');
   }
 
@@ -128,7 +129,7 @@ export class AccessGuard implements CanActivate {
       this.sql.isPostgres ? [param] : [param, param, param],
     );
     const name = row ? String(row.name) : null;
-    const notFound = () => LedgerError.notFound('region', 'region', param);
+    const notFound = () => DomainError.notFound('REGION_NOT_FOUND', 'region', '地区', 'region', param);
     if (!name) throw notFound();
     if (p.region === name) return;
     if (who === 'members' && p.orgs.size > 0) {

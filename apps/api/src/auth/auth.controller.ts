@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { lowerRole, UserView } from '@pl/accounts';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
 import { Public, SignedIn } from './access';
 import { AuthService, SESSION_COOKIE } from './auth.service';
@@ -46,14 +46,14 @@ export class AuthController {
     const wait = this.auth.loginLimit.retryAfter(req.ip, username);
     if (wait > 0) {
       res.header('Retry-After', String(wait));
-      throw new LedgerError(HttpStatus.TOO_MANY_REQUESTS, `Too many failed sign-ins: try again in ${wait} s`, [
+      throw new DomainError('AUTH_TOO_MANY_ATTEMPTS', 'rate-limited', `Too many failed sign-ins: try again in ${wait} s`, [
         { field: 'username', message: `too many failed sign-ins; try again in ${wait} s` },
       ]);
     }
     const session = await this.auth.accounts.login(username, password, this.auth.config.auth.sessionTtlMs);
     if (!session) {
       this.auth.loginLimit.failed(req.ip, username);
-      throw new LedgerError(HttpStatus.UNAUTHORIZED, 'Wrong username or password', [{ field: 'password', message: 'wrong username or password' }]);
+      throw new DomainError('AUTH_BAD_CREDENTIALS', 'unauthenticated', 'Wrong username or password', [{ field: 'password', message: 'wrong username or password' }]);
     }
     this.auth.loginLimit.succeeded(username);
     res.setCookie(SESSION_COOKIE, session.secret, {

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROLES, TokenView, UserView } from '@pl/accounts';
 import { ORG_ROLES } from '@pl/persistence';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
 import { AdminOnly, SignedIn } from './access';
 import { AuthService } from './auth.service';
@@ -103,7 +103,7 @@ export class TokensController {
     const input = parseOr400(newToken, body);
     const username = input.user ?? p.username;
     if (username !== p.username && !p.admin) {
-      throw new LedgerError(HttpStatus.FORBIDDEN, 'Only administrators create tokens for other users', [
+      throw new DomainError('AUTH_FORBIDDEN', 'forbidden', 'Only administrators create tokens for other users', [
         { field: 'user', message: 'only administrators create tokens for other users' },
       ]);
     }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { CHANNEL_KINDS, ChannelKind, TIERS, Tier } from '@pl/domain';
-import { ChannelsService, ChannelView, LedgerError } from '@pl/placements';
+import { CHANNEL_KINDS, DomainError, ChannelKind, TIERS, Tier } from '@pl/domain';
+import { ChannelsService, ChannelView } from '@pl/placements';
 import { SignedIn } from '../auth/access';
 
 export class CreateChannelDto {
@@ -64,7 +64,7 @@ export class ChannelsController {
   @ApiQuery({ name: 'tier', required: false, enum: TIERS })
   list(@Query('tier') tier?: string): Promise<ChannelView[]> {
     if (tier !== undefined && !(TIERS as readonly string[]).includes(tier)) {
-      throw LedgerError.invalid([{ field: 'tier', message: `tier must be one of ${TIERS.join(', ')}` }]);
+      throw DomainError.invalid('REQUEST_INVALID', [{ field: 'tier', message: `tier must be one of ${TIERS.join(', ')}` }]);
     }
     return this.channels.list(tier as Tier | undefined);
   }

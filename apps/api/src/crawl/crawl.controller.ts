@@ -3,14 +3,14 @@ import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CrawlRuns, CrawlRunView, CrawlSources, CrawlSourceView, CrawlQueue } from '@pl/crawling';
-import { LedgerError, OrganizationsService } from '@pl/placements';
-import { isIsoDate } from '@pl/domain';
+import { OrganizationsService } from '@pl/placements';
+import { DomainError, isIsoDate } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
 import { OrgRole, OwnedBy } from '../auth/access';
 
 const id = (field: string) =>
-  new ParseIntPipe({ exceptionFactory: () => LedgerError.invalid([{ field, message: `${field} must be an integer id` }]) });
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) });
+  new ParseIntPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field, message: `${field} must be an integer id` }]) });
+const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field: 'id', message: 'id must be a UUID' }]) });
 
 const confirmBody = z
   .object(

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { LedgerError, OrganizationsService } from '@pl/placements';
+import { DomainError } from '@pl/domain';
+import { OrganizationsService } from '@pl/placements';
 import { EvaluationEntry, SelfEvaluationService, StoredTemplatesService, fiscalYearText } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
@@ -57,6 +58,6 @@ export class SelfEvaluationController {
   async remove(@Param('org') slug: string, @Param('year') yearText: string, @Param('indicator') indicator: string): Promise<void> {
     const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);
-    if (!(await this.evaluations.deleteEntry(org, year, indicator))) throw LedgerError.notFound('entry', 'indicator', indicator);
+    if (!(await this.evaluations.deleteEntry(org, year, indicator))) throw DomainError.notFound('EVALUATION_ENTRY_NOT_FOUND', 'entry', '自评条目', 'indicator', indicator);
   }
 }

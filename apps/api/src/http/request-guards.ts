@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpException } from '@nestjs/common';
-import { STATUS_CODES } from 'node:http';
-import { findUnstorableText, unstorableText } from '@pl/domain';
+import { DomainError, findUnstorableText, unstorableText } from '@pl/domain';
 
 /** Methods that change state: the ones a foreign page must not send with an editor's browser. */
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -20,9 +18,6 @@ export const YAML_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text
 const ACCEPTED_JSON = 'application/json';
 const ACCEPTED_MULTIPART = 'multipart/form-data';
 
-function refuse(reply: FastifyReply, status: number, message: string, field: string, fieldMessage: string): FastifyReply {
-  return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, errors: [{ field, message: fieldMessage }] });
-}
 
 /** The origin (scheme://host[:port]) of a URL, or null when it is not one (including the literal `null` origin). */
 function originOf(value: string): URL | null {
@@ -61,7 +56,8 @@ function hasBody(req: FastifyRequest): boolean {
  */
 export function installRequestGuards(fastify: FastifyInstance, publicUrl: string | undefined): void {
   const publicOrigin = publicUrl ? originOf(publicUrl) : null;
-  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  // A refusal goes to the error filter (done(error)), which answers it as every other error.
+  fastify.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     if (STATE_CHANGING.has(req.method)) {
       const origin = req.headers.origin;
       const referer = req.headers.referer;
@@ -71,12 +67,14 @@ export function installRequestGuards(fastify: FastifyInstance, publicUrl: string
         const url = originOf(claimed);
         const own = url !== null && (url.host === req.headers.host || (publicOrigin !== null && url.origin === publicOrigin.origin));
         if (!own) {
-          return void refuse(
-            reply,
-            403,
-            `Cross-site request refused: ${header} ${JSON.stringify(claimed)} is not this API's origin`,
-            header,
-            `${header} must be this API's own origin${publicOrigin ? ` or ${publicOrigin.origin}` : ''} (or be absent)`,
+          return done(
+            new DomainError(
+              'HTTP_FOREIGN_ORIGIN',
+              'forbidden',
+              `Cross-site request refused: ${header} ${JSON.stringify(claimed)} is not this API's origin`,
+              [{ field: header, message: `${header} must be this API's own origin${publicOrigin ? ` or ${publicOrigin.origin}` : ''} (or be absent)` }],
+              '跨站请求被拒绝：请求来源不是本系统',
+            ),
           );
         }
       }
@@ -90,12 +88,14 @@ export function installRequestGuards(fastify: FastifyInstance, publicUrl: string
       const accepted = multipartRoute ? ACCEPTED_MULTIPART : yamlRoute ? `${ACCEPTED_JSON} or ${YAML_MEDIA_TYPES[0]}` : ACCEPTED_JSON;
       const ok = multipartRoute ? media === ACCEPTED_MULTIPART : media === ACCEPTED_JSON || (yamlRoute && YAML_MEDIA_TYPES.includes(media));
       if (!ok) {
-        return void refuse(
-          reply,
-          415,
-          `Unsupported media type ${JSON.stringify(media)}: this route accepts ${accepted}`,
-          'content-type',
-          `content-type must be ${accepted}${multipartRoute ? '' : ` (${ACCEPTED_MULTIPART} only for imports)`}`,
+        return done(
+          new DomainError(
+            'HTTP_UNSUPPORTED_MEDIA_TYPE',
+            'unsupported-media-type',
+            `Unsupported media type ${JSON.stringify(media)}: this route accepts ${accepted}`,
+            [{ field: 'content-type', message: `content-type must be ${accepted}${multipartRoute ? '' : ` (${ACCEPTED_MULTIPART} only for imports)`}` }],
+            `不支持的请求内容类型 ${media}`,
+          ),
         );
       }
     }
@@ -106,13 +106,17 @@ export function installRequestGuards(fastify: FastifyInstance, publicUrl: string
   // naming where it was, in whatever reaches the database: the body, the query, the path and the
   // actor header. Without this a NUL passed the routes that check nothing and failed in
   // PostgreSQL (a 500, or a queued job that could never be written).
-  fastify.addHook('preValidation', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  fastify.addHook('preValidation', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const found =
       findUnstorableText(req.params) ??
       findUnstorableText(req.query) ??
       actorProblem(req.headers['x-actor']) ??
       (req.body === undefined ? null : findUnstorableText(req.body));
-    if (found) return void refuse(reply, 400, `Invalid ${found.field}: ${found.field} ${found.problem}`, found.field, `${found.field} ${found.problem}`);
+    if (found) {
+      return done(
+        DomainError.invalid('HTTP_UNSTORABLE_TEXT', [{ field: found.field, message: `${found.field} ${found.problem}` }], `Invalid ${found.field}: ${found.field} ${found.problem}`, `${found.field} 含有无法保存的字符`),
+      );
+    }
     done();
   });
 }
@@ -132,12 +136,9 @@ function actorProblem(header: string | string[] | undefined): { field: string; p
 }
 
 /** A 400 for a body key that could reach an object's prototype, naming where it was. */
-export function forbiddenKey(key: '__proto__' | 'constructor', path: string = key): HttpException {
+export function forbiddenKey(key: '__proto__' | 'constructor', path: string = key): DomainError {
   const message = `keys named __proto__ or constructor are not accepted (found ${JSON.stringify(path)})`;
-  return new HttpException(
-    { statusCode: 400, error: 'Bad Request', message: `Request body refused: ${message}`, errors: [{ field: path, message }] },
-    400,
-  );
+  return DomainError.invalid('HTTP_FORBIDDEN_KEY', [{ field: path, message }], `Request body refused: ${message}`, `请求体中不能有名为 ${key} 的键`);
 }
 
 /** Where in a parsed body a `constructor` key is (a dotted path), or null. */

@@ -1,7 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import type { z } from 'zod';
 import { FieldError, toFieldErrors } from '@pl/domain';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 
 /**
  * Parses with a zod schema or throws a 400 naming every bad field. `field`
@@ -11,7 +11,7 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, field
   const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) {
     const errors = toFieldErrors(r.error);
-    throw LedgerError.invalid(field ? errors.map((e) => ({ ...e, field })) : errors);
+    throw DomainError.invalid('REQUEST_INVALID', field ? errors.map((e) => ({ ...e, field })) : errors);
   }
   return r.data;
 }
@@ -32,5 +32,5 @@ export const validationPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,
-  exceptionFactory: (errors) => LedgerError.invalid(flatten(errors)),
+  exceptionFactory: (errors) => DomainError.invalid('REQUEST_INVALID', flatten(errors)),
 });

@@ -1,16 +1,17 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@pl/config';
-import { unstorableText } from '@pl/domain';
-import { ImportLimitError, ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerError, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
+import { DomainError, unstorableText } from '@pl/domain';
+import { ImportLimitError, ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
 import { parseOr400 } from '../http/validation';
 import { Actor } from '../http/actor.decorator';
 import { SignedIn } from '../auth/access';
 
 const FIELD = 'file';
-const missing = () => LedgerError.invalid([{ field: FIELD, message: `a ledger file is required (multipart field "${FIELD}")` }]);
+const missing = () =>
+  DomainError.invalid('IMPORT_FILE_MISSING', [{ field: FIELD, message: `a ledger file is required (multipart field "${FIELD}")` }], undefined, '请上传台账文件');
 
 /** The uploaded ledger: its name (UTF-8, as browsers send it) and its bytes, within the upload limit. */
 async function uploadedFile(req: FastifyRequest, limitBytes: number): Promise<{ name: string; bytes: Buffer }> {
@@ -19,20 +20,18 @@ async function uploadedFile(req: FastifyRequest, limitBytes: number): Promise<{ 
   if (!part) throw missing();
   if (part.fieldname !== FIELD) {
     part.file.resume();
-    throw LedgerError.invalid([{ field: FIELD, message: `the ledger must be sent in the multipart field "${FIELD}", not "${part.fieldname}"` }]);
+    throw DomainError.invalid('IMPORT_FILE_MISSING', [{ field: FIELD, message: `the ledger must be sent in the multipart field "${FIELD}", not "${part.fieldname}"` }]);
   }
   const nameProblem = unstorableText(part.filename);
   if (nameProblem) {
     part.file.resume();
-    throw LedgerError.invalid([{ field: FIELD, message: `the file name ${nameProblem}` }]);
+    throw DomainError.invalid('IMPORT_BAD_FILE_NAME', [{ field: FIELD, message: `the file name ${nameProblem}` }]);
   }
   try {
     return { name: part.filename, bytes: await part.toBuffer() };
   } catch (err) {
     if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new LedgerError(HttpStatus.PAYLOAD_TOO_LARGE, 'The uploaded file is too large', [
-        { field: FIELD, message: `file must be at most ${limitBytes} bytes` },
-      ]);
+      throw new DomainError('IMPORT_FILE_TOO_LARGE', 'too-large', 'The uploaded file is too large', [{ field: FIELD, message: `file must be at most ${limitBytes} bytes` }], '上传的文件过大');
     }
     throw err;
   }
@@ -44,7 +43,7 @@ async function withinLimits<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (e) {
     if (!(e instanceof ImportLimitError)) throw e;
-    throw new LedgerError(e.tooLarge ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST, e.message, [
+    throw new DomainError(e.tooLarge ? 'IMPORT_TOO_LARGE' : 'IMPORT_TOO_MANY_CELLS', e.tooLarge ? 'too-large' : 'invalid', e.message, [
       { field: FIELD, message: `${e.message} [limit ${e.limit}=${e.value}]` },
     ]);
   }
@@ -104,7 +103,7 @@ export class ImportsController {
   async report(@Param('org') slug: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
     const org = await this.orgs.bySlug(slug);
     const csv = /^[0-9a-f-]{36}$/.test(id) ? await this.imports.report(org.id, id) : null;
-    if (csv === null) throw LedgerError.notFound('import error report', 'id', id);
+    if (csv === null) throw DomainError.notFound('IMPORT_REPORT_NOT_FOUND', 'import error report', '导入错误报告', 'id', id);
     res
       .status(200)
       .type('text/csv; charset=utf-8')

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { IngestionsService, IngestionView, LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
+import { IngestionsService, IngestionView } from '@pl/placements';
 import { OwnedBy } from '../auth/access';
 
 @ApiTags('ingestions')
@@ -11,7 +12,7 @@ export class IngestionsController {
   @Get(':id')
   @OwnedBy('ingestion')
   get(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) }))
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field: 'id', message: 'id must be a UUID' }]) }))
     id: string,
   ): Promise<IngestionView> {
     return this.ingestions.get(id);

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpStatus, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { EvidenceStore, StoredPage, safeEvidenceHtml } from '@pl/crawling';
-import { LedgerError, OrganizationsService, PlacementQueries } from '@pl/placements';
+import { DomainError } from '@pl/domain';
+import { OrganizationsService, PlacementQueries } from '@pl/placements';
 import { parseOr400 } from '../http/validation';
 
 const placementId = z.string().regex(/^\d+$/, 'id must be a placement id').transform(Number);
@@ -57,15 +58,23 @@ export class EvidenceController {
     const placement = await this.queries.get(org, pid);
     const evidence = await this.evidence.ofPlacement(placement.events);
     if (!evidence) {
-      throw new LedgerError(HttpStatus.NOT_FOUND, `Placement ${pid} has no evidence: the crawler has not confirmed or discovered it`, [
-        { field: 'id', message: 'no evidence for this placement' },
-      ]);
+      throw new DomainError(
+        'PLACEMENT_NO_EVIDENCE',
+        'not-found',
+        `Placement ${pid} has no evidence: the crawler has not confirmed or discovered it`,
+        [{ field: 'id', message: 'no evidence for this placement' }],
+        `稿件 ${pid} 没有佐证：抓取尚未确认或发现它`,
+      );
     }
     const page = evidence.stored ? await this.evidence.read(evidence.sha256) : null;
     if (!page) {
-      throw new LedgerError(HttpStatus.NOT_FOUND, `The page placement ${pid} was confirmed by is not kept${evidence.note ? `: ${evidence.note}` : ''}`, [
-        { field: 'id', message: evidence.note ?? 'the evidence page is not stored' },
-      ]);
+      throw new DomainError(
+        'PLACEMENT_EVIDENCE_NOT_KEPT',
+        'not-found',
+        `The page placement ${pid} was confirmed by is not kept${evidence.note ? `: ${evidence.note}` : ''}`,
+        [{ field: 'id', message: evidence.note ?? 'the evidence page is not stored' }],
+        `确认稿件 ${pid} 的网页未保存${evidence.note ? `：${evidence.note}` : ''}`,
+      );
     }
     return { page, pid };
   }

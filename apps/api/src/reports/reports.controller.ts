@@ -2,8 +2,8 @@ import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/commo
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { isIsoDate, todayInShanghai } from '@pl/domain';
-import { OrganizationsService, LedgerError } from '@pl/placements';
+import { DomainError, isIsoDate, todayInShanghai } from '@pl/domain';
+import { OrganizationsService } from '@pl/placements';
 import { AuthorRanking, PointsService, REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '@pl/reporting';
 import { parseOr400 } from '../http/validation';
 import { OwnedBy, RegionAccess } from '../auth/access';
@@ -30,7 +30,7 @@ const rankingQuery = z.object({
 });
 const authorRankingQuery = z.object({ from: date('from').optional(), to: date('to').optional() });
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => LedgerError.invalid([{ field: 'id', message: 'id must be a UUID' }]) });
+const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field: 'id', message: 'id must be a UUID' }]) });
 
 /** Sends a rendered file: documents inline, Word and Excel as downloads. */
 export function sendReport(res: FastifyReply, r: RenderedReport): void {
@@ -109,7 +109,7 @@ export class ReportsController {
     const org = await this.orgs.bySlug(slug);
     const to = q.to ?? todayInShanghai();
     const from = q.from ?? `${to.slice(0, 4)}-01-01`;
-    if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
+    if (from > to) throw DomainError.invalid('REPORT_BAD_DATE_RANGE', [{ field: 'from', message: `from (${from}) is after to (${to})` }], undefined, `起始月份 ${from} 晚于结束月份 ${to}`);
     return this.points.authorRanking(org, from, to);
   }
 

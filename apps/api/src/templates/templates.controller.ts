@@ -1,14 +1,15 @@
 import { Controller, Delete, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { LedgerError, OrganizationsService } from '@pl/placements';
+import { DomainError } from '@pl/domain';
+import { OrganizationsService } from '@pl/placements';
 import { TEMPLATE_KINDS, TemplateKind } from '@pl/persistence';
 import { RegionsService, StoredTemplatesService, TemplateOwner, TemplateView, isTemplateKind } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
 import { RegionAccess } from '../auth/access';
 
 function kindOr400(kind: string): TemplateKind {
-  if (!isTemplateKind(kind)) throw LedgerError.invalid([{ field: 'kind', message: `kind must be one of ${TEMPLATE_KINDS.join(', ')}` }]);
+  if (!isTemplateKind(kind)) throw DomainError.invalid('REQUEST_INVALID', [{ field: 'kind', message: `kind must be one of ${TEMPLATE_KINDS.join(', ')}` }]);
   return kind;
 }
 
@@ -18,7 +19,7 @@ function uploadedText(req: FastifyRequest): string {
   if (typeof body === 'string') return body;
   const raw = (req as { rawText?: string }).rawText;
   if (body !== undefined && body !== null && typeof raw === 'string') return raw;
-  throw LedgerError.invalid([{ field: 'body', message: 'body must be the template as YAML (Content-Type: application/yaml) or JSON (application/json)' }]);
+  throw DomainError.invalid('REQUEST_INVALID', [{ field: 'body', message: 'body must be the template as YAML (Content-Type: application/yaml) or JSON (application/json)' }]);
 }
 
 /** The summary of every kind in effect, for listing. */
@@ -67,7 +68,7 @@ export class TemplatesController {
 
   private async remove(owner: TemplateOwner, kind: string): Promise<void> {
     const k = kindOr400(kind);
-    if (!(await this.templates.remove(owner, k))) throw LedgerError.notFound(`stored ${k} template`, 'kind', k);
+    if (!(await this.templates.remove(owner, k))) throw DomainError.notFound('TEMPLATE_NOT_FOUND', `stored ${k} template`, '已保存的模板', 'kind', k);
   }
 
   /** The text in effect, as a file (download, edit, upload again). */

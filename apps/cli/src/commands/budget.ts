@@ -57,12 +57,6 @@ export async function orgOrCliError(app: INestApplicationContext, slug: unknown)
     });
 }
 
-/** A service's 4xx (LedgerError) as a one-line CLI error; anything else as is. */
-export function asCliError(err: unknown): unknown {
-  const e = err as { getResponse?: () => { message?: unknown }; getStatus?: () => number };
-  if (e?.getResponse && e.getStatus && e.getStatus() < 500) return new CliError(String(e.getResponse().message));
-  return err;
-}
 
 export function readInputFile(file: string, what: string): Buffer {
   try {
@@ -123,10 +117,7 @@ export async function importBudget(app: INestApplicationContext, file: string, o
   const org = await orgOrCliError(app, orgSlug);
   const saved = await app
     .get(BudgetsService)
-    .put(org, year, raw)
-    .catch((err: unknown) => {
-      throw asCliError(err);
-    });
+    .put(org, year, raw);
   const doc = saved.document;
   const projects = doc.projects.reduce((s, p) => s + p.amount, 0);
   say(
@@ -193,10 +184,7 @@ export async function runBudgetCommand(args: string[], withApp: WithApp): Promis
         const org = await orgOrCliError(app, values.org);
         const doc = await app
           .get(BudgetsService)
-          .get(org, year)
-          .catch((err: unknown) => {
-            throw asCliError(err);
-          });
+          .get(org, year);
         printBudget(org.name, doc, unit);
       });
       return;

@@ -3,7 +3,7 @@ import { CrawlSources, CrawlSourceView } from '@pl/crawling';
 export { CrawlingModule } from '@pl/crawling';
 import { CliError } from '../cli-error';
 import { say, table } from '../output';
-import { asCliError, parseCommand, WithApp } from './budget';
+import { parseCommand, WithApp } from './budget';
 
 const CRAWL_USAGE = `  crawl sources list | enable <id> | disable <id>`;
 
@@ -41,9 +41,7 @@ export async function runCrawlCommand(args: string[], withApp: WithApp): Promise
   const enabled = sub === 'enable';
   const source = await withApp(async (app) => {
     const sources = app.get(CrawlSources);
-    const changed = await sources.setEnabled(id, enabled).catch((err: unknown) => {
-      throw asCliError(err);
-    });
+    const changed = await sources.setEnabled(id, enabled);
     return (await sources.listAll()).find((s) => s.id === changed.id) ?? changed;
   });
   if (!enabled) say(`已停用抓取源 ${describe(source)}`);

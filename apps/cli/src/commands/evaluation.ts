@@ -2,7 +2,7 @@ import { NOT_EVALUATED, SelfEvaluationService, StoredTemplatesService } from '@p
 import { CliError } from '../cli-error';
 import { cliActor } from '../cli-actor';
 import { say, table } from '../output';
-import { WithApp, asCliError, orgOrCliError, parseCommand, yearOption } from './budget';
+import { WithApp, orgOrCliError, parseCommand, yearOption } from './budget';
 
 export const EVALUATION_USAGE = `  evaluation set --org <slug> --year <y> --indicator <id> [--value <v>] [--score <n>] [--reason <text>] [--actor <name>]
                                    enter an indicator's actual value, a reviewer's score or the reason for a shortfall
@@ -31,9 +31,7 @@ export async function runEvaluationCommand(args: string[], withApp: WithApp): Pr
     const template = await app.get(StoredTemplatesService).indicatorsFor(org);
     if (sub === 'set') {
       const entry = { indicator: values.indicator, value: values.value, score: values.score, reason: values.reason };
-      await evaluations.putEntries(org, year, template, { entries: [entry] }, cliActor(values.actor)).catch((err: unknown) => {
-        throw asCliError(err);
-      });
+      await evaluations.putEntries(org, year, template, { entries: [entry] }, cliActor(values.actor));
       say(`已录入：${org.name} ${year} 年 ${String(values.indicator)}`);
       return;
     }

@@ -26,12 +26,7 @@ export async function importLedger(
   });
   const receipt = await app
     .get(LedgerImports)
-    .import(org, path.basename(file), data, cliActor())
-    .catch((err: unknown) => {
-      const e = err as { getResponse?: () => { message?: string } };
-      if (e.getResponse) throw new CliError(String(e.getResponse().message));
-      throw err;
-    });
+    .import(org, path.basename(file), data, cliActor());
   say(`读取 ${receipt.received} 行，有效 ${receipt.accepted} 行，错误 ${receipt.errors.length} 处`);
   if (receipt.errors.length > 0) say(receipt.report);
   if (!receipt.ingestionId) return { inserted: 0, duplicates: 0, errors: receipt.errors.length };

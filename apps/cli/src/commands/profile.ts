@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ProfilesService } from '@pl/reporting';
 import { CliError } from '../cli-error';
 import { say } from '../output';
-import { WithApp, asCliError, orgOrCliError, parseCommand, parseJsonOrYaml, readInputFile, yearOption } from './budget';
+import { WithApp, orgOrCliError, parseCommand, parseJsonOrYaml, readInputFile, yearOption } from './budget';
 
 export const PROFILE_USAGE = `  profile import <file.yaml|file.json> --org <slug> [--year <y>]
                                    create or replace the organization's profile (with --year: that year's goals,
@@ -22,18 +22,15 @@ export async function importProfile(app: INestApplicationContext, file: string, 
   const raw = readProfileFile(file);
   const org = await orgOrCliError(app, orgSlug);
   const profiles = app.get(ProfilesService);
-  const fail = (err: unknown) => {
-    throw asCliError(err);
-  };
   if (year === undefined) {
-    const { document: p, created } = await profiles.putStanding(org, raw).catch(fail);
+    const { document: p, created } = await profiles.putStanding(org, raw);
     say(
       `单位概况已${created ? '导入' : '更新'}：${org.name}（${p.shortName}），核定编制 ${p.establishment.authorized} 名、` +
         `实有 ${p.establishment.actual} 人，内设机构 ${p.units.length} 个，主要职责 ${p.duties.length} 条`,
     );
     return;
   }
-  const { document: a, created } = await profiles.putAnnual(org, year, raw).catch(fail);
+  const { document: a, created } = await profiles.putAnnual(org, year, raw);
   const targets = Object.values(a.targets).length;
   say(
     `${year} 年度概况已${created ? '导入' : '更新'}：${org.name}，绩效目标 ${a.goals.length} 条，` +

@@ -24,11 +24,7 @@ export async function writeReports(
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   for (const format of formats) {
-    const r = await reports.render(org, { ...request, format } as ReportRequest).catch((err: unknown) => {
-      const e = err as { getResponse?: () => { message?: string } };
-      if (e.getResponse) throw new CliError(String(e.getResponse().message));
-      throw err;
-    });
+    const r = await reports.render(org, { ...request, format } as ReportRequest);
     const file = path.join(outDir, r.fileName);
     writeFileSync(file, r.body);
     written.push(file);
@@ -42,11 +38,7 @@ export async function writeRegionReports(app: INestApplicationContext, region: s
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   for (const format of formats) {
-    const r = await reports.renderRegionMonthly(region, month, format).catch((err: unknown) => {
-      const e = err as { getResponse?: () => { message?: string } };
-      if (e.getResponse) throw new CliError(`${String(e.getResponse().message)} (--region)`);
-      throw err;
-    });
+    const r = await reports.renderRegionMonthly(region, month, format);
     const file = path.join(outDir, r.fileName);
     writeFileSync(file, r.body);
     written.push(file);

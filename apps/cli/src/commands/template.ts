@@ -1,10 +1,11 @@
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { DomainError } from '@pl/domain';
 import { TEMPLATE_KINDS, TemplateKind } from '@pl/persistence';
 import { RegionsService, StoredTemplatesService, TemplateOwner, isTemplateKind } from '@pl/reporting';
 import { CliError } from '../cli-error';
 import { say } from '../output';
-import { WithApp, asCliError, orgOrCliError, parseCommand, readInputFile } from './budget';
+import { WithApp, orgOrCliError, parseCommand, readInputFile } from './budget';
 
 export const TEMPLATE_USAGE = `  template set <file.yaml|file.json> --kind report|indicators|points (--org <slug> | --region <slug|name>) [--actor <name>]
                                    store an organization's or a region's template (points: regions only); the API and the worker use it
@@ -65,16 +66,13 @@ function readTemplateFile(file: string): string {
 }
 
 function regionError(err: unknown): unknown {
-  const e = asCliError(err);
-  return e instanceof CliError ? new CliError(`${e.message} (--region)`) : e;
+  return err instanceof DomainError && err.code === 'REGION_NOT_FOUND' ? new CliError(`${err.messageZh}（--region）`) : err;
 }
 
 /** A refused template: every line at fault, one per line of output. */
 function templateError(err: unknown, file: string): unknown {
-  const e = err as { getResponse?: () => { errors?: { message: string }[] }; getStatus?: () => number };
-  if (e?.getResponse && e.getStatus && e.getStatus() < 500) {
-    const errors = e.getResponse().errors ?? [];
-    return new CliError(`${path.basename(file)}: invalid template\n${errors.map((x) => `  ${x.message}`).join('\n')}`);
+  if (err instanceof DomainError && err.kind === 'invalid') {
+    return new CliError(`${path.basename(file)}: invalid template\n${err.errors.map((x) => `  ${x.message}`).join('\n')}`);
   }
   return err;
 }

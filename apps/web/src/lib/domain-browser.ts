@@ -9,3 +9,4 @@ export * from '../../../../libs/domain/src/vocabulary';
 export * from '../../../../libs/domain/src/local-date';
 export type { FieldError } from '../../../../libs/domain/src/placement-input';
 export * from '../../../../libs/domain/src/safe-text';
+export * from '../../../../libs/domain/src/domain-error';

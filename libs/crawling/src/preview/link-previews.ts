@@ -1,11 +1,10 @@
-import { HttpStatus, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@pl/config';
-import { Tier, URL_MAX, isIsoDate, placementDedupKey, toFieldErrors } from '@pl/domain';
-import { LedgerError } from '@pl/placements';
+import { DomainError, Tier, URL_MAX, isIsoDate, placementDedupKey, toFieldErrors } from '@pl/domain';
 import { Channel, Organization, Placement } from '@pl/persistence';
 import { producerConnection } from '@pl/jobs';
 import { extractArticle } from '../extract';
@@ -59,7 +58,7 @@ export class LinkPreviews implements OnModuleDestroy {
 
   async preview(org: Organization, raw: unknown): Promise<LinkPreview> {
     const parsed = previewBody.safeParse(raw ?? undefined);
-    if (!parsed.success) throw LedgerError.invalid(toFieldErrors(parsed.error));
+    if (!parsed.success) throw DomainError.invalid('CRAWL_PREVIEW_INVALID', toFieldErrors(parsed.error));
     const url = parsed.data.url;
     const channels = await this.dataSource.getRepository(Channel).find();
     const channel = channelOfUrl(channels, url);
@@ -128,9 +127,13 @@ export class LinkPreviews implements OnModuleDestroy {
         });
       });
       if (!ready) {
-        throw new LedgerError(HttpStatus.SERVICE_UNAVAILABLE, 'Redis is unavailable: the link cannot be read now. Try again shortly.', [
-          { field: 'url', message: 'the link cannot be read while Redis is unavailable' },
-        ]);
+        throw new DomainError(
+          'CRAWL_PREVIEW_UNAVAILABLE',
+          'unavailable',
+          'Redis is unavailable: the link cannot be read now. Try again shortly.',
+          [{ field: 'url', message: 'the link cannot be read while Redis is unavailable' }],
+          'Redis 暂时不可用，现在无法读取该链接，请稍后重试',
+        );
       }
     }
     return this.fetcher;

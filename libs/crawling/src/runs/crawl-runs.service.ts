@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { CrawlRun, SqlDialect, write } from '@pl/persistence';
 
 export type RunCounter = 'pages' | 'items' | 'confirmed' | 'discovered' | 'linkGone';
@@ -67,7 +67,7 @@ export class CrawlRuns {
 
   async get(id: string): Promise<CrawlRunView> {
     const run = await this.dataSource.getRepository(CrawlRun).findOneBy({ id });
-    if (!run) throw LedgerError.notFound('crawl run', 'id', id);
+    if (!run) throw DomainError.notFound('CRAWL_RUN_NOT_FOUND', 'crawl run', '抓取记录', 'id', id);
     return toView(run);
   }
 

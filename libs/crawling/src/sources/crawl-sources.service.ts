@@ -1,9 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { toFieldErrors } from '@pl/domain';
-import { LedgerError } from '@pl/placements';
+import { DomainError, toFieldErrors } from '@pl/domain';
 import { CRAWL_SOURCE_TYPES, Channel, CrawlSource, write } from '@pl/persistence';
 import { CrawlQueue } from '../queue/crawl-queue';
 import { QueueUnavailableError } from '@pl/jobs';
@@ -95,7 +94,7 @@ export class CrawlSources {
   async create(channelId: number, raw: unknown): Promise<CrawlSourceView> {
     await this.channel(channelId);
     const parsed = crawlSourceInputSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) throw LedgerError.invalid(toFieldErrors(parsed.error));
+    if (!parsed.success) throw DomainError.invalid('CRAWL_SOURCE_INVALID', toFieldErrors(parsed.error));
     const input = parsed.data;
     const repo = this.dataSource.getRepository(CrawlSource);
     const source = await write(this.dataSource, (em) =>
@@ -116,7 +115,7 @@ export class CrawlSources {
   async update(id: number, raw: unknown): Promise<CrawlSourceView> {
     const source = await this.get(id);
     const parsed = crawlSourceChangeSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) throw LedgerError.invalid(toFieldErrors(parsed.error));
+    if (!parsed.success) throw DomainError.invalid('CRAWL_SOURCE_INVALID', toFieldErrors(parsed.error));
     const change = parsed.data;
     const next = {
       type: source.type,
@@ -125,7 +124,7 @@ export class CrawlSources {
       schedule: change.schedule === undefined ? source.schedule : change.schedule,
     };
     const checked = crawlSourceInputSchema.safeParse(next, { reportInput: true });
-    if (!checked.success) throw LedgerError.invalid(toFieldErrors(checked.error));
+    if (!checked.success) throw DomainError.invalid('CRAWL_SOURCE_INVALID', toFieldErrors(checked.error));
     const enabled = change.enabled ?? source.enabled;
     // The schedule first: if Redis refuses, the row is left as it was.
     if (enabled && next.schedule) await this.scheduleOr400(id, next.schedule);
@@ -157,9 +156,12 @@ export class CrawlSources {
       await this.queue.schedule(id, cron);
     } catch (err) {
       if (err instanceof QueueUnavailableError) throw err;
-      throw new LedgerError(HttpStatus.BAD_REQUEST, `schedule "${cron}" is not a valid cron pattern`, [
-        { field: 'schedule', message: err instanceof Error ? err.message : String(err) },
-      ]);
+      throw DomainError.invalid(
+        'CRAWL_BAD_SCHEDULE',
+        [{ field: 'schedule', message: err instanceof Error ? err.message : String(err) }],
+        `schedule "${cron}" is not a valid cron pattern`,
+        `抓取计划「${cron}」不是有效的 cron 表达式`,
+      );
     }
   }
 
@@ -188,13 +190,13 @@ export class CrawlSources {
 
   async get(id: number): Promise<CrawlSource> {
     const s = await this.dataSource.getRepository(CrawlSource).findOneBy({ id });
-    if (!s) throw LedgerError.notFound('crawl source', 'id', id);
+    if (!s) throw DomainError.notFound('CRAWL_SOURCE_NOT_FOUND', 'crawl source', '抓取源', 'id', id);
     return s;
   }
 
   private async channel(id: number): Promise<Channel> {
     const c = await this.dataSource.getRepository(Channel).findOneBy({ id });
-    if (!c) throw LedgerError.notFound('channel', 'id', id);
+    if (!c) throw DomainError.notFound('CHANNEL_NOT_FOUND', 'channel', '媒体', 'id', id);
     return c;
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ChannelKind, Tier, TIERS, normaliseName } from '@pl/domain';
-import { Channel, Organization, Outlet, writeTransaction } from '@pl/persistence';
+import { ChannelKind, DomainError, Tier, TIERS, normaliseName } from '@pl/domain';
+import { Channel, Organization, Outlet, isUniqueViolation, writeTransaction } from '@pl/persistence';
 import { ChannelDirectory } from './channel-directory';
-import { isUniqueViolation, LedgerError } from './ledger-errors';
 
 export interface NewChannel {
   name: string;
@@ -59,7 +58,7 @@ export class ChannelsService {
       try {
         new RegExp(p);
       } catch {
-        throw LedgerError.invalid([{ field: `urlPatterns.${i}`, message: `not a valid regular expression: ${p}` }]);
+        throw DomainError.invalid('CHANNEL_BAD_URL_PATTERN', [{ field: `urlPatterns.${i}`, message: `not a valid regular expression: ${p}` }]);
       }
     });
     const saved = await this.retryingUniqueViolations(() => this.insert(input, aliases, patterns));
@@ -93,12 +92,12 @@ export class ChannelsService {
       for (const c of all) for (const n of [c.name, ...c.aliases]) taken.set(normaliseName(n), c.name);
       for (const [field, n] of [['name', input.name] as const, ...aliases.map((a) => ['aliases', a] as const)]) {
         const holder = taken.get(normaliseName(n));
-        if (holder) throw LedgerError.conflict(field, `"${n}" is already the name or an alias of channel "${holder}"`);
+        if (holder) throw DomainError.conflict('CHANNEL_NAME_TAKEN', field, `"${n}" is already the name or an alias of channel "${holder}"`, `「${n}」已是媒体「${holder}」的名称或别名`);
       }
       let ownerId: number | null = null;
       if (input.owner) {
         const owner = await em.getRepository(Organization).findOneBy({ slug: input.owner });
-        if (!owner) throw LedgerError.invalid([{ field: 'owner', message: `no organization "${input.owner}"` }]);
+        if (!owner) throw DomainError.invalid('CHANNEL_UNKNOWN_OWNER', [{ field: 'owner', message: `no organization "${input.owner}"` }]);
         ownerId = owner.id;
       }
       const outlet = await findOrCreateOutlet(em.getRepository(Outlet), input.outlet);

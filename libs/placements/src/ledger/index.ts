@@ -1,5 +1,4 @@
 export { LedgerModule } from './ledger.module';
-export { LedgerError, isUniqueViolation } from './ledger-errors';
 export { ChannelDirectory, ChannelRef } from './channel-directory';
 export { ChannelsService, ChannelView, NewChannel } from './channels.service';
 export { IngestionsService, IngestionView, IngestionState } from './ingestions.service';

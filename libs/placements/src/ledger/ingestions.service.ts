@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@pl/domain';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Ingestion, SqlDialect, write } from '@pl/persistence';
 import { IngestionQueue } from '../ingestion/ingestion-queue';
-import { LedgerError } from './ledger-errors';
 
 export type IngestionState = 'queued' | 'processing' | 'completed';
 
@@ -60,7 +60,7 @@ export class IngestionsService {
     const row = await this.dataSource.getRepository(Ingestion).findOneBy({ id });
     if (row) return toView(row);
     const receipt = await this.queue.pendingReceipt(id);
-    if (!receipt) throw LedgerError.notFound('ingestion', 'id', id);
+    if (!receipt) throw DomainError.notFound('INGESTION_NOT_FOUND', 'ingestion', '提交批次', 'id', id);
     const { id: _id, organizationId: _org, ...counts } = receipt;
     return { id, state: 'queued', ...counts, inserted: 0, duplicates: 0 };
   }

@@ -1,11 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { PlacementDraft } from '@pl/domain';
+import { Injectable } from '@nestjs/common';
+import { DomainError, PlacementDraft } from '@pl/domain';
 import { randomUUID } from 'node:crypto';
 import { LedgerField, LedgerReader, LedgerRowError, detectLedgerFormat, formatLedgerErrors, ledgerErrorsCsv, translateFieldError } from '../import';
 import { IngestionQueue } from '../ingestion/ingestion-queue';
 import { Organization } from '@pl/persistence';
 import { ChannelDirectory } from './channel-directory';
-import { LedgerError } from './ledger-errors';
 import { PlacementSubmissions } from './placement-submissions';
 
 /** A row's problem; for a medium the catalog does not know, the nearest names it does. */
@@ -126,11 +125,14 @@ export class LedgerImports {
   private async check(fileName: string, data: Buffer): Promise<CheckedLedger> {
     const format = detectLedgerFormat(fileName, data.subarray(0, 8));
     if (!format) {
-      throw LedgerError.invalid([{ field: 'file', message: `unsupported file type "${fileName}": use .xlsx or .csv` }]);
+      throw DomainError.invalid('IMPORT_UNSUPPORTED_FILE', [{ field: 'file', message: `unsupported file type "${fileName}": use .xlsx or .csv` }], undefined, `不支持的文件类型「${fileName}」：请使用 .xlsx 或 .csv`);
     }
     const read = await this.reader.read(data, format);
     if (read.fileErrors.length > 0) {
-      throw new LedgerError(HttpStatus.BAD_REQUEST, formatLedgerErrors(read.fileErrors), read.fileErrors.map((e) => ({ field: 'file', message: e.reason })));
+      const report = formatLedgerErrors(read.fileErrors);
+      // A missing required column names its field; an unreadable or empty file does not.
+      const code = read.fileErrors.some((e) => e.field) ? 'IMPORT_BAD_HEADER' : 'IMPORT_BAD_FILE';
+      throw new DomainError(code, 'invalid', report, read.fileErrors.map((e) => ({ field: 'file', message: e.reason })), report);
     }
     const errors: ImportRowError[] = [...read.errors];
     let errorCount = read.errorCount;

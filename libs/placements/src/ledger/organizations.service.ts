@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
-import { Organization, write } from '@pl/persistence';
-import { isUniqueViolation, LedgerError } from './ledger-errors';
+import { DomainError } from '@pl/domain';
+import { isUniqueViolation, Organization, write } from '@pl/persistence';
 
 export interface NewOrganization {
   slug: string;
@@ -34,7 +34,7 @@ export class OrganizationsService {
   constructor(@InjectRepository(Organization) private readonly orgs: Repository<Organization>) {}
 
   async create(input: NewOrganization): Promise<Organization> {
-    const taken = () => LedgerError.conflict('slug', `organization "${input.slug}" already exists`);
+    const taken = () => DomainError.conflict('ORG_SLUG_TAKEN', 'slug', `organization "${input.slug}" already exists`, `机构「${input.slug}」已存在`);
     if (await this.orgs.existsBy({ slug: input.slug })) throw taken();
     try {
       return await write(this.orgs.manager.connection, (em) => em.getRepository(Organization).save(this.orgs.create(input)));
@@ -52,7 +52,7 @@ export class OrganizationsService {
   /** The organization with this slug, or a 404 naming the `org` path parameter. */
   async bySlug(slug: string): Promise<Organization> {
     const org = this.recent.get(slug) ?? (await this.recent.fetch(slug));
-    if (!org) throw LedgerError.notFound('organization', 'org', slug);
+    if (!org) throw DomainError.notFound('ORG_NOT_FOUND', 'organization', '机构', 'org', slug);
     return org;
   }
 }

@@ -11,11 +11,11 @@ import {
   TIERS,
   Tier,
   todayInShanghai,
+  DomainError,
 } from '@pl/domain';
 import { Organization, PlacementEvent, SqlDialect, containsPattern } from '@pl/persistence';
 import { ChannelDirectory } from './channel-directory';
 import { CountDimension, CountFilter, CountRow, LedgerCounts, placementConditions } from './ledger-counts';
-import { LedgerError } from './ledger-errors';
 
 export const GROUP_BY = ['tier', 'channel', 'outlet', 'month', 'year', 'author'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -172,7 +172,7 @@ export class PlacementQueries {
       `${SELECT_VIEW} WHERE p.organization_id = ${this.sql.param(1)} AND p.id = ${this.sql.param(2)}`,
       [org.id, id],
     );
-    if (rows.length === 0) throw LedgerError.notFound('placement', 'id', id);
+    if (rows.length === 0) throw DomainError.notFound('PLACEMENT_NOT_FOUND', 'placement', '稿件', 'id', id);
     const events = await this.dataSource
       .getRepository(PlacementEvent)
       .find({ where: { placementId: id }, order: { id: 'ASC' } });
@@ -233,11 +233,11 @@ export class PlacementQueries {
   private async countFilter(org: Organization, f: PlacementFilter, opts: { defaultStatuses: boolean }): Promise<CountFilter> {
     const from = f.from ?? org.foundedOn;
     const to = f.to ?? todayInShanghai();
-    if (from > to) throw LedgerError.invalid([{ field: 'from', message: `from (${from}) is after to (${to})` }]);
+    if (from > to) throw DomainError.invalid('LEDGER_BAD_DATE_RANGE', [{ field: 'from', message: `from (${from}) is after to (${to})` }]);
     let channelIds: number[] | undefined;
     if (f.channel !== undefined) {
       const ch = await this.channels.resolve(f.channel);
-      if (!ch) throw LedgerError.invalid([{ field: 'channel', message: `unknown channel: ${f.channel}` }]);
+      if (!ch) throw DomainError.invalid('LEDGER_UNKNOWN_CHANNEL', [{ field: 'channel', message: `unknown channel: ${f.channel}` }]);
       channelIds = [ch.id];
     }
     return {

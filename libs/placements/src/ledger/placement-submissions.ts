@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import {
   FieldError,
@@ -10,13 +10,13 @@ import {
   parsePlacementInput,
   placementDedupKey,
   timeOrderedId,
+  DomainError,
 } from '@pl/domain';
 import { Organization, Placement } from '@pl/persistence';
 import { IngestionJob, IngestionReceipt } from '../ingestion/contract';
 import { IngestionQueue } from '../ingestion/ingestion-queue';
 import { ChannelDirectory } from './channel-directory';
 import { IngestionsService } from './ingestions.service';
-import { LedgerError } from './ledger-errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
@@ -64,7 +64,7 @@ export class PlacementSubmissions {
 
   async submitOne(org: Organization, raw: unknown, actor: string): Promise<{ ingestionId: string }> {
     const result = await this.toDraft(raw);
-    if ('errors' in result) throw LedgerError.invalid(result.errors);
+    if ('errors' in result) throw DomainError.invalid('PLACEMENT_INVALID', result.errors);
     const ingestionId = timeOrderedId();
     // Under load, concurrent submissions share one queue job (IngestionQueue packs them) and one round trip.
     // No ingestion row is written here: the job says all there is (1 received, 1 accepted) and the worker
@@ -93,10 +93,12 @@ export class PlacementSubmissions {
       else drafts.push(r.draft);
     }
     if (drafts.length === 0) {
-      throw new LedgerError(
-        HttpStatus.BAD_REQUEST,
+      throw new DomainError(
+        'PLACEMENT_BATCH_INVALID',
+        'invalid',
         `None of the ${raws.length} placements is valid; nothing was queued`,
         rejected,
+        `${raws.length} 条稿件均无效，未提交任何内容`,
       );
     }
     return this.submitDrafts(org, drafts, raws.length, rejected, 'editor', actor, 'placements');
@@ -135,9 +137,9 @@ export class PlacementSubmissions {
     reason?: string | null,
   ): Promise<{ ingestionId: string }> {
     const current = await this.dataSource.getRepository(Placement).findOneBy({ id: placementId, organizationId: org.id });
-    if (!current) throw LedgerError.notFound('placement', 'id', placementId);
+    if (!current) throw DomainError.notFound('PLACEMENT_NOT_FOUND', 'placement', '稿件', 'id', placementId);
     if (!STATUS_TRANSITIONS[current.status].includes(status)) {
-      throw LedgerError.conflict('status', `a ${current.status} placement cannot become ${status}`);
+      throw DomainError.conflict('PLACEMENT_BAD_STATUS_CHANGE', 'status', `a ${current.status} placement cannot become ${status}`, `稿件状态不能从 ${current.status} 改为 ${status}`);
     }
     const ingestionId = timeOrderedId();
     await this.queue.enqueue([
@@ -163,11 +165,11 @@ export class PlacementSubmissions {
    */
   async requestEdit(org: Organization, placementId: number, raw: unknown, actor: string): Promise<{ ingestionId: string }> {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) {
-      throw LedgerError.invalid([{ field: '(body)', message: 'body must be an object with the fields to change (title, url, publishedOn…)' }]);
+      throw DomainError.invalid('PLACEMENT_EDIT_EMPTY', [{ field: '(body)', message: 'body must be an object with the fields to change (title, url, publishedOn…)' }], undefined, '请给出要修改的字段（标题、链接、刊发日期…）');
     }
     const current = await this.placement(org, placementId);
     if (current.status === 'withdrawn') {
-      throw LedgerError.conflict('status', `placement ${placementId} is withdrawn: restore it before editing it`);
+      throw DomainError.conflict('PLACEMENT_WITHDRAWN', 'status', `placement ${placementId} is withdrawn: restore it before editing it`, `稿件 ${placementId} 已撤回：请先恢复再修改`);
     }
     const merged = {
       channel: current.channelId,
@@ -182,16 +184,18 @@ export class PlacementSubmissions {
       ...(raw as Record<string, unknown>),
     };
     const result = await this.toDraft(merged);
-    if ('errors' in result) throw LedgerError.invalid(result.errors);
+    if ('errors' in result) throw DomainError.invalid('PLACEMENT_INVALID', result.errors);
     const key = placementDedupKey(result.draft);
     if (key !== current.dedupKey) {
       const other = await this.dataSource.getRepository(Placement).findOneBy({ organizationId: org.id, dedupKey: key });
       if (other && other.id !== placementId) {
         const field = result.draft.url ? 'url' : 'title';
-        throw new LedgerError(
-          HttpStatus.CONFLICT,
+        throw new DomainError(
+          'PLACEMENT_EDIT_DUPLICATE',
+          'conflict',
           `The edit would make placement ${placementId} a duplicate of placement ${other.id} (${JSON.stringify(other.title)})`,
           [{ field, message: `same story as placement ${other.id}: ${other.title}` }],
+          `修改后稿件 ${placementId} 将与稿件 ${other.id}「${other.title}」重复`,
           { duplicateOf: { id: other.id, title: other.title, status: other.status } },
         );
       }
@@ -208,7 +212,7 @@ export class PlacementSubmissions {
   /** Asks the worker to withdraw a placement (409 when it is withdrawn already). */
   async requestWithdraw(org: Organization, placementId: number, actor: string, reason?: string | null): Promise<{ ingestionId: string }> {
     const current = await this.placement(org, placementId);
-    if (current.status === 'withdrawn') throw LedgerError.conflict('status', `placement ${placementId} is already withdrawn`);
+    if (current.status === 'withdrawn') throw DomainError.conflict('PLACEMENT_ALREADY_WITHDRAWN', 'status', `placement ${placementId} is already withdrawn`, `稿件 ${placementId} 已撤回`);
     return this.enqueueChange(org, {
       name: 'placement.withdraw',
       data: { ingestionId: timeOrderedId(), organizationId: org.id, placementId, actor, reason: reason || null },
@@ -218,14 +222,14 @@ export class PlacementSubmissions {
   /** Asks the worker to restore a withdrawn placement (409 when it is not withdrawn). */
   async requestRestore(org: Organization, placementId: number, actor: string): Promise<{ ingestionId: string }> {
     const current = await this.placement(org, placementId);
-    if (current.status !== 'withdrawn') throw LedgerError.conflict('status', `placement ${placementId} is not withdrawn (it is ${current.status})`);
+    if (current.status !== 'withdrawn') throw DomainError.conflict('PLACEMENT_NOT_WITHDRAWN', 'status', `placement ${placementId} is not withdrawn (it is ${current.status})`, `稿件 ${placementId} 未撤回`);
     return this.enqueueChange(org, { name: 'placement.restore', data: { ingestionId: timeOrderedId(), organizationId: org.id, placementId, actor } });
   }
 
   /** The organization's placement, or 404 naming the id (another organization's is not found either). */
   private async placement(org: Organization, placementId: number): Promise<Placement> {
     const current = await this.dataSource.getRepository(Placement).findOneBy({ id: placementId, organizationId: org.id });
-    if (!current) throw LedgerError.notFound('placement', 'id', placementId);
+    if (!current) throw DomainError.notFound('PLACEMENT_NOT_FOUND', 'placement', '稿件', 'id', placementId);
     return current;
   }
 

@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { CellValue, Workbook, Worksheet } from 'exceljs';
+import { DomainError } from '@pl/domain';
 import { moneyUnitOf } from './budget-input';
 import type { BudgetFigureInput } from './budget-input';
 
@@ -38,7 +39,12 @@ import type { BudgetFigureInput } from './budget-input';
  * - Amounts are numbers or decimal text; a number cell is read as Excel
  *   shows it (15 significant digits), so float noise from formulas goes.
  */
-export class BudgetSheetError extends Error {}
+/** A layout problem of a budget sheet; the message is Chinese (it names the row and the column as a person sees them). */
+export class BudgetSheetError extends DomainError<'BUDGET_BAD_SHEET'> {
+  constructor(message: string) {
+    super('BUDGET_BAD_SHEET', 'invalid', message, [{ field: 'file', message }], message);
+  }
+}
 
 type Line =
   | 'total'

@@ -1,9 +1,9 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { isUniqueViolation, LedgerError } from '@pl/placements';
-import { Budget, Organization, writeTransaction } from '@pl/persistence';
-import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
+import { DomainError } from '@pl/domain';
+import { Budget, Organization, isUniqueViolation, writeTransaction } from '@pl/persistence';
+import { assertFiscalYear } from '../input-errors';
 import type { MoneyUnit } from '../money';
 import type { BudgetDocument } from './budget';
 import { parseBudgetInput } from './budget-input';
@@ -18,9 +18,7 @@ export interface SavedBudget {
   created: boolean;
 }
 
-function assertYear(year: number): void {
-  if (!isFiscalYear(year)) throw LedgerError.invalid([{ field: 'year', message: YEAR_MESSAGE }]);
-}
+const assertYear = (year: number) => assertFiscalYear(year, 'BUDGET_BAD_YEAR');
 
 /**
  * Budgets per organization and fiscal year. A write is validated in full
@@ -36,7 +34,8 @@ export class BudgetsService {
     assertYear(year);
     const parsed = parseBudgetInput(raw, year);
     if (!parsed.ok) {
-      throw LedgerError.invalid(parsed.errors, `Budget ${year} not saved: ${parsed.errors.map((e) => e.message).join('; ')}`);
+      const detail = parsed.errors.map((e) => e.message);
+      throw DomainError.invalid('BUDGET_INVALID', parsed.errors, `Budget ${year} not saved: ${detail.join('; ')}`, `${year} 年度预算未保存：${detail.join('；')}`);
     }
     const document = parsed.value;
     const write = () =>
@@ -75,9 +74,13 @@ export class BudgetsService {
     assertYear(year);
     const doc = await this.find(org, year);
     if (!doc) {
-      throw new LedgerError(HttpStatus.NOT_FOUND, `organization "${org.slug}" has no budget for ${year}`, [
-        { field: 'year', message: `no budget for fiscal year ${year}` },
-      ]);
+      throw new DomainError(
+        'BUDGET_NOT_FOUND',
+        'not-found',
+        `organization "${org.slug}" has no budget for ${year}`,
+        [{ field: 'year', message: `no budget for fiscal year ${year}` }],
+        `机构「${org.slug}」没有 ${year} 年度预算`,
+      );
     }
     return doc;
   }

@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { TIERS, type FieldError } from '@pl/domain';
-import { LedgerError } from '@pl/placements';
+import { DomainError, TIERS, type FieldError } from '@pl/domain';
 import { EvaluationEntryRow, Organization, writeTransaction, write } from '@pl/persistence';
 import { ReportFacts, sumTiers } from '../aggregate/report-facts';
-import { isFiscalYear, optionalText, safeParseInput, YEAR_MESSAGE } from '../input-errors';
+import { assertFiscalYear, optionalText, safeParseInput } from '../input-errors';
 import type { ReportTemplate } from '../template/report-template';
 import { Indicator, IndicatorTemplate } from './indicator-template';
 import { EvaluationEntry, EvaluationFacts, SelfEvaluation, decimalValue, evaluate, yesNo } from './self-evaluation';
@@ -118,7 +117,7 @@ export class SelfEvaluationService {
   async putEntries(org: Organization, year: number, template: IndicatorTemplate, raw: unknown, actor: string): Promise<EvaluationEntry[]> {
     assertYear(year);
     const parsed = safeParseInput(evaluationEntriesInputSchema, raw);
-    if (!parsed.ok) throw LedgerError.invalid(parsed.errors);
+    if (!parsed.ok) throw DomainError.invalid('EVALUATION_INVALID', parsed.errors);
     const byId = new Map(template.indicators.map((i) => [i.id, i]));
     const errors: FieldError[] = [];
     const seen = new Set<string>();
@@ -130,7 +129,7 @@ export class SelfEvaluationService {
       errors.push(...c.errors);
       return { indicator: e.indicator, value: c.value, score: c.score, reason: e.reason };
     });
-    if (errors.length > 0) throw LedgerError.invalid(errors);
+    if (errors.length > 0) throw DomainError.invalid('EVALUATION_INVALID', errors);
     await writeTransaction(this.dataSource, async (m) => {
       const repo = m.getRepository(EvaluationEntryRow);
       for (const e of checked) {
@@ -174,9 +173,7 @@ export class SelfEvaluationService {
   }
 }
 
-function assertYear(year: number): void {
-  if (!isFiscalYear(year)) throw LedgerError.invalid([{ field: 'year', message: YEAR_MESSAGE }]);
-}
+const assertYear = (year: number) => assertFiscalYear(year, 'EVALUATION_BAD_YEAR');
 
 /** The weight as printed: 5, 2.5. */
 export const weightText = (w: number): string => new Decimal(w).toString();

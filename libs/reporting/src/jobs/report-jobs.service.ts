@@ -1,8 +1,8 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { Organization, ReportJob, write } from '@pl/persistence';
 import { ReportQueue } from './report-queue';
 import type { RenderedReport } from '../render';
@@ -60,7 +60,7 @@ export class ReportJobs {
 
   async get(id: string): Promise<ReportJobView> {
     const job = await this.dataSource.getRepository(ReportJob).findOneBy({ id });
-    if (!job) throw LedgerError.notFound('report', 'id', id);
+    if (!job) throw DomainError.notFound('REPORT_NOT_FOUND', 'report', '报告', 'id', id);
     return toView(job);
   }
 
@@ -72,11 +72,15 @@ export class ReportJobs {
       .addSelect('j.contentBase64')
       .where('j.id = :id', { id })
       .getOne();
-    if (!job) throw LedgerError.notFound('report', 'id', id);
+    if (!job) throw DomainError.notFound('REPORT_NOT_FOUND', 'report', '报告', 'id', id);
     if (job.state !== 'completed' || !job.contentBase64) {
-      throw new LedgerError(HttpStatus.CONFLICT, `report ${id} is ${job.state}${job.error ? `: ${job.error}` : ''}`, [
-        { field: 'id', message: `report is ${job.state}` },
-      ]);
+      throw new DomainError(
+        'REPORT_NOT_READY',
+        'conflict',
+        `report ${id} is ${job.state}${job.error ? `: ${job.error}` : ''}`,
+        [{ field: 'id', message: `report is ${job.state}` }],
+        job.state === 'failed' ? `报告 ${id} 生成失败${job.error ? `：${job.error}` : ''}` : `报告 ${id} 尚未生成完毕`,
+      );
     }
     return { body: Buffer.from(job.contentBase64, 'base64'), contentType: job.contentType ?? 'application/octet-stream', fileName: job.fileName ?? `${id}` };
   }

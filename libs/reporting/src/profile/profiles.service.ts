@@ -1,11 +1,10 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { FieldError } from '@pl/domain';
-import { isUniqueViolation, LedgerError } from '@pl/placements';
-import { OrganizationProfile, writeTransaction } from '@pl/persistence';
+import { DomainError, type FieldError } from '@pl/domain';
+import { OrganizationProfile, isUniqueViolation, writeTransaction } from '@pl/persistence';
 import type { OrgRef } from '../budget/budgets.service';
-import { isFiscalYear, YEAR_MESSAGE } from '../input-errors';
+import { assertFiscalYear } from '../input-errors';
 import type { AnnualProfileDocument, OrganizationProfileDocument } from './profile';
 import { parseAnnualProfileInput, parseProfileInput } from './profile-input';
 
@@ -30,7 +29,7 @@ export class ProfilesService {
   /** Creates or replaces the standing profile. */
   async putStanding(org: OrgRef, raw: unknown): Promise<SavedProfile<OrganizationProfileDocument>> {
     const parsed = parseProfileInput(raw);
-    if (!parsed.ok) throw invalid('Profile', parsed.errors);
+    if (!parsed.ok) throw invalid('Profile', '单位概况', parsed.errors);
     return { document: parsed.value, created: await this.upsert(org.id, STANDING_PROFILE, parsed.value) };
   }
 
@@ -38,7 +37,7 @@ export class ProfilesService {
   async putAnnual(org: OrgRef, year: number, raw: unknown): Promise<SavedProfile<AnnualProfileDocument>> {
     assertYear(year);
     const parsed = parseAnnualProfileInput(raw, year);
-    if (!parsed.ok) throw invalid(`Profile ${year}`, parsed.errors);
+    if (!parsed.ok) throw invalid(`Profile ${year}`, `${year} 年度概况`, parsed.errors);
     return { document: parsed.value, created: await this.upsert(org.id, year, parsed.value) };
   }
 
@@ -54,9 +53,13 @@ export class ProfilesService {
   async getStanding(org: OrgRef): Promise<OrganizationProfileDocument> {
     const doc = await this.findStanding(org);
     if (!doc) {
-      throw new LedgerError(HttpStatus.NOT_FOUND, `organization "${org.slug}" has no profile`, [
-        { field: 'org', message: `no profile for organization "${org.slug}"` },
-      ]);
+      throw new DomainError(
+        'PROFILE_NOT_FOUND',
+        'not-found',
+        `organization "${org.slug}" has no profile`,
+        [{ field: 'org', message: `no profile for organization "${org.slug}"` }],
+        `机构「${org.slug}」没有单位概况`,
+      );
     }
     return doc;
   }
@@ -66,9 +69,13 @@ export class ProfilesService {
     assertYear(year);
     const doc = await this.findAnnual(org, year);
     if (!doc) {
-      throw new LedgerError(HttpStatus.NOT_FOUND, `organization "${org.slug}" has no profile for ${year}`, [
-        { field: 'year', message: `no profile for ${year}` },
-      ]);
+      throw new DomainError(
+        'PROFILE_NOT_FOUND',
+        'not-found',
+        `organization "${org.slug}" has no profile for ${year}`,
+        [{ field: 'year', message: `no profile for ${year}` }],
+        `机构「${org.slug}」没有 ${year} 年度概况`,
+      );
     }
     return doc;
   }
@@ -103,10 +110,9 @@ export class ProfilesService {
   }
 }
 
-function assertYear(year: number): void {
-  if (!isFiscalYear(year)) throw LedgerError.invalid([{ field: 'year', message: YEAR_MESSAGE }]);
-}
+const assertYear = (year: number) => assertFiscalYear(year, 'PROFILE_BAD_YEAR');
 
-function invalid(what: string, errors: FieldError[]): LedgerError {
-  return LedgerError.invalid(errors, `${what} not saved: ${errors.map((e) => e.message).join('; ')}`);
+function invalid(what: string, whatZh: string, errors: FieldError[]): DomainError {
+  const detail = errors.map((e) => e.message);
+  return DomainError.invalid('PROFILE_INVALID', errors, `${what} not saved: ${detail.join('; ')}`, `${whatZh}未保存：${detail.join('；')}`);
 }

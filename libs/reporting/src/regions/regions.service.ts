@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { Organization, Region } from '@pl/persistence';
 
 export interface RegionRef {
@@ -30,7 +30,7 @@ export class RegionsService {
   /** The region, or a 404 naming what was asked for. */
   async resolve(param: string): Promise<RegionRef> {
     const region = await this.find(param);
-    if (!region) throw LedgerError.notFound('region', 'region', param);
+    if (!region) throw DomainError.notFound('REGION_NOT_FOUND', 'region', '地区', 'region', param);
     return region;
   }
 }

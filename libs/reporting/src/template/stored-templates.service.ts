@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { LedgerError } from '@pl/placements';
+import { DomainError } from '@pl/domain';
 import { Organization, StoredTemplate, TEMPLATE_KINDS, TemplateKind, write } from '@pl/persistence';
 import { DEFAULT_INDICATORS_FILE, IndicatorTemplate, defaultIndicatorTemplate, parseIndicatorTemplate } from '../evaluation/indicator-template';
 import { DEFAULT_POINTS_FILE, PointsTable, defaultPointsTable, parsePointsTable } from '../points/points-table';
@@ -61,18 +61,19 @@ export class StoredTemplatesService {
   /** Validates and stores a template (YAML or JSON text) for an owner; `created` is false when it replaced one. */
   async put<K extends TemplateKind>(owner: TemplateOwner, kind: K, text: string, actor: string): Promise<{ view: TemplateView<K>; created: boolean }> {
     if (kind === 'points' && 'organization' in owner) {
-      throw LedgerError.invalid([
-        { field: 'kind', message: 'a points table is set per region, so that a region ranks its organizations by one table: PUT /api/regions/:region/templates/points' },
-      ]);
+      throw DomainError.invalid(
+        'TEMPLATE_POINTS_PER_REGION',
+        [{ field: 'kind', message: 'a points table is set per region, so that a region ranks its organizations by one table: PUT /api/regions/:region/templates/points' }],
+        undefined,
+        '积分标准按地区设置（同一地区的单位按同一标准排名）',
+      );
     }
     const content = text.replace(/^\uFEFF/, '');
-    if (content.trim() === '') throw LedgerError.invalid([{ field: 'template', message: `the ${KINDS[kind].label} is empty` }]);
-    try {
-      KINDS[kind].parse(content, KINDS[kind].label);
-    } catch (err) {
-      if (err instanceof TemplateError) throw LedgerError.invalid(err.errors, err.message);
-      throw err;
+    if (content.trim() === '') {
+      throw DomainError.invalid('TEMPLATE_EMPTY', [{ field: 'template', message: `the ${KINDS[kind].label} is empty` }], undefined, '模板内容为空');
     }
+    // A TemplateError (TEMPLATE_INVALID) names every line at fault.
+    KINDS[kind].parse(content, KINDS[kind].label);
     const format = /^\s*[{[]/.test(content) && isJson(content) ? 'json' : 'yaml';
     const repo = this.dataSource.getRepository(StoredTemplate);
     const scope = scopeOf(owner);
@@ -165,7 +166,12 @@ export class StoredTemplatesService {
       return KINDS[row.kind].parse(row.content, `${KINDS[row.kind].label} stored for ${row.scope}`);
     } catch (err) {
       if (err instanceof TemplateError) {
-        throw LedgerError.conflict('template', `the ${KINDS[row.kind].label} stored for ${row.scope} no longer passes its checks (${err.message}); upload it again`);
+        throw DomainError.conflict(
+          'TEMPLATE_STORED_INVALID',
+          'template',
+          `the ${KINDS[row.kind].label} stored for ${row.scope} no longer passes its checks (${err.message}); upload it again`,
+          `${row.scope} 保存的模板已不符合现行规则（${err.messageZh}），请重新上传`,
+        );
       }
       throw err;
     }

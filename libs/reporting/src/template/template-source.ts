@@ -1,6 +1,6 @@
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { FieldError } from '@pl/domain';
+import { DomainError, type FieldError } from '@pl/domain';
 import { inputErrorMap } from '../input-errors';
 
 /**
@@ -9,12 +9,13 @@ import { inputErrorMap } from '../input-errors';
  * finds the place: `line 12 (indicators.3.weight): must be at most 100`.
  */
 
-export class TemplateError extends Error {
+export class TemplateError extends DomainError<'TEMPLATE_INVALID'> {
   constructor(
     readonly source: string,
-    readonly errors: FieldError[],
+    errors: FieldError[],
   ) {
-    super(`invalid ${source}: ${errors.map((e) => e.message).join('; ')}`);
+    const detail = errors.map((e) => e.message);
+    super('TEMPLATE_INVALID', 'invalid', `invalid ${source}: ${detail.join('; ')}`, errors, `模板 ${source} 有误：${detail.join('；')}`);
   }
 }
 
