@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { Accounts } from '@pl/accounts';
+import { loadConfig } from '@pl/config';
+import { openDatabase } from '@pl/persistence';
 import { createTestDatabase, TestDatabase, testEnv } from '../support/harness';
 import { Children, Child, freePort } from '../support/processes';
 import { honestBomb, lyingBomb, manyEntries } from '../support/zip-bombs';
@@ -16,6 +19,8 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
   let db: TestDatabase;
   let api: Child;
   let base: string;
+  /** The API requires a signed-in caller: these requests carry an administrator's API token, as a script's would. */
+  let authorization: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -23,9 +28,18 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
     api = children.app('api', [], testEnv(db, { PORT: String(port), LOG_LEVEL: 'log' }));
     await api.waitForOutput(/Placement Ledger API on/, 120_000);
     base = `http://127.0.0.1:${port}`;
+    const env = testEnv(db);
+    const ds = await openDatabase(loadConfig(env).database);
+    try {
+      const accounts = new Accounts(ds);
+      await accounts.addUser({ username: 'uploader', password: 'uploader-password', role: 'admin' });
+      authorization = `Bearer ${(await accounts.addToken({ name: 'uploads', username: 'uploader', createdBy: 'cli:test' })).token}`;
+    } finally {
+      await ds.destroy();
+    }
     const org = await fetch(`${base}/api/orgs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ slug: 'daxiang', name: '大祥区融媒体中心', region: '邵阳市', foundedOn: '2019-01-01', keywords: [] }),
     });
     expect(org.status).toBe(201);
@@ -41,7 +55,7 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(bytes)]), name);
     const t = performance.now();
-    const res = await fetch(`${base}/api/orgs/daxiang/imports`, { method: 'POST', body: form });
+    const res = await fetch(`${base}/api/orgs/daxiang/imports`, { method: 'POST', body: form, headers: { authorization } });
     return { status: res.status, body: (await res.json()) as { errors?: { field: string; message: string }[] }, ms: performance.now() - t };
   }
 
@@ -69,7 +83,7 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
         t = performance.now();
         const res = await fetch(`${base}/api/orgs`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({ slug: `probe-${i}`, name: `探测单位${i}`, region: '邵阳市', foundedOn: '2019-01-01', keywords: [] }),
         });
         await res.arrayBuffer();
