@@ -92,6 +92,39 @@ describe('every route in Fastify’s route table is guarded', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('answers 401 to a caller without credentials whatever the body’s content type or origin, before looking at either', async () => {
+    // Each a body some guarded route refuses (415, or 403 for the origin) when the caller is signed in.
+    const bodies: { label: string; type: string; raw: string; origin?: string }[] = [
+      { label: 'text/plain', type: 'text/plain', raw: '{}' },
+      { label: 'form-encoded', type: 'application/x-www-form-urlencoded', raw: 'title=x' },
+      { label: 'multipart', type: 'multipart/form-data; boundary=x', raw: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nx\r\n--x--\r\n' },
+      { label: 'JSON', type: 'application/json', raw: '{}' },
+      { label: 'XML', type: 'application/xml', raw: '<x/>' },
+      { label: 'JSON from a foreign site', type: 'application/json', raw: '{}', origin: 'https://evil.example' },
+    ];
+    const wrong: string[] = [];
+    let tried = 0;
+    for (const { method, path } of routes) {
+      if (method === 'GET' || PUBLIC.some((re) => re.test(path)) || !/^\/(api|admin)/.test(path)) continue;
+      for (const body of bodies) {
+        let req = api.anonymous()[method.toLowerCase() as 'post'](urlOf(path)).set('Content-Type', body.type);
+        if (body.origin) req = req.set('Origin', body.origin);
+        const res = await req.send(body.raw);
+        tried += 1;
+        if (res.status !== 401 || res.body.errors?.[0]?.field !== 'authorization') wrong.push(`${method} ${path} (${body.label}): ${res.status}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // The import routes were among them (JSON and text there were 415 before the sign-in check came first).
+    expect(routes.filter((r) => r.method === 'POST' && /\/imports(\/preview)?$/.test(r.path))).toHaveLength(2);
+    expect(tried).toBeGreaterThan(100);
+  });
+
+  it('still answers a signed-in caller’s wrong content type 415 naming it', async () => {
+    const res = await api.http().post('/api/orgs/daxiang/imports').set('Content-Type', 'application/json').send('{}').expect(415);
+    expect(res.body.errors[0].field).toBe('content-type');
+  });
+
   it('answers 404 for another organization’s routes and things, 403 for the administrators’ routes', async () => {
     const wrong: string[] = [];
     for (const { method, path } of routes) {

@@ -86,11 +86,12 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
     logger: nestLogLevels(config),
   });
   recordRoutes(app.getHttpAdapter().getInstance());
-  installRequestGuards(app.getHttpAdapter().getInstance(), config.http.publicUrl);
   parseJsonBodies(app, config.http.bodyLimitBytes);
   // Sign-in first: the hook runs for every route, Nest's or not (the queue dashboard, the UI's files, the documents).
   await app.register(cookie);
   installAuthHook(app, app.get(AuthService), QUEUE_BOARD_PATH);
+  // Then the request guards (origin, media type): a caller without credentials gets 401 whatever it sends.
+  installRequestGuards(app.getHttpAdapter().getInstance(), config.http.publicUrl);
   await app.register(multipart, {
     limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 10, parts: 20 },
   });

@@ -37,8 +37,10 @@ function hasBody(req: FastifyRequest): boolean {
 }
 
 /**
- * The first line of the API's edge, before any body is read (an onRequest
- * hook, so that no parser, route or upload stream runs for a refused request):
+ * The API's edge, before any body is read (an onRequest hook, so that no
+ * parser, route or upload stream runs for a refused request). Installed after
+ * the sign-in hook (auth-hook.ts): a caller without credentials is answered
+ * 401 on every guarded route, whatever its origin or content type.
  *
  * - A state-changing request whose `Origin` (or, without one, `Referer`) is a
  *   foreign site is refused 403: a page an editor happens to open cannot make
