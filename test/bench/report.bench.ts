@@ -8,6 +8,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import YAML from 'yaml';
+import { Accounts } from '@pl/accounts';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { CATALOG, loadCatalog, PLACEMENT_COLUMNS, ChannelsService, LedgerCounts, OrganizationsService } from '@pl/placements';
 import { loadConfig, repoRoot } from '@pl/config';
@@ -113,9 +114,12 @@ const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFix
 // ---------------------------------------------------------------------------
 // HTTP over loopback, one keep-alive connection
 
+/** The API needs a signed-in caller: every request carries the bench's API token, as a script's would. */
+let authorization = '';
+
 function httpGet(agent: http.Agent, port: number, urlPath: string): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'GET', agent }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'GET', agent, headers: authorization ? { authorization } : {} }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks) }));
@@ -259,6 +263,9 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 10 * 60_000;
   const port = (server.address() as AddressInfo).port;
   const ds = app.get<DataSource>(getDataSourceToken());
+  const accounts = new Accounts(ds);
+  await accounts.addUser({ username: 'bench', password: `bench-${tag}`, role: 'admin' });
+  authorization = `Bearer ${(await accounts.addToken({ name: 'bench', username: 'bench', createdBy: 'cli:bench' })).token}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   onCleanup('HTTP agent', async () => agent.destroy());
 
