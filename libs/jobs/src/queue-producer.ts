@@ -3,19 +3,32 @@ import IORedis from 'ioredis';
 import { DomainError } from '@pl/domain';
 import type { JobInput, JobName, QueueContract } from './queue-contract';
 
-/** Redis could not take the job: nothing was written; the HTTP mapper answers 503, the CLI exits 1. */
+/**
+ * Redis could not take the job; the HTTP mapper answers 503, the CLI exits 1.
+ * `outcome` 'not-queued' (the default): nothing was written. 'unknown': the
+ * commands went out and no answer came within the time the producer kept
+ * sending them again (Redis unreachable all along): the job may be queued.
+ */
 export class QueueUnavailableError extends DomainError<'QUEUE_UNAVAILABLE'> {
   constructor(
     readonly queue: string,
     cause: unknown,
+    readonly outcome: 'not-queued' | 'unknown' = 'not-queued',
+    /** More for the client (the ingestion id whose status tells the outcome). */
+    details: Record<string, unknown> = {},
   ) {
     const reason = `The ${queue} queue is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`;
     super(
       'QUEUE_UNAVAILABLE',
       'unavailable',
-      `The ${queue} queue (Redis) is unavailable: nothing was recorded. Try again shortly.`,
+      outcome === 'unknown'
+        ? `The ${queue} queue (Redis) stopped answering after the request was sent: it may have been recorded.`
+        : `The ${queue} queue (Redis) is unavailable: nothing was recorded. Try again shortly.`,
       [{ field: 'queue', message: reason }],
-      `${queue} 队列（Redis）暂时不可用，未记录任何内容，请稍后重试`,
+      outcome === 'unknown'
+        ? `${queue} 队列（Redis）在提交后停止响应，可能已记录`
+        : `${queue} 队列（Redis）暂时不可用，未记录任何内容，请稍后重试`,
+      { outcome, ...details },
     );
     this.name = 'QueueUnavailableError';
   }

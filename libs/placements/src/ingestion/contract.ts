@@ -218,6 +218,8 @@ export interface IngestionReceipt {
   received: number;
   accepted: number;
   rejected: number;
+  /** The queue job that carries it (written by IngestionQueue). */
+  jobId?: string;
 }
 
 /** How long a receipt is kept: far longer than any queue should take to drain. */

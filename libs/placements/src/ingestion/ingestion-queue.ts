@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { JobsConnections, QueueProducer } from '@pl/jobs';
+import { JobsConnections, QueueProducer, QueueUnavailableError } from '@pl/jobs';
 import { INGESTION_CONTRACT, INGESTION_QUEUE, INGESTION_RECEIPT_TTL_SECONDS, IngestionJob, IngestionReceipt, RecordPlacementsInput } from './contract';
 
 /** Most placements one packed 'placements.record-batch' job carries (a bulk chunk's size). */
@@ -8,6 +8,30 @@ const PACK_MAX_PLACEMENTS = 500;
 
 /** Sets each KEYS[i] to ARGV[i + 1] for ARGV[1] seconds: all receipts of a flush in one command. */
 const SET_RECEIPTS = `for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ARGV[1]) end return #KEYS`;
+
+/**
+ * How long an enqueue whose outcome is unknown (its commands went out, no
+ * answer came: a dropped connection, a reply later than the fail-fast
+ * budget) is sent again, with the same job ids, before the caller is told
+ * the queue is unavailable.
+ */
+export const ENQUEUE_SETTLE_MS = 5000;
+
+/**
+ * A job's id in the queue, fixed by what it carries: adding the same job
+ * again (sent again after an answer was lost) adds nothing, and the worker
+ * writes an (ingestion, chunk) once in any case.
+ */
+export function ingestionJobId(job: IngestionJob): string {
+  switch (job.name) {
+    case 'placements.record':
+      return `${job.data.ingestionId}.${job.data.chunk}`;
+    case 'placements.record-batch':
+      return `${job.data.records[0].ingestionId}.${job.data.records[0].chunk}.pack`;
+    default:
+      return job.data.ingestionId;
+  }
+}
 
 interface PendingEnqueue {
   jobs: IngestionJob[];
@@ -99,31 +123,80 @@ export class IngestionQueue {
         this.pending = [];
         try {
           const jobs = packJobs(calls.map((c) => c.jobs));
-          const receipts = calls.flatMap((c) => (c.receipt ? [c.receipt] : []));
-          await this.producer.failFast(async () => {
-            // One round trip: the receipts' command and the jobs' go out together on one connection.
-            const written = receipts.length
-              ? this.producer.connection.eval(
-                  SET_RECEIPTS,
-                  receipts.length,
-                  ...receipts.map((r) => this.receiptPrefix + r.id),
-                  INGESTION_RECEIPT_TTL_SECONDS,
-                  ...receipts.map((r) => JSON.stringify(r)),
-                )
-              : null;
-            // One job (the usual case under load: the single POSTs of a flush packed into one) goes
-            // without addBulk's MULTI, whose ioredis pipeline costs more to build than the job to add.
-            if (jobs.length === 1) await this.producer.queue.add(jobs[0].name, jobs[0].data);
-            else await this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data })));
-            await written;
-          });
+          // Each receipt names the queue job that carries its submission: a receipt without its job
+          // (the job's command lost) is not reported as queued (see jobExists).
+          const jobOf = new Map<string, string>();
+          for (const job of jobs) {
+            const id = ingestionJobId(job);
+            if (job.name === 'placements.record-batch') for (const r of job.data.records) jobOf.set(r.ingestionId, id);
+            else jobOf.set(job.data.ingestionId, id);
+          }
+          await this.send(
+            jobs,
+            calls.flatMap((c) => (c.receipt ? [{ ...c.receipt, jobId: jobOf.get(c.receipt.id) }] : [])),
+          );
           for (const c of calls) c.resolve();
         } catch (err) {
-          for (const c of calls) c.reject(err);
+          for (const c of calls) {
+            c.reject(
+              err instanceof QueueUnavailableError && err.outcome === 'unknown'
+                ? new QueueUnavailableError(err.queue, err.errors[0]?.message, 'unknown', { ingestionId: ingestionJobId(c.jobs[0]).split('.')[0] })
+                : err,
+            );
+          }
         }
       }
     } finally {
       this.flushing = null;
+    }
+  }
+
+  /**
+   * Adds the jobs and writes the receipts in one round trip. When the
+   * commands went out but no answer came (the connection dropped after
+   * sending, or Redis answered after the fail-fast budget) they may have
+   * been carried out: the caller must not be told "nothing was recorded".
+   * Everything is sent again, as it is idempotent (the same job ids, the
+   * same receipts), until Redis answers or ENQUEUE_SETTLE_MS have passed;
+   * a QueueUnavailableError leaves here only when nothing went out, or when
+   * Redis stayed unreachable for that long (then its message says the
+   * outcome is unknown).
+   */
+  private async send(jobs: IngestionJob[], receipts: IngestionReceipt[]): Promise<void> {
+    let sent = false;
+    const op = async () => {
+      sent = true;
+      // One round trip: the receipts' command and the jobs' go out together on one connection.
+      const written = receipts.length
+        ? this.producer.connection.eval(
+            SET_RECEIPTS,
+            receipts.length,
+            ...receipts.map((r) => this.receiptPrefix + r.id),
+            INGESTION_RECEIPT_TTL_SECONDS,
+            ...receipts.map((r) => JSON.stringify(r)),
+          )
+        : null;
+      // One job (the usual case under load: the single POSTs of a flush packed into one) goes
+      // without addBulk's MULTI, whose ioredis pipeline costs more to build than the job to add.
+      if (jobs.length === 1) await this.producer.queue.add(jobs[0].name, jobs[0].data, { jobId: ingestionJobId(jobs[0]) });
+      else await this.producer.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: ingestionJobId(j) } })));
+      await written;
+    };
+    try {
+      await this.producer.failFast(op);
+      return;
+    } catch (err) {
+      if (!sent) throw err; // the connection was down: nothing went out
+    }
+    const deadline = Date.now() + ENQUEUE_SETTLE_MS;
+    for (;;) {
+      try {
+        await this.producer.failFast(op);
+        return;
+      } catch (err) {
+        if (Date.now() >= deadline) throw new QueueUnavailableError(this.producer.contract.name, err, 'unknown');
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
   }
 
@@ -140,6 +213,11 @@ export class IngestionQueue {
   /** An import's error report, or null when unknown or expired. */
   async importReport(id: string): Promise<string | null> {
     return this.producer.failFast(() => this.producer.connection.get(`${this.reportPrefix}${id}`));
+  }
+
+  /** Whether the queue holds the job (waiting, active, completed or failed). */
+  async jobExists(jobId: string): Promise<boolean> {
+    return (await this.producer.failFast(() => this.producer.queue.getJob(jobId))) != null;
   }
 
   /** The receipt of a queued submission, or null when there is none (unknown, or long processed). */

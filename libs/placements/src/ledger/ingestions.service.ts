@@ -60,8 +60,16 @@ export class IngestionsService {
     const row = await this.dataSource.getRepository(Ingestion).findOneBy({ id });
     if (row) return toView(row);
     const receipt = await this.queue.pendingReceipt(id);
-    if (!receipt) throw DomainError.notFound('INGESTION_NOT_FOUND', 'ingestion', '提交批次', 'id', id);
-    const { id: _id, organizationId: _org, ...counts } = receipt;
+    const notFound = () => DomainError.notFound('INGESTION_NOT_FOUND', 'ingestion', '提交批次', 'id', id);
+    if (!receipt) throw notFound();
+    if (receipt.jobId && !(await this.queue.jobExists(receipt.jobId))) {
+      // The receipt went out without its job (an answer lost, the job's command with it), or the
+      // worker has just written the row and the job is gone: only the row tells.
+      const written = await this.dataSource.getRepository(Ingestion).findOneBy({ id });
+      if (written) return toView(written);
+      throw notFound();
+    }
+    const { id: _id, organizationId: _org, jobId: _job, ...counts } = receipt;
     return { id, state: 'queued', ...counts, inserted: 0, duplicates: 0 };
   }
 }
