@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AppConfig, ConfigModule } from '@pl/config';
-import { CRAWL_CONTRACT, CrawlerWorkerModule, CrawlingModule } from '@pl/crawling';
+import { CrawlingModule } from '@pl/crawling';
 import { JobsModule } from '@pl/jobs';
-import { INGESTION_CONTRACT, IngestionModule, LedgerModule } from '@pl/placements';
+import { LedgerModule } from '@pl/placements';
 import { PersistenceModule } from '@pl/persistence';
-import { REPORTS_CONTRACT, ReportingModule, ReportWorkerModule } from '@pl/reporting';
+import { ReportingModule } from '@pl/reporting';
+import { WORKER_QUEUES, WorkerRuntimeModule } from '@pl/worker-runtime';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController } from './auth/auth.controller';
 import { AuthService } from './auth/auth.service';
@@ -54,9 +55,7 @@ export class ApiModule {
         CrawlingModule,
         ...(!options.withWorker
           ? []
-          : options.workersOnThread
-            ? [JobsModule.serve(CRAWL_CONTRACT), CrawlerWorkerModule]
-            : [JobsModule.serve(INGESTION_CONTRACT, REPORTS_CONTRACT, CRAWL_CONTRACT), IngestionModule, ReportWorkerModule, CrawlerWorkerModule]),
+          : [WorkerRuntimeModule.serve(options.workersOnThread ? ['crawl'] : [...WORKER_QUEUES, 'crawl'])]),
       ],
       providers: [AuthService, { provide: APP_GUARD, useClass: AccessGuard }],
       controllers: [

@@ -1,11 +1,8 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AppConfig, ConfigModule, nestLogLevels } from '@pl/config';
-import { JobsModule } from '@pl/jobs';
-import { PersistenceModule } from '@pl/persistence';
-import { INGESTION_CONTRACT, IngestionModule } from '@pl/placements';
-import { REPORTS_CONTRACT, ReportWorkerModule } from '@pl/reporting';
+import { AppConfig, nestLogLevels } from '@pl/config';
+import { WORKER_QUEUES, WorkerRuntimeModule } from '@pl/worker-runtime';
 
 /** Messages between the API's main thread and its worker thread. */
 type ToThread = { type: 'drain' };
@@ -55,27 +52,9 @@ export class WorkerThread {
   }
 }
 
-/** What the thread serves: the same queues as the worker process. */
-@Module({})
-class WorkerThreadModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: WorkerThreadModule,
-      imports: [
-        ConfigModule.forRoot(config),
-        PersistenceModule.forRoot(),
-        JobsModule.forRoot(),
-        JobsModule.serve(INGESTION_CONTRACT, REPORTS_CONTRACT),
-        IngestionModule,
-        ReportWorkerModule,
-      ],
-    };
-  }
-}
-
-/** Inside the thread: the workers' module, closed (drained) when the main thread says so. */
+/** Inside the thread: the worker process's composition (the same queues, WORKER_QUEUES), closed (drained) when the main thread says so. */
 async function runThread(config: AppConfig): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerThreadModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot(config, { queues: WORKER_QUEUES }), {
     logger: nestLogLevels(config),
   });
   parentPort!.on('message', (msg: ToThread) => {

@@ -1,9 +1,10 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@pl/config';
 import { JobsModule } from '@pl/jobs';
-import { INGESTION_CONTRACT, IngestionModule, LedgerModule } from '@pl/placements';
+import { LedgerModule } from '@pl/placements';
 import { PersistenceModule } from '@pl/persistence';
 import { ReportingModule } from '@pl/reporting';
+import { WorkerRuntimeModule } from '@pl/worker-runtime';
 
 /**
  * What operator commands need: the database, the queue's producer (not
@@ -25,7 +26,7 @@ export class CliModule {
         LedgerModule,
         ReportingModule,
         ...(options.modules ?? []),
-        ...(options.withWorker ? [JobsModule.serve(INGESTION_CONTRACT), IngestionModule] : []),
+        ...(options.withWorker ? [WorkerRuntimeModule.serve(['ingestion'])] : []),
       ],
     };
   }

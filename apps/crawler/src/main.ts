@@ -3,14 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, loadConfig, nestLogLevels } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
 import { assertDatabaseReachable } from '@pl/persistence';
-import { CrawlerModule } from './crawler.module';
+import { WorkerRuntimeModule } from '@pl/worker-runtime';
 
-/** `node dist/apps/crawler/src/main.js` — runs crawl jobs; SIGTERM lets running crawls finish. */
+/** `node dist/apps/crawler/src/main.js` — serves the crawl queue and puts its schedules in place, no HTTP; SIGTERM lets running crawls finish. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await assertRedisReachable(config.redis.url);
   await assertDatabaseReachable(config.database);
-  const app = await NestFactory.createApplicationContext(CrawlerModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot(config, { queues: ['crawl'] }), {
     logger: nestLogLevels(config),
   });
   // On SIGTERM running crawls finish their current page, then the process exits 0.

@@ -3,14 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { exitOnStartupError, loadConfig, nestLogLevels } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
 import { assertDatabaseReachable } from '@pl/persistence';
-import { WorkerModule } from './worker.module';
+import { WORKER_QUEUES, WorkerRuntimeModule } from '@pl/worker-runtime';
 
-/** `node dist/apps/worker/src/main.js` — consumes the ingestion queue; SIGTERM drains it. */
+/** `node dist/apps/worker/src/main.js` — serves the ingestion and reports queues (WORKER_QUEUES), no HTTP; SIGTERM drains them. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   await assertRedisReachable(config.redis.url);
   await assertDatabaseReachable(config.database);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+  const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot(config, { queues: WORKER_QUEUES }), {
     logger: nestLogLevels(config),
   });
   // On SIGTERM the workers drain (see JobWorkers in @pl/jobs), then the process exits 0.

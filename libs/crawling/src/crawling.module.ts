@@ -16,6 +16,6 @@ import { CrawlSources } from './sources/crawl-sources.service';
 })
 export class CrawlingModule {}
 
-/** The crawl queue's handlers and their schedules; a process serves the queue with JobsModule.serve(CRAWL_CONTRACT). */
+/** The crawl queue's handlers and their schedules; a process serves the queue through @pl/worker-runtime (queue "crawl"). */
 @Module({ imports: [CrawlingModule, LedgerModule], providers: [CrawlOperations, CrawlHandlers] })
 export class CrawlerWorkerModule {}

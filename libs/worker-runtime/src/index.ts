@@ -1,0 +1,1 @@
+export { QueueName, WORKER_QUEUES, WorkerRuntimeModule } from './worker-runtime.module';
