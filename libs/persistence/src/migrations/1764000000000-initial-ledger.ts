@@ -1,16 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
-
-const id = (): TableColumnOptions => ({
-  name: 'id',
-  type: 'integer',
-  isPrimary: true,
-  isGenerated: true,
-  generationStrategy: 'increment',
-});
-
-/** The timestamp type each database maps a JS Date to. */
-const timestamp = (qr: QueryRunner) =>
-  qr.connection.driver.options.type === 'postgres' ? 'timestamp' : 'datetime';
+import { idColumn as id, timestampType as timestamp } from './columns';
 
 const text = (name: string, length: number, nullable = false): TableColumnOptions => ({
   name,

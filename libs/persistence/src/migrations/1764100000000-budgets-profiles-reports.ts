@@ -1,13 +1,12 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-
-const timestamp = (qr: QueryRunner) => (qr.connection.driver.options.type === 'postgres' ? 'timestamp' : 'datetime');
+import { timestampType } from './columns';
 
 /** Budgets, organization profiles and queued report renderings. */
 export class BudgetsProfilesReports1764100000000 implements MigrationInterface {
   name = 'BudgetsProfilesReports1764100000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    const ts = timestamp(qr);
+    const ts = timestampType(qr);
     const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
     const updated = { name: 'updated_at', type: ts, default: 'CURRENT_TIMESTAMP' };
     const orgFk = { columnNames: ['organization_id'], referencedTableName: 'organizations', referencedColumnNames: ['id'], onDelete: 'CASCADE' };

@@ -1,13 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
-
-const timestamp = (qr: QueryRunner) => (qr.connection.driver.options.type === 'postgres' ? 'timestamp' : 'datetime');
+import { timestampType } from './columns';
 
 /** Crawl sources and runs; placements get a "link gone" mark for editors. */
 export class Crawling1764200000000 implements MigrationInterface {
   name = 'Crawling1764200000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    const ts = timestamp(qr);
+    const ts = timestampType(qr);
     await qr.createTable(
       new Table({
         name: 'crawl_sources',

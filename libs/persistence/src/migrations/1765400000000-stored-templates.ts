@@ -1,16 +1,16 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { idColumn, nowColumn, organizationCascade } from './columns';
 
 /** Templates (report, indicators, points) stored per organization or region, as uploaded. */
 export class StoredTemplates1765400000000 implements MigrationInterface {
   name = 'StoredTemplates1765400000000';
 
   async up(qr: QueryRunner): Promise<void> {
-    const ts = qr.connection.driver.options.type === 'postgres' ? 'timestamp' : 'datetime';
     await qr.createTable(
       new Table({
         name: 'stored_templates',
         columns: [
-          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          idColumn(),
           { name: 'kind', type: 'varchar', length: '16' },
           { name: 'scope', type: 'varchar', length: '120' },
           { name: 'organization_id', type: 'integer', isNullable: true },
@@ -18,10 +18,10 @@ export class StoredTemplates1765400000000 implements MigrationInterface {
           { name: 'format', type: 'varchar', length: '8' },
           { name: 'content', type: 'text' },
           { name: 'updated_by', type: 'varchar', length: '100' },
-          { name: 'updated_at', type: ts, default: 'CURRENT_TIMESTAMP' },
+          nowColumn(qr, 'updated_at'),
         ],
         indices: [{ name: 'uq_stored_templates_kind_scope', columnNames: ['kind', 'scope'], isUnique: true }],
-        foreignKeys: [{ columnNames: ['organization_id'], referencedTableName: 'organizations', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+        foreignKeys: [organizationCascade()],
       }),
     );
   }
