@@ -17,7 +17,8 @@ export function webUiDir(): string {
 
 /**
  * Serves the editors' web UI from the API's port: the built files as they
- * are (hashed assets cached for a year), and index.html for every other GET
+ * are (hashed assets cached for a year, brotli or gzip when the build
+ * compressed them and the browser accepts it), and index.html for every other GET
  * that is not the API's (the UI routes in the browser, so /ledger or
  * /entry?id=5 opened directly must load it too). Without a built UI, `/`
  * says how to build it.
@@ -43,8 +44,11 @@ export async function serveWebUi(app: NestFastifyApplication, root: string = web
       decorateReply: false,
       maxAge: '365d',
       immutable: true,
+      // The build writes a brotli and a gzip copy of each script and style sheet (vite.config.mts):
+      // sent with their Content-Encoding to a browser that accepts them, never as files of their own.
+      preCompressed: true,
       // index.html is never cached: it is sent by the route below.
-      globIgnore: ['index.html'],
+      globIgnore: ['index.html', '**/*.br', '**/*.gz'],
       });
     });
   }
