@@ -15,6 +15,7 @@ import { installAuthHook } from './auth/auth-hook';
 import { recordRoutes } from './http/route-table';
 import { AuthService } from './auth/auth.service';
 import { serveWebUi } from './web/web-ui';
+import { installSecurityHeaders } from './http/security-headers';
 
 /**
  * The HTTP adapter of the API: Fastify, with the JSON body limit and one
@@ -76,8 +77,8 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
 }
 
 /**
- * The HTTP application as `npm start` and the tests run it: body limits, the
- * JSON error shape, validation, multipart uploads, sign-in (a hook on every
+ * The HTTP application as `npm start` and the tests run it: security headers
+ * (helmet, a Content-Security-Policy), body limits, the JSON error shape, validation, multipart uploads, sign-in (a hook on every
  * route, AccessGuard on Nest's), OpenAPI at /docs, the queue dashboard at
  * /admin/queues (administrators), the web UI at /.
  */
@@ -86,6 +87,8 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
     logger: nestLogLevels(config),
   });
   recordRoutes(app.getHttpAdapter().getInstance());
+  // Security headers on every answer, refusals included; before the documents' and the dashboard's routes, which get their own policy.
+  await installSecurityHeaders(app);
   parseJsonBodies(app, config.http.bodyLimitBytes);
   // Sign-in first: the hook runs for every route, Nest's or not (the queue dashboard, the UI's files, the documents).
   await app.register(cookie);

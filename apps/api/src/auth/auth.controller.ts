@@ -6,6 +6,7 @@ import { lowerRole, UserView } from '@pl/accounts';
 import { DomainError } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
 import { Public, SignedIn } from './access';
+import { servedOverHttps } from '../http/security-headers';
 import { AuthService, SESSION_COOKIE } from './auth.service';
 
 const loginBody = z
@@ -59,7 +60,7 @@ export class AuthController {
     res.setCookie(SESSION_COOKIE, session.secret, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: req.protocol === 'https',
+      secure: servedOverHttps(req),
       path: '/',
       maxAge: Math.floor(this.auth.config.auth.sessionTtlMs / 1000),
     });

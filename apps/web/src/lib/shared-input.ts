@@ -3,7 +3,10 @@
  * the budget and profile forms refuse exactly what the API refuses (same
  * schema, same totals check) and say it next to the field at once. Their
  * English messages are put into Chinese by api/errors.ts like the API's.
+ *
+ * Zod runs jitless here (first import): no eval under the page's CSP.
  */
+import './zod-jitless';
 export { parseBudgetInput, type BudgetOutput, type BudgetOutputAmount } from '../../../../libs/reporting/src/budget/budget-input';
 export { OTHER_FUNDS, OTHER_FUND_LABELS, type OtherFund } from '../../../../libs/reporting/src/budget/budget';
 export { parseAnnualProfileInput, parseProfileInput } from '../../../../libs/reporting/src/profile/profile-input';
