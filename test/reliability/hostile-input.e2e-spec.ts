@@ -72,6 +72,10 @@ const CASES: [string, Case][] = [
     { send: (api) => api.http().post(PLACEMENTS).set('Content-Type', 'application/json').send('{"__proto__": {"admin": true}, "title": "x"}'), status: 400, field: '__proto__' },
   ],
   [
+    'a body nested 10,000 levels (it overflowed the stack of the body checks into a 500)',
+    { send: (api) => api.http().post(PLACEMENTS).set('Content-Type', 'application/json').send('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)), status: 400, field: 'body' },
+  ],
+  [
     'a constructor key',
     { send: (api) => api.http().post(PLACEMENTS).send({ ...valid, constructor: { prototype: { admin: true } } }), status: 400, field: 'constructor' },
   ],

@@ -9,7 +9,7 @@ import { DomainError } from '@pl/domain';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
 import { validationPipe } from './http/validation';
-import { YAML_MEDIA_TYPES, forbiddenKey, forbiddenKeyPath, installRequestGuards } from './http/request-guards';
+import { JSON_MAX_DEPTH, YAML_MEDIA_TYPES, forbiddenKey, forbiddenKeyPath, installRequestGuards, jsonDepth, tooDeep } from './http/request-guards';
 import { mountQueueBoard, QUEUE_BOARD_PATH } from './admin/queue-board';
 import { installAuthHook } from './auth/auth-hook';
 import { recordRoutes } from './http/route-table';
@@ -39,7 +39,10 @@ export function createHttpAdapter(config: AppConfig): FastifyAdapter {
  * - a `__proto__` or `constructor` key anywhere is a 400 saying so and
  *   naming where (Fastify's parser says only "not valid JSON", and lets a
  *   `constructor` key through unless it holds a `prototype`). JSON.parse
- *   makes `__proto__` an own key, never the prototype, so the walk is safe.
+ *   makes `__proto__` an own key, never the prototype, so the walk is safe;
+ * - a body nested deeper than JSON_MAX_DEPTH (64) levels is a 400 naming
+ *   `body`, read from the text before any walk (10,000 levels overflowed the
+ *   stack of the walks into a 500).
  *
  * Besides, YAML for the template routes (text, as sent). No other body parser
  * is registered (registering our own JSON parser stops Nest from adding its
@@ -54,6 +57,8 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
     const text = body.toString('utf8');
     // Kept for the routes that need the text as sent (an uploaded template's errors name its lines).
     (req as { rawText?: string }).rawText = text;
+    const depth = jsonDepth(text);
+    if (depth > JSON_MAX_DEPTH) return done(tooDeep(depth));
     let value: unknown;
     try {
       value = JSON.parse(text);

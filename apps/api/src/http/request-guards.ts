@@ -137,6 +137,36 @@ function actorProblem(header: string | string[] | undefined): { field: string; p
   return problem ? { field: 'x-actor', problem } : null;
 }
 
+/** How deep a JSON body may nest: the deepest real body (a budget, a profile) is 4 levels. */
+export const JSON_MAX_DEPTH = 64;
+
+/**
+ * How deep the arrays and objects of a JSON text nest, read from the text
+ * without recursion: checked before the body is walked (the checks of keys and
+ * text recurse), where 10,000 levels overflowed the stack into a 500.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/** A 400 for a body nested deeper than JSON_MAX_DEPTH. */
+export function tooDeep(depth: number): DomainError {
+  const message = `body must not nest more than ${JSON_MAX_DEPTH} levels of arrays and objects (it nests ${depth})`;
+  return DomainError.invalid('HTTP_BODY_TOO_DEEP', [{ field: 'body', message }], `Request body refused: ${message}`, `请求体嵌套超过 ${JSON_MAX_DEPTH} 层`);
+}
+
 /** A 400 for a body key that could reach an object's prototype, naming where it was. */
 export function forbiddenKey(key: '__proto__' | 'constructor', path: string = key): DomainError {
   const message = `keys named __proto__ or constructor are not accepted (found ${JSON.stringify(path)})`;
