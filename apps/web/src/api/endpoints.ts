@@ -18,6 +18,7 @@ import type {
   TokenView,
   UserView,
 } from './views';
+import type { EvaluationEntry, IndicatorResult, RuleKind, SelfEvaluation } from '../lib/shared-input';
 
 /**
  * Every API call of the UI, one function each. Paths are checked against the
@@ -165,28 +166,10 @@ export const budgets = {
   put: (org: string, year: number, body: unknown) => put<Record<string, unknown>>('/api/orgs/{org}/budgets/{year}', { path: { org, year } }, body),
 };
 
-/** One indicator of the self-evaluation table as the API scores it. */
-export interface IndicatorRow {
-  id: string;
-  level1: string;
-  level2: string;
-  level3: string;
-  weight: number;
-  target: string;
-  actual: string | null;
-  score: string | null;
-  deviation: string | null;
-  source: string;
-  enteredBy: string | null;
-}
-
-export interface SelfEvaluationTable {
-  indicators: IndicatorRow[];
-  total: string;
-  grade: string | null;
-  complete: boolean;
-  unscored: number;
-}
+/** The self-evaluation table as the API scores it, and a stored entry: the API's own types (libs/reporting). */
+export type IndicatorRow = IndicatorResult;
+export type SelfEvaluationTable = SelfEvaluation;
+export type EvaluationEntryView = EvaluationEntry;
 
 /** An indicator of the template in effect: where its actual value comes from and how it is scored. */
 export interface TemplateIndicator {
@@ -194,16 +177,7 @@ export interface TemplateIndicator {
   level3: string;
   weight: number;
   actual: string;
-  rule: { kind: 'ratio' | 'bands' | 'yesno' | 'manual' };
-}
-
-export interface EvaluationEntryView {
-  indicator: string;
-  value: string | null;
-  score: string | null;
-  reason: string | null;
-  enteredBy: string;
-  enteredAt: string;
+  rule: { kind: RuleKind };
 }
 
 export interface EntryInput {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from '@pl/config';
 import { TemplateIssue, parseTemplateText } from '../template/template-source';
+import { RULE_KINDS } from './self-evaluation-view';
 
 /**
  * The self-evaluation table's indicators (自评表), as data: three levels of
@@ -60,7 +61,7 @@ const rule = z.discriminatedUnion(
     /** A reviewer enters the score (and the reason where it falls short). */
     z.object({ kind: z.literal('manual') }).strict(),
   ],
-  { error: 'rule.kind must be one of ratio, bands, yesno, manual' },
+  { error: `rule.kind must be one of ${RULE_KINDS.join(', ')}` },
 );
 
 const indicator = z

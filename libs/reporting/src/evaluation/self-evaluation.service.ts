@@ -10,6 +10,7 @@ import { assertFiscalYear, optionalText, safeParseInput } from '../input-errors'
 import type { ReportTemplate } from '../template/report-template';
 import { Indicator, IndicatorTemplate } from './indicator-template';
 import { EvaluationEntry, EvaluationFacts, SelfEvaluation, decimalValue, evaluate, yesNo } from './self-evaluation';
+import { entryFields } from './self-evaluation-view';
 
 /** The period a year's figures cover: from the year's start (or the founding) to the as-of date (or the year's end). */
 export function yearPeriod(org: Organization, year: number, asOf: string): { from: string; to: string } {
@@ -60,10 +61,11 @@ function checkEntry(e: EntryInput, ind: Indicator | undefined, at: string): { va
   if (value === null && score === null && e.reason === null) {
     errors.push({ field: at, message: `${at} gives nothing: enter value, score or reason` });
   }
+  const takes = entryFields(ind);
   if (value !== null) {
-    if (ind.actual !== 'manual') {
+    if (!takes.value) {
       errors.push({ field: `${at}.value`, message: `${at}.value: ${ind.id} (${ind.level3}) is computed from ${ind.actual}; only a reason can be entered` });
-    } else if (ind.rule.kind === 'yesno') {
+    } else if (takes.yesNo) {
       const yes = yesNo(value);
       if (yes === null) errors.push({ field: `${at}.value`, message: `${at}.value must be 是 or 否 (yes/no) for ${ind.id}` });
       else out.value = yes ? '是' : '否';
@@ -78,7 +80,7 @@ function checkEntry(e: EntryInput, ind: Indicator | undefined, at: string): { va
   }
   if (score !== null) {
     const d = decimalValue(score);
-    if (ind.rule.kind !== 'manual') {
+    if (!takes.score) {
       errors.push({ field: `${at}.score`, message: `${at}.score: ${ind.id} is scored by its ${ind.rule.kind} rule; enter its value instead` });
     } else if (d === null || d.isNegative() || d.greaterThan(ind.weight) || d.decimalPlaces() > 2) {
       errors.push({ field: `${at}.score`, message: `${at}.score must be a number from 0 to ${ind.weight} (the weight) with at most two decimals` });

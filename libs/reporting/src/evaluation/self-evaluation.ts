@@ -3,6 +3,7 @@ import { TIERS, Tier } from '@pl/domain';
 import type { BudgetDocument } from '../budget/budget';
 import { percentOf } from '../money';
 import type { ActualSource, Indicator, IndicatorTemplate, TargetSource } from './indicator-template';
+import type { EvaluationEntry, IndicatorResult, SelfEvaluation } from './self-evaluation-view';
 
 /**
  * Scores the self-evaluation table (自评表): each indicator's actual value
@@ -22,51 +23,7 @@ export interface EvaluationFacts {
   budget: BudgetDocument | null;
 }
 
-/** What an editor entered for one indicator of one year. */
-export interface EvaluationEntry {
-  indicator: string;
-  /** The actual value for indicators whose value is entered (a number, or 是/否). */
-  value: string | null;
-  /** The score, for manual rules. */
-  score: string | null;
-  /** 偏差原因, or any remark on the indicator. */
-  reason: string | null;
-  enteredBy: string;
-  enteredAt: string;
-}
-
-export interface IndicatorResult {
-  id: string;
-  level1: string;
-  level2: string;
-  level3: string;
-  weight: number;
-  /** 指标值 as printed. */
-  target: string;
-  /** 实际完成值 as printed, or null (未评). */
-  actual: string | null;
-  /** 得分 with two decimals, or null (未评). */
-  score: string | null;
-  /** 偏差原因: the entered reason, else why it falls short or why it is not scored. */
-  deviation: string | null;
-  /** Where the actual value comes from: the data (even when it lacks the figure), an entry, or nowhere yet. */
-  source: 'data' | 'entry' | 'none';
-  enteredBy: string | null;
-}
-
-export interface SelfEvaluation {
-  indicators: IndicatorResult[];
-  /** The sum of the scores given, two decimals. */
-  total: string;
-  /** The grade of the total; null while the table is incomplete. */
-  grade: string | null;
-  complete: boolean;
-  /** How many indicators are 未评. */
-  unscored: number;
-  /** The template's name. */
-  template: string;
-}
-
+export type { EvaluationEntry, IndicatorResult, SelfEvaluation } from './self-evaluation-view';
 export const NOT_EVALUATED = '未评';
 
 const YES = new Set(['是', 'yes', 'true', 'y', '1', '有', '达到']);
