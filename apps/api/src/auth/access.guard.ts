@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
@@ -43,7 +43,7 @@ export class AccessGuard implements CanActivate {
     if (access?.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const p = req.principal;
-    if (!p) throw new UnauthorizedException('Sign in first');
+    if (!p) throw new DomainError('AUTH_REQUIRED', 'unauthenticated', 'Sign in first', [{ field: 'authorization', message: 'Sign in first' }], '请先登录');
     const params = (req.params ?? {}) as Record<string, string>;
     const kind = access?.kind ?? (params.org !== undefined ? 'org' : 'admin');
     switch (kind) {

@@ -8,7 +8,6 @@ import { DomainError } from '@pl/domain';
 import { parseOr400 } from '../http/validation';
 import { AdminOnly, SignedIn } from './access';
 import { AuthService } from './auth.service';
-import { answering } from './domain-http';
 
 const newUser = z
   .object(
@@ -60,7 +59,7 @@ export class UsersController {
   @HttpCode(201)
   @ApiBody({ schema: { type: 'object', example: { username: 'zhang', password: '至少八个字符', role: 'editor', org: 'daxiang' } } })
   add(@Body() body: unknown): Promise<UserView> {
-    return answering(this.auth.accounts.addUser(parseOr400(newUser, body)));
+    return this.auth.accounts.addUser(parseOr400(newUser, body));
   }
 
   /** {disabled: true} ends the user's sessions and stops its tokens; {password} sets a new one (sessions end too). */
@@ -69,9 +68,9 @@ export class UsersController {
   async update(@Param('username') username: string, @Body() body: unknown): Promise<UserView> {
     const change = parseOr400(userChange, body);
     try {
-      if (change.password !== undefined) await answering(this.auth.accounts.setPassword(username, change.password));
-      if (change.disabled !== undefined) await answering(this.auth.accounts.setDisabled(username, change.disabled));
-      return await answering(this.auth.accounts.user(username));
+      if (change.password !== undefined) await this.auth.accounts.setPassword(username, change.password);
+      if (change.disabled !== undefined) await this.auth.accounts.setDisabled(username, change.disabled);
+      return await this.auth.accounts.user(username);
     } finally {
       this.auth.forget();
     }
@@ -109,7 +108,7 @@ export class TokensController {
     }
     // A token made with a token carries at most that token's cap.
     const role = input.role ?? p.cap ?? undefined;
-    const { token, view } = await answering(this.auth.accounts.addToken({ name: input.name, username, createdBy: p.actor, role }));
+    const { token, view } = await this.auth.accounts.addToken({ name: input.name, username, createdBy: p.actor, role });
     return { ...view, token };
   }
 
@@ -118,7 +117,7 @@ export class TokensController {
   async revoke(@Param('name') name: string, @Req() req: FastifyRequest): Promise<void> {
     const p = req.principal!;
     try {
-      await answering(this.auth.accounts.revokeToken(name, p.admin ? undefined : p.userId));
+      await this.auth.accounts.revokeToken(name, p.admin ? undefined : p.userId);
     } finally {
       this.auth.forget();
     }
