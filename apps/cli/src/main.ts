@@ -13,6 +13,7 @@ import { ACCOUNTS_USAGE, runTokensCommand, runUsersCommand } from './commands/ac
 import { runDemo } from './commands/demo';
 import { importLedger } from './commands/import-ledger';
 import { PROFILE_USAGE, runProfileCommand } from './commands/profile';
+import { PLACEMENTS_USAGE, runPlacementsCommand } from './commands/placements';
 import { EVALUATION_USAGE, runEvaluationCommand } from './commands/evaluation';
 import { TEMPLATE_USAGE, runTemplateCommand } from './commands/template';
 import { parseFormats, readTemplate, writeRegionReports, writeReports } from './commands/report';
@@ -27,6 +28,7 @@ Commands:
   seed                             load the catalog of outlets and channels (and the demo organization)
   import <file.xlsx|file.csv> --org <slug> [--no-wait]
                                    import a placement ledger through the queue
+${PLACEMENTS_USAGE}
 ${BUDGET_USAGE}
 ${PROFILE_USAGE}
   crawl sources list               list the crawl sources (the catalog's real outlets start disabled)
@@ -105,6 +107,9 @@ async function run(argv: string[]): Promise<void> {
       if (r.errors > 0) process.exitCode = 3;
       return;
     }
+    case 'placements':
+      await runPlacementsCommand(rest, (wait, fn) => withContext(config, wait, fn));
+      return;
     case 'budget':
       await runBudgetCommand(rest, (fn) => withContext(config, false, fn));
       return;
