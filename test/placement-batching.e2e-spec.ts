@@ -185,4 +185,61 @@ describe('single submissions batched through the queue', () => {
     );
     expect(event.actor).toBe('editor:张\ufffd三');
   });
+
+  /**
+   * A placement the database itself refuses, past every check before it (a
+   * constraint, text PostgreSQL cannot store that slipped past the edge and
+   * the job's schema): here a rule the test adds to the placements table,
+   * refusing titles with 数据库拒收 — a CHECK on PostgreSQL, a trigger on
+   * SQLite. The group commit of several jobs fails; the worker writes each
+   * job alone, and the one the database refuses draft by draft: only the
+   * refused draft is counted in `rejected` with the database's reason, its
+   * neighbours in the job and the batch are written, every job completes at
+   * its first attempt and every ingestion ends.
+   */
+  it('a placement the database refuses: only it is rejected with the reason, the rest of its job and group commit written', async () => {
+    const pg = api.dataSource.options.type === 'postgres';
+    await api.dataSource.query(
+      pg
+        ? `ALTER TABLE placements ADD CONSTRAINT test_refused_title CHECK (position('数据库拒收' in title) = 0)`
+        : `CREATE TRIGGER test_refused_title BEFORE INSERT ON placements WHEN instr(NEW.title, '数据库拒收') > 0 BEGIN SELECT RAISE(ABORT, 'title refused by a test rule'); END`,
+    );
+    try {
+      const before = await tableCounts(api.dataSource);
+      const mixed = { ...record('拒收批次：同一任务的好稿一'), accepted: 3 };
+      mixed.placements = [draft('拒收批次：同一任务的好稿一'), { ...draft('拒收批次：数据库拒收的稿件'), row: 1 }, { ...draft('拒收批次：同一任务的好稿二'), row: 2 }];
+      const neighbours = [record('拒收批次：隔壁的好稿一'), record('拒收批次：隔壁的好稿二')];
+      // Added together: the worker takes them at once and group-commits them.
+      const [batch, single, other] = await queue.queue.addBulk([
+        { name: 'placements.record-batch', data: { records: [neighbours[0], mixed] } },
+        { name: 'placements.record', data: neighbours[1] },
+        { name: 'placements.record', data: { ...record('拒收批次：整个任务只有拒收稿'), placements: [draft('拒收批次：数据库拒收，独自一篇')] } },
+      ]);
+
+      const done = await finished(batch.id!);
+      expect(done.state).toBe('completed');
+      expect(done.job.attemptsMade).toBe(1);
+      expect(done.job.returnvalue).toMatchObject({
+        records: 2,
+        inserted: 3,
+        rejected: [{ ingestionId: mixed.ingestionId, row: 1, field: 'placement', message: expect.stringMatching(/^the database refused it: .*(test_refused_title|title refused by a test rule)/) }],
+      });
+      for (const j of [single, other]) {
+        const f = await finished(j.id!);
+        expect({ state: f.state, attempts: f.job.attemptsMade }).toEqual({ state: 'completed', attempts: 1 });
+      }
+
+      expect(await waitForIngestion(api, mixed.ingestionId)).toMatchObject({ state: 'completed', accepted: 3, inserted: 2, rejected: 1 });
+      for (const n of neighbours) expect(await waitForIngestion(api, n.ingestionId)).toMatchObject({ state: 'completed', inserted: 1 });
+      const otherData = (other.data as RecordPlacementsInput);
+      expect(await waitForIngestion(api, otherData.ingestionId)).toMatchObject({ state: 'completed', accepted: 1, inserted: 0, rejected: 1 });
+      const stored: { title: string }[] = await api.dataSource.query(`SELECT title FROM placements WHERE title LIKE '拒收批次%'`);
+      expect(stored.map((r) => r.title).sort()).toEqual(['拒收批次：同一任务的好稿一', '拒收批次：同一任务的好稿二', '拒收批次：隔壁的好稿一', '拒收批次：隔壁的好稿二'].sort());
+      const after = await tableCounts(api.dataSource);
+      expect(after.placements - before.placements).toBe(4);
+      expect(after.placement_events - before.placement_events).toBe(4);
+    } finally {
+      await api.dataSource.query(pg ? `ALTER TABLE placements DROP CONSTRAINT test_refused_title` : `DROP TRIGGER test_refused_title`);
+    }
+  });
 });

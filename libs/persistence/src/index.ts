@@ -5,4 +5,4 @@ export { SqlDialect, containsPattern } from './sql-dialect';
 export { PersistenceModule } from './persistence.module';
 export { write, writeTransaction } from './writes';
 export { DatabaseUnreachableError, assertDatabaseReachable, redactDatabaseUrl } from './database-reachable';
-export { isUniqueViolation } from './unique-violation';
+export { isRefusedData, isUniqueViolation } from './unique-violation';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { JobData, OnJob, PermanentJobError } from '@pl/jobs';
+import { isRefusedData } from '@pl/persistence';
 import { INGESTION_CONTRACT, RecordPlacementsJob } from '../ingestion/contract';
 import { GroupCommit } from './group-commit';
 import { PlacementWriter, RecordOutcome } from './placement-writer';
@@ -11,7 +12,8 @@ type Data<N extends keyof (typeof INGESTION_CONTRACT)['jobs'] & string> = JobDat
  * The handlers of the ingestion queue (the jobs runtime runs them, see
  * @pl/jobs). Record jobs are group-committed: the jobs a worker holds at once
  * are written together, many per transaction. An entry that can never be
- * written (an unknown channel, a draft its schema refuses) is counted as
+ * written (an unknown channel, a draft its schema refuses, a row the
+ * database itself refuses: see PlacementWriter.recordRefusingBadRows) is counted as
  * rejected on its ingestion with its neighbours committed, and its job
  * completes with the reason in its result: nothing retries forever, and the
  * ingestion ends. Only a payload that fails its schema as a whole fails its
@@ -27,7 +29,16 @@ export class IngestionHandlers implements OnApplicationShutdown {
     private readonly writer: PlacementWriter,
   ) {
     this.commits = new GroupCommit(
-      (jobs) => this.writer.record(jobs),
+      // A job alone that the database refuses (GroupCommit writes each job of a failed flush alone)
+      // is written without the drafts it refuses, counted as rejected with the database's reason.
+      async (jobs) => {
+        try {
+          return await this.writer.record(jobs);
+        } catch (err) {
+          if (jobs.length !== 1 || !isRefusedData(err)) throw err;
+          return [await this.writer.recordRefusingBadRows(jobs[0])];
+        }
+      },
       (job) => job.placements.length,
       config.ingestion.maxBatch,
     );

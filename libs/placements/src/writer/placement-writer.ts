@@ -13,7 +13,7 @@ import {
   yearMonthOf,
 } from '@pl/domain';
 import { PermanentJobError } from '@pl/jobs';
-import { SqlDialect, writeTransaction } from '@pl/persistence';
+import { SqlDialect, isRefusedData, writeTransaction } from '@pl/persistence';
 import {
   isRefusedDraft,
   type EditPlacementJob,
@@ -193,6 +193,46 @@ export class PlacementWriter {
     const now = new Date();
     if (this.sql.isPostgres) return this.recordInOneStatement(jobs, plan, now);
     return writeTransaction(this.dataSource, (em) => this.recordInTransaction(em, jobs, plan, now));
+  }
+
+  /**
+   * record() for one job the database refused as a whole (a check, a
+   * length, text it cannot store: isRefusedData), which a retry would only
+   * repeat: each of its drafts is tried alone in a transaction that is rolled
+   * back, the ones the database refuses become refused entries with its
+   * reason, and the job is then recorded as usual — its other drafts written,
+   * the refused ones counted in `rejected` on its ingestion, its chunk
+   * claimed once, all in one transaction. Any other error is thrown (it may
+   * pass on a retry).
+   */
+  async recordRefusingBadRows(job: RecordPlacementsJob): Promise<RecordOutcome> {
+    const placements = [...job.placements];
+    for (let i = 0; i < placements.length; i++) {
+      const draft = placements[i];
+      if (isRefusedDraft(draft)) continue;
+      const alone: RecordPlacementsJob = { ...job, placements: [draft], ...(job.evidence ? { evidence: [job.evidence[i] ?? null] } : {}) };
+      try {
+        await this.tryAndRollBack(alone);
+      } catch (err) {
+        if (!isRefusedData(err)) throw err;
+        const reason = (err as { driverError?: { message?: unknown } }).driverError?.message ?? (err as Error).message;
+        placements[i] = { row: draft.row ?? i, refused: [{ field: 'placement', message: `the database refused it: ${String(reason)}` }] };
+      }
+    }
+    const [outcome] = await this.record([{ ...job, placements }]);
+    return outcome;
+  }
+
+  /** Writes the job in a transaction that is then rolled back: throws what the database would refuse. */
+  private async tryAndRollBack(job: RecordPlacementsJob): Promise<void> {
+    const rollBack = new Error('roll back');
+    const plan = await this.plan([job]);
+    await writeTransaction(this.dataSource, async (em) => {
+      await this.recordInTransaction(em, [job], plan, new Date());
+      throw rollBack;
+    }).catch((err: unknown) => {
+      if (err !== rollBack) throw err;
+    });
   }
 
   /** SQLite: record() as a transaction of a few statements (they cost no round trip there). */
