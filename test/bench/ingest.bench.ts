@@ -80,6 +80,8 @@ const SIZES = {
   worker: envInt('BENCH_WORKER_PLACEMENTS', 1_000_000),
   workerWindow: envInt('BENCH_WORKER_WINDOW', 100_000),
   stallMs: envInt('BENCH_STALL_SECONDS', 60) * 1000,
+  /** How long after the single POSTs of (b) end the API process's RSS is read (issue 13: < 400 MB after 30 s). */
+  rssAfterMs: envInt('BENCH_RSS_AFTER_SECONDS', 30) * 1000,
   progressMs: envInt('BENCH_PROGRESS_MS', 5000),
   timeoutMs: envInt('BENCH_TIMEOUT_SECONDS', 3600) * 1000,
 };
@@ -109,6 +111,8 @@ interface Results {
   /** Both passes of (a) when there were two; `a` is the faster. */
   aPasses?: number[];
   b: { topology: Topology; n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; build?: 'baseline' }[];
+  /** The API process's RSS SIZES.rssAfterMs after the single POSTs of (b) ended, with its RSS before the API started and its peak. */
+  rssAfter: { topology: Topology; rss: number; before: number; peak: number }[];
   ceiling?: number;
   c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
   d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
@@ -746,7 +750,7 @@ async function main(): Promise<void> {
   const channelNames = channels.map((c) => c.name);
   log(`ingestion config: concurrency ${config.ingestion.concurrency}, chunk ${config.ingestion.chunkSize}, max batch ${config.ingestion.maxBatch}`);
 
-  const results: Results = { b: [] };
+  const results: Results = { b: [], rssAfter: [] };
 
   if (ONLY.has('a')) {
     log(`\n(a) raw BullMQ no-op: ${fmt(SIZES.rawJobs)} jobs, addBulk of ${SIZES.rawBatch}, worker concurrency ${SIZES.rawConcurrency}`);
@@ -758,6 +762,9 @@ async function main(): Promise<void> {
     // split: the API and the worker as separate processes, as docker/compose.yml deploys them;
     // one: one process running both, as `npm start` does.
     const split = topology === 'split';
+    // The API runs in this process (the load generator and the poller are processes of their own):
+    // its RSS is this process's, read before the API starts and after the load.
+    const rssBefore = procMemory(process.pid)?.rss ?? 0;
     const worker = split ? await startWorkerProcess({ ...apiEnv, LOG_LEVEL: 'log' }) : null;
     // As `npm start` runs them: the ingestion and report workers on a worker thread of the API's process.
     const app: INestApplication = await createApiApp(config, { withWorker: !split, workersOnThread: !split });
@@ -796,6 +803,17 @@ async function main(): Promise<void> {
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
       log(`    queue: ${await jobsSoFar(prefixes.api)} ingestion jobs so far, warm-up included (single POSTs packed together)`);
+      // Issue 13, 7a: what the API holds once the load is over (idle, nothing forced: no gc() call).
+      const atEnd = procMemory(process.pid);
+      log(`    API process RSS at the end of the load ${fmt((atEnd?.rss ?? 0) / MB, 1)} MB; waiting ${secs(SIZES.rssAfterMs)} idle`);
+      await sleep(SIZES.rssAfterMs);
+      const after = procMemory(process.pid);
+      results.rssAfter.push({ topology, rss: after?.rss ?? 0, before: rssBefore, peak: after?.hwm ?? 0 });
+      log(
+        `    API process RSS ${secs(SIZES.rssAfterMs)} after the load ended: ${fmt((after?.rss ?? 0) / MB, 1)} MB ` +
+          `(before the API started ${fmt(rssBefore / MB, 1)} MB; peak of the process ${fmt((after?.hwm ?? 0) / MB, 1)} MB` +
+          `${split ? '' : '; the workers run on a thread of this process'})`,
+      );
     }
 
     if (ONLY.has('b') && BASELINE_DIST) {
@@ -934,6 +952,16 @@ function printSummary(r: Results): void {
       cpu(b.cpuUs, b.n, 'placement'),
     ]);
   }
+  for (const m of r.rssAfter) {
+    rows.push([
+      `(b) API process RSS ${secs(SIZES.rssAfterMs)} after the single POSTs, ${m.topology === 'split' ? 'API alone' : 'API with its workers (npm start)'}`,
+      `${fmt(m.rss / MB, 1)} MB`,
+      `before ${fmt(m.before / MB, 1)} MB, peak ${fmt(m.peak / MB, 1)} MB`,
+      '< 400 MB after 30 s',
+      SIZES.rssAfterMs >= 30_000 ? met(m.rss < 400 * MB) : `n/a (read after ${secs(SIZES.rssAfterMs)})`,
+      '',
+    ]);
+  }
   if (r.ceiling !== undefined) {
     rows.push([
       '    HTTP ceiling: do-nothing Nest POST, same load',
@@ -969,6 +997,7 @@ function printSummary(r: Results): void {
   log(`\nSummary (${usingPostgres ? 'PostgreSQL' : 'SQLite'}, ${os.cpus().length} CPUs, load average now ${loadAvg()})`);
   log(table(['figure', 'value', 'ratio / rate', 'target', 'result', 'CPU of the measured process'], rows));
   log('CPU: (a) the bench process (producer + worker); (b), (c) the API process (with its worker when in process); (d) the worker process.');
+  log('RSS of the API process: the bench process, which runs the API (the load generator and the poller are processes of their own); "before" is its RSS before the API started, (a) included.');
   log(`(a) and (b) each timed after an untimed warm-up (${fmt(SIZES.rawWarmup)} jobs, ${fmt(SIZES.singleWarmup)} POSTs).`);
 }
 
