@@ -145,8 +145,7 @@ export async function runPlacementsCommand(
 /** A change the worker refused: exit 2 with its reason. */
 function refusedOrDone(view: IngestionView, id: number): void {
   if (view.rejected === 0) return;
-  const refusal = (view as IngestionView & { refusal?: { messageZh?: string } }).refusal;
-  throw new CliError(refusal?.messageZh ?? `稿件 ${id} 的更改未能执行（ingestion ${view.id}）`);
+  throw new CliError(view.refusal?.messageZh ?? `稿件 ${id} 的更改未能执行（ingestion ${view.id}）`);
 }
 
 /** What changed, in Chinese. */

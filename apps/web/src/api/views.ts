@@ -108,8 +108,8 @@ export interface IngestionView {
   inserted: number;
   duplicates: number;
   rejected: number;
-  /** The ingestion's per-entry problems, for edits and withdrawals that the worker refused. */
-  errors?: { field: string; message: string }[];
+  /** Why the worker refused an edit, withdrawal or restoration the API had accepted (code, Chinese message, the duplicated placement). */
+  refusal?: { code: string; field: string; message: string; messageZh: string; duplicateOf?: { id: number; title: string; status: string } };
 }
 
 export interface ImportRowError {

@@ -33,6 +33,5 @@ export async function waitForIngestion(
 /** A placement write that the worker refused (a duplicate after an edit, a status that no longer fits). */
 export function refusal(view: IngestionView): string | null {
   if (view.state !== 'completed' || view.rejected === 0) return null;
-  const first = view.errors?.[0];
-  return first ? first.message : '写入被拒绝（数据已被他人修改或与已有稿件重复），请刷新后重试';
+  return view.refusal?.messageZh ?? '写入被拒绝（数据已被他人修改或与已有稿件重复），请刷新后重试';
 }

@@ -39,6 +39,10 @@ export class Ingestion {
   @Column({ name: 'worker_rejected', type: 'integer', default: 0 })
   workerRejected: number;
 
+  /** Why the worker refused a change to a placement (JSON: code, field, message, messageZh, duplicateOf?), or null. */
+  @Column({ type: 'text', nullable: true })
+  refusal: string | null;
+
   @CreateDateColumn({ name: 'created_at' })
   createdAt: Date;
 

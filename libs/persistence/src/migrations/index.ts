@@ -8,6 +8,7 @@ import { SelfEvaluation1765300000000 } from './1765300000000-self-evaluation';
 import { Regions1765300000001 } from './1765300000001-regions';
 import { StoredTemplates1765400000000 } from './1765400000000-stored-templates';
 import { Accounts1765500000000 } from './1765500000000-accounts';
+import { IngestionRefusal1765600000000 } from './1765600000000-ingestion-refusal';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL. */
 export const MIGRATIONS = [
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   Regions1765300000001,
   StoredTemplates1765400000000,
   Accounts1765500000000,
+  IngestionRefusal1765600000000,
 ];

@@ -142,6 +142,8 @@ const editPlacement = z.object({
   placementId: positiveInt,
   actor: z.string().max(500),
   placement: placementDraft,
+  /** The edited fields as the edge read them (the worker refuses the edit when they changed since); absent in jobs queued before it existed. */
+  expected: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Withdraw a placement (status withdrawn: counted nowhere, history kept), with an optional reason. */

@@ -16,6 +16,12 @@ export interface IngestionView {
   inserted: number;
   duplicates: number;
   rejected: number;
+  /**
+   * Why the worker refused a change to a placement that the edge had accepted (an edit, a
+   * withdrawal, a restoration): the code and messages the edge gives the same case, the field, and
+   * for a duplicate the placement it would duplicate. Only on such an ingestion.
+   */
+  refusal?: { code: string; field: string; message: string; messageZh: string; duplicateOf?: { id: number; title: string; status: string } };
 }
 
 /** What arrived at the edge for one submission. */
@@ -87,5 +93,6 @@ export function toView(row: Ingestion): IngestionView {
     inserted: row.inserted,
     duplicates: row.duplicates,
     rejected: row.rejected,
+    ...(row.refusal ? { refusal: JSON.parse(row.refusal) as IngestionView['refusal'] } : {}),
   };
 }

@@ -202,7 +202,18 @@ export class PlacementSubmissions {
     }
     const ingestionId = timeOrderedId();
     const { row: _row, ...placement } = result.draft;
-    await this.queue.enqueue([{ name: 'placement.edit', data: { ingestionId, organizationId: org.id, placementId, actor, placement } }]);
+    const expected = {
+      channelId: current.channelId,
+      title: current.title,
+      url: current.url,
+      publishedOn: current.publishedOn,
+      section: current.section,
+      prominence: current.prominence,
+      genre: current.genre,
+      authors: current.authors,
+      note: current.note,
+    };
+    await this.queue.enqueue([{ name: 'placement.edit', data: { ingestionId, organizationId: org.id, placementId, actor, placement, expected } }]);
     await this.ingestions
       .recordReceived({ id: ingestionId, organizationId: org.id, kind: 'edit', received: 1, accepted: 1, rejected: 0 })
       .catch(() => undefined);

@@ -28,6 +28,30 @@ import {
 const EDITED_FIELDS = ['channelId', 'title', 'url', 'publishedOn', 'section', 'prominence', 'genre', 'authors', 'note'] as const;
 type EditedField = (typeof EDITED_FIELDS)[number];
 
+/**
+ * Why the worker refused a change to a placement that the edge had accepted (the state it checked
+ * changed before the job ran): a DomainError's code, field and messages, and for a duplicate the
+ * placement it would duplicate. Stored on the ingestion (GET /api/ingestions/:id shows it).
+ */
+export interface ChangeRefusal {
+  code: string;
+  field: string;
+  message: string;
+  messageZh: string;
+  duplicateOf?: { id: number; title: string; status: string };
+}
+
+/**
+ * The edited fields' values as the edge saw them and as the worker finds them, in one form (an
+ * edit carries the edge's, so that the worker can tell whether another change came in between).
+ */
+export function editedSnapshot(v: Record<string, unknown>): string {
+  const authors = typeof v.authors === 'string' ? (JSON.parse(v.authors) as unknown) : v.authors;
+  return JSON.stringify([
+    Number(v.channelId), v.title, v.url ?? null, v.publishedOn, v.section ?? null, v.prominence, v.genre ?? null, authors ?? [], v.note ?? null,
+  ]);
+}
+
 /** A refused entry of a job, reported on the failed job. */
 export interface RefusedEntry extends FieldError {
   row: number | undefined;
@@ -382,7 +406,9 @@ export class PlacementWriter {
    */
   async setStatus(job: SetPlacementStatusJob): Promise<{ replayed: boolean }> {
     return this.changePlacement(job, async (em, from, now) => {
-      if (!STATUS_TRANSITIONS[from]?.includes(job.status)) return `placement ${job.placementId} cannot go from ${from} to ${job.status}`;
+      if (!STATUS_TRANSITIONS[from]?.includes(job.status)) {
+        return refusal('PLACEMENT_BAD_STATUS_CHANGE', 'status', `placement ${job.placementId} cannot go from ${from} to ${job.status}`, `稿件 ${job.placementId} 的状态已是 ${from}，不能改为 ${job.status}（可能已被他人处理）`);
+      }
       await em.query(`UPDATE placements SET status = ${this.sql.param(1)}, updated_at = ${this.sql.param(2)} WHERE id = ${this.sql.param(3)}`, [
         job.status,
         this.sql.timestamp(now),
@@ -425,23 +451,41 @@ export class PlacementWriter {
    */
   async edit(job: EditPlacementJob): Promise<{ replayed: boolean }> {
     return this.changePlacement(job, async (em, from, now) => {
-      if (from === 'withdrawn') return `placement ${job.placementId} is withdrawn: restore it before editing it`;
+      if (from === 'withdrawn') {
+        return refusal('PLACEMENT_WITHDRAWN', 'status', `placement ${job.placementId} is withdrawn: restore it before editing it`, `稿件 ${job.placementId} 已撤回：请先恢复再修改`);
+      }
       const p = (n: number) => this.sql.param(n);
       const [row]: Record<string, unknown>[] = await em.query(
         `SELECT channel_id, title, url, published_on, section, prominence, genre, authors, note, dedup_key FROM placements WHERE id = ${p(1)}`,
         [job.placementId],
       );
       const d = job.placement;
+      // The edit is the edge's view of the fields plus the changes asked for: another edit written in
+      // between would be undone by it. Refused; the editor reloads and edits again.
+      const current = { ...row, channelId: row.channel_id, publishedOn: row.published_on };
+      if (job.expected && editedSnapshot(job.expected) !== editedSnapshot(current)) {
+        return refusal(
+          'PLACEMENT_CHANGED',
+          'id',
+          `placement ${job.placementId} was changed by someone else after this edit was asked for: reload it and edit again`,
+          `稿件 ${job.placementId} 在提交修改后已被他人修改，本次修改未保存：请刷新后重新修改`,
+        );
+      }
       const key = placementDedupKey(d);
       if (key !== row.dedup_key) {
-        const [other]: { id: number; title: string }[] = await em.query(
-          `SELECT id, title FROM placements WHERE organization_id = ${p(1)} AND dedup_key = ${p(2)} AND id <> ${p(3)}`,
+        const [other]: { id: number; title: string; status: string }[] = await em.query(
+          `SELECT id, title, status FROM placements WHERE organization_id = ${p(1)} AND dedup_key = ${p(2)} AND id <> ${p(3)}`,
           [job.organizationId, key, job.placementId],
         );
         if (other) {
           return {
-            field: d.url ? 'url' : 'title',
-            message: `the edit would make placement ${job.placementId} a duplicate of placement ${Number(other.id)} (${JSON.stringify(other.title)})`,
+            ...refusal(
+              'PLACEMENT_EDIT_DUPLICATE',
+              d.url ? 'url' : 'title',
+              `the edit would make placement ${job.placementId} a duplicate of placement ${Number(other.id)} (${JSON.stringify(other.title)})`,
+              `修改后稿件 ${job.placementId} 将与稿件 ${Number(other.id)}「${other.title}」重复`,
+            ),
+            duplicateOf: { id: Number(other.id), title: other.title, status: other.status },
           };
         }
       }
@@ -492,7 +536,7 @@ export class PlacementWriter {
   /** Withdraws a placement: status withdrawn (counted nowhere), the status it had and the reason in its event. */
   async withdraw(job: WithdrawPlacementJob): Promise<{ replayed: boolean }> {
     return this.changePlacement(job, async (em, from, now) => {
-      if (from === 'withdrawn') return `placement ${job.placementId} is already withdrawn`;
+      if (from === 'withdrawn') return refusal('PLACEMENT_ALREADY_WITHDRAWN', 'status', `placement ${job.placementId} is already withdrawn`, `稿件 ${job.placementId} 已撤回`);
       await this.updateStatus(em, job.placementId, 'withdrawn', now);
       return { type: 'withdrawn', data: { from, ...(job.reason ? { reason: job.reason } : {}) } };
     });
@@ -501,7 +545,7 @@ export class PlacementWriter {
   /** Restores a withdrawn placement to the status its latest withdrawal took it from. */
   async restore(job: RestorePlacementJob): Promise<{ replayed: boolean }> {
     return this.changePlacement(job, async (em, from, now) => {
-      if (from !== 'withdrawn') return `placement ${job.placementId} is not withdrawn (it is ${from})`;
+      if (from !== 'withdrawn') return refusal('PLACEMENT_NOT_WITHDRAWN', 'status', `placement ${job.placementId} is not withdrawn (it is ${from})`, `稿件 ${job.placementId} 未撤回`);
       const p = (n: number) => this.sql.param(n);
       const [last]: { data: unknown }[] = await em.query(
         `SELECT data FROM placement_events WHERE placement_id = ${p(1)} AND type = 'withdrawn' ORDER BY id DESC LIMIT 1`,
@@ -537,7 +581,7 @@ export class PlacementWriter {
       em: EntityManager,
       status: PlacementStatus,
       now: Date,
-    ) => Promise<string | { field: string; message: string } | { type: PlacementEventType; data: Record<string, unknown> } | null>,
+    ) => Promise<ChangeRefusal | { type: PlacementEventType; data: Record<string, unknown> } | null>,
   ): Promise<{ replayed: boolean }> {
     const outcome = await writeTransaction(this.dataSource, async (em) => {
       const now = new Date();
@@ -547,9 +591,12 @@ export class PlacementWriter {
         `SELECT status FROM placements WHERE id = ${this.sql.param(1)} AND organization_id = ${this.sql.param(2)}${this.sql.forUpdate}`,
         [job.placementId, job.organizationId],
       );
-      const result = rows.length === 0 ? `placement ${job.placementId} does not exist` : await change(em, rows[0].status, now);
-      const refusal = typeof result === 'string' ? { field: 'status', message: result } : result !== null && 'message' in result ? result : null;
-      if (result !== null && typeof result !== 'string' && 'type' in result) {
+      const result =
+        rows.length === 0
+          ? refusal('PLACEMENT_NOT_FOUND', 'id', `placement ${job.placementId} does not exist`, `找不到稿件 ${job.placementId}`)
+          : await change(em, rows[0].status, now);
+      const refused = result !== null && 'code' in result ? result : null;
+      if (result !== null && 'type' in result) {
         await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, [
           [job.placementId, job.organizationId, result.type, job.actor, job.ingestionId, JSON.stringify(result.data), this.sql.timestamp(now)],
         ]);
@@ -559,14 +606,18 @@ export class PlacementWriter {
         [
           {
             job: { ...job, accepted: 1 },
-            outcome: refusal
-              ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, ...refusal }] }
+            outcome: refused
+              ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, field: refused.field, message: refused.message }] }
               : { replayed: false, inserted: result ? 1 : 0, duplicates: result ? 0 : 1, refused: [] },
           },
         ],
         now,
       );
-      return { replayed: false, refusal: refusal?.message ?? null };
+      if (refused) {
+        // Why, for whoever polls the ingestion (the row exists now: its counts were just added).
+        await em.query(`UPDATE ingestions SET refusal = ${this.sql.param(1)} WHERE id = ${this.sql.param(2)}`, [JSON.stringify(refused), job.ingestionId]);
+      }
+      return { replayed: false, refusal: refused?.message ?? null };
     });
     if (outcome.refusal) throw new PermanentJobError(outcome.refusal);
     return { replayed: outcome.replayed };
@@ -738,4 +789,9 @@ export class PlacementWriter {
       `ON CONFLICT (id) DO UPDATE SET ${INGESTION_COUNTS_UPDATE}`,
     );
   }
+}
+
+/** A refusal of the worker, with the code and Chinese message the edge gives the same case. */
+function refusal(code: string, field: string, message: string, messageZh: string): ChangeRefusal {
+  return { code, field, message, messageZh };
 }
