@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import type { Principal } from '@pl/accounts';
 import { ROUTE_ACCESS } from './access';
 import { AuthService } from './auth.service';
 
@@ -27,22 +28,40 @@ export function refuse(reply: FastifyReply, status: 401 | 403, field: string, me
 export function installAuthHook(app: NestFastifyApplication, auth: AuthService, adminPrefix: string): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateRequest('principal', null);
-  fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const url = req.routeOptions.url;
-    const access = req.routeOptions.config?.[ROUTE_ACCESS] ?? (url && /^\/docs([-/]|$)/.test(url) ? 'public' : undefined);
-    if (access === 'public') return;
-    const principal = await auth.authenticate(req);
-    if (!principal) return refuse(reply, 401, 'authorization', 'Sign in first: a session cookie or an Authorization: Bearer token is required');
+  /** What the caller may do here, once its principal is known; calls done() when it may go on. */
+  const admit = (req: FastifyRequest, reply: FastifyReply, principal: Principal | null, adminOnly: boolean, done: (err?: Error) => void): void => {
+    if (!principal) {
+      refuse(reply, 401, 'authorization', 'Sign in first: a session cookie or an Authorization: Bearer token is required');
+      return;
+    }
     req.principal = principal;
     if (principal.kind === 'session' && !SAFE_METHODS.has(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (sent !== principal.csrfToken) {
-        return refuse(reply, 403, CSRF_HEADER, `A signed-in browser's ${req.method} needs the session's CSRF token in the X-CSRF-Token header`);
+        refuse(reply, 403, CSRF_HEADER, `A signed-in browser's ${req.method} needs the session's CSRF token in the X-CSRF-Token header`);
+        return;
       }
     }
-    // By the route's pattern, not the request's URL: bull-board's wildcard is `/admin/queues*`.
-    if ((access === 'admin' || url?.startsWith(adminPrefix)) && !principal.admin) {
-      return refuse(reply, 403, 'role', 'Administrators only');
+    if (adminOnly && !principal.admin) {
+      refuse(reply, 403, 'role', 'Administrators only');
+      return;
     }
+    done();
+  };
+  // A callback hook: a caller whose credentials were checked moments ago (AuthService keeps them) goes
+  // through without a promise; only a credential to read from the database waits for it.
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const route = req.routeOptions;
+    const url = route.url;
+    const access = route.config?.[ROUTE_ACCESS] ?? (url && /^\/docs([-/]|$)/.test(url) ? 'public' : undefined);
+    if (access === 'public') return done();
+    // By the route's pattern, not the request's URL: bull-board's wildcard is `/admin/queues*`.
+    const adminOnly = access === 'admin' || !!url?.startsWith(adminPrefix);
+    const known = auth.known(req);
+    if (known !== undefined) return admit(req, reply, known, adminOnly, done);
+    auth.authenticate(req).then(
+      (principal) => admit(req, reply, principal, adminOnly, done),
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
   });
 }

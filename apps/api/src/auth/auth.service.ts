@@ -48,13 +48,32 @@ export class AuthService {
 
   /** The principal of the request's Bearer token or session cookie, or null. */
   async authenticate(req: FastifyRequest): Promise<Principal | null> {
+    const credential = this.credentialOf(req);
+    if (credential === null) return null;
+    const kept = this.kept(credential.key);
+    return kept !== undefined ? kept : this.read(credential.key, credential.read);
+  }
+
+  /**
+   * The principal of the request's credentials when it is known without a
+   * read (kept from a recent check, or no credentials at all: null); undefined
+   * when authenticate() must read it. Lets the auth hook answer most requests
+   * without a promise.
+   */
+  known(req: FastifyRequest): Principal | null | undefined {
+    const credential = this.credentialOf(req);
+    return credential === null ? null : this.kept(credential.key);
+  }
+
+  /** The cache key of the request's credentials (the SHA-256 of the secret) and how to check them, or null without any. */
+  private credentialOf(req: FastifyRequest): { key: string; read: () => Promise<Principal | null> } | null {
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      return m ? this.cached(`t:${m[1]}`, () => this.accounts.tokenPrincipal(m[1])) : null;
+      return m ? { key: sha256(`t:${m[1]}`), read: () => this.accounts.tokenPrincipal(m[1]) } : null;
     }
     const secret = req.cookies?.[SESSION_COOKIE];
-    return secret ? this.cached(`s:${secret}`, () => this.accounts.sessionPrincipal(secret)) : null;
+    return secret ? { key: sha256(`s:${secret}`), read: () => this.accounts.sessionPrincipal(secret) } : null;
   }
 
   /** Forgets every checked credential (after a sign-out, a revocation, an account change). */
@@ -63,12 +82,15 @@ export class AuthService {
     this.cache.clear();
   }
 
-  private async cached(secret: string, read: () => Promise<Principal | null>): Promise<Principal | null> {
-    const key = sha256(secret);
-    const ttl = this.config.auth.cacheMs;
+  /** The principal kept for this key if still fresh (null: a credential found invalid), else undefined. */
+  private kept(key: string): Principal | null | undefined {
     const kept = this.cache.get(key);
+    return kept && Date.now() - kept.at < this.config.auth.cacheMs ? kept.principal : undefined;
+  }
+
+  private async read(key: string, read: () => Promise<Principal | null>): Promise<Principal | null> {
+    const ttl = this.config.auth.cacheMs;
     const now = Date.now();
-    if (kept && now - kept.at < ttl) return kept.principal;
     const generation = this.generation;
     let pending = this.reading.get(key);
     if (!pending) {

@@ -1,6 +1,7 @@
-import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Whether the request reached us over HTTPS: directly, or through a proxy
@@ -66,8 +67,41 @@ function policyOf(url: string | undefined): Record<string, string[]> | null {
   return null;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The security headers of a route with a policy of its own (the documents, the queue dashboard). */
+    securityHeaders?: Readonly<Record<string, string>>;
+  }
+}
+
 /**
- * Security headers on every answer (@fastify/helmet): the Content-Security-Policy above (the
+ * The headers helmet sets under a policy, worked out once: helmet's middleware
+ * run against a response that only records them. Its headers depend on the
+ * options alone (no nonces, nothing from the request), so every answer under
+ * the policy gets the same ones.
+ */
+function helmetHeaders(directives: Record<string, string[]>): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string | number | readonly string[]) => {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet({
+    contentSecurityPolicy: { useDefaults: false, directives },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: false,
+  })({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
+    if (err) throw err;
+  });
+  return Object.freeze(headers);
+}
+
+/**
+ * Security headers on every answer (helmet's): the Content-Security-Policy above (the
  * documents and the queue dashboard have their own, set per route as they are registered, so this
  * is installed before them), X-Content-Type-Options, X-Frame-Options (SAMEORIGIN), Referrer-Policy,
  * Cross-Origin-Opener/Resource-Policy and the rest of helmet's defaults, and Strict-Transport-Security
@@ -77,19 +111,24 @@ function policyOf(url: string | undefined): Record<string, string[]> | null {
  * `Origin: null` with the UI's own POSTs, which the request guards refuse as a foreign origin.
  * No upgrade-insecure-requests: on plain HTTP (127.0.0.1, the quick start) it would send the page's
  * requests to an HTTPS port that does not exist.
+ *
+ * Each policy's headers are computed by helmet once, at start, and set by one synchronous hook:
+ * @fastify/helmet builds a new helmet middleware for every request (options parsed, the policy
+ * serialised again) behind two async hooks, which cost a single POST more of the API's CPU than
+ * the sign-in check.
  */
 export async function installSecurityHeaders(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  const common = helmetHeaders(UI_CSP);
+  const byPolicy = new Map<Record<string, string[]>, Readonly<Record<string, string>>>();
   fastify.addHook('onRoute', (route) => {
     const directives = policyOf(route.url);
-    if (directives) route.config = { ...route.config, helmet: { contentSecurityPolicy: { useDefaults: false, directives } } } as typeof route.config;
-  });
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: UI_CSP },
-    referrerPolicy: { policy: 'same-origin' },
-    strictTransportSecurity: false,
+    if (!directives) return;
+    if (!byPolicy.has(directives)) byPolicy.set(directives, helmetHeaders(directives));
+    route.config = { ...route.config, securityHeaders: byPolicy.get(directives) };
   });
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.headers(req.routeOptions.config?.securityHeaders ?? common);
     if (servedOverHttps(req)) reply.header('strict-transport-security', HSTS);
     done();
   });

@@ -49,6 +49,11 @@ export class OrganizationsService {
     return this.orgs.find({ order: { id: 'ASC' } });
   }
 
+  /** The organization with this slug when it was read in the last two seconds, without waiting; else undefined. */
+  recentBySlug(slug: string): Organization | undefined {
+    return this.recent.get(slug);
+  }
+
   /** The organization with this slug, or a 404 naming the `org` path parameter. */
   async bySlug(slug: string): Promise<Organization> {
     const org = this.recent.get(slug) ?? (await this.recent.fetch(slug));
