@@ -55,6 +55,26 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_ALIAS, INTO_LIB, OUT_OF_UNIT] }] },
   },
   {
+    // One schema per input: the API reads bodies, queries and path parameters through the zod
+    // decorators (apps/api/src/http/zod-api.ts), which validate and document them; test/api/openapi.e2e-spec.ts checks it too.
+    files: ['apps/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [DEEP_ALIAS, INTO_LIB, OUT_OF_UNIT],
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['Body', 'Query', 'Param'],
+              message: 'Use @ZodBody, @ZodQuery and @ZodParam (http/zod-api.ts): they validate with the zod schema and document it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'scripts/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [DEEP_ALIAS, INTO_LIB] }] },
   },

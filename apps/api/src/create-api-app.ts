@@ -3,12 +3,12 @@ import multipart from '@fastify/multipart';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, nestLogLevels } from '@pl/config';
 import { DomainError } from '@pl/domain';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
-import { validationPipe } from './http/validation';
+import { buildOpenApiDocument } from './http/openapi';
 import { JSON_MAX_DEPTH, YAML_MEDIA_TYPES, forbiddenKey, forbiddenKeyPath, installRequestGuards, jsonDepth, tooDeep } from './http/request-guards';
 import { mountQueueBoard, QUEUE_BOARD_PATH } from './admin/queue-board';
 import { installAuthHook } from './auth/auth-hook';
@@ -104,16 +104,7 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
     limits: { fileSize: config.http.uploadLimitBytes, files: 1, fields: 10, parts: 20 },
   });
   app.useGlobalFilters(new ErrorFilter(config.http.bodyLimitBytes));
-  app.useGlobalPipes(validationPipe);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Placement Ledger')
-      .setDescription('上稿台账: placements by outlet tier, fed through a queue, turned into reports.')
-      .setVersion('0.1.0')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   await mountQueueBoard(app, config);
   await serveWebUi(app, options.webUiDir);
   return app;

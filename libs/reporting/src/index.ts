@@ -9,6 +9,7 @@ export {
   BudgetOutputAmount,
   MONEY_UNITS,
   ParsedBudget,
+  budgetInputSchema,
   budgetToOutput,
   checkBudgetTotals,
   formatMoneyIn,

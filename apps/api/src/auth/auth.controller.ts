@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { lowerRole, UserView } from '@pl/accounts';
 import { DomainError } from '@pl/domain';
-import { parseOr400 } from '../http/validation';
+import { meView } from '../http/responses';
+import { EmptyResponse, NoBody, ZodBody, ZodResponse } from '../http/zod-api';
 import { Public, SignedIn } from './access';
 import { servedOverHttps } from '../http/security-headers';
 import { AuthService, SESSION_COOKIE } from './auth.service';
@@ -41,9 +42,12 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiBody({ schema: { type: 'object', example: { username: 'editor', password: '••••••••' } } })
-  async login(@Body() body: unknown, @Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<MeView> {
-    const { username, password } = parseOr400(loginBody, body);
+  @ZodResponse(200, meView, 'Signed in: the session cookie is set')
+  async login(
+    @ZodBody(loginBody, { examples: { login: { value: { username: 'editor', password: '••••••••' } } } }) { username, password }: z.output<typeof loginBody>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<MeView> {
     const wait = this.auth.loginLimit.retryAfter(req.ip, username);
     if (wait > 0) {
       res.header('Retry-After', String(wait));
@@ -72,6 +76,8 @@ export class AuthController {
   @Post('logout')
   @SignedIn()
   @HttpCode(204)
+  @NoBody()
+  @EmptyResponse(204, 'Signed out')
   async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply): Promise<void> {
     const secret = req.cookies?.[SESSION_COOKIE];
     if (secret) await this.auth.accounts.endSession(secret);
@@ -81,6 +87,7 @@ export class AuthController {
 
   @Get('me')
   @SignedIn()
+  @ZodResponse(200, meView)
   async me(@Req() req: FastifyRequest): Promise<MeView> {
     const p = req.principal!;
     const user = await this.auth.accounts.user(p.username);

@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ROLES, TokenView, UserView } from '@pl/accounts';
 import { ORG_ROLES } from '@pl/persistence';
 import { DomainError } from '@pl/domain';
-import { parseOr400 } from '../http/validation';
+import { newToken as newTokenView, tokenView, userView } from '../http/responses';
+import { EmptyResponse, ZodBody, ZodParam, ZodResponse } from '../http/zod-api';
 import { AdminOnly, SignedIn } from './access';
 import { AuthService } from './auth.service';
 
@@ -51,22 +52,25 @@ export class UsersController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
+  @ZodResponse(200, z.array(userView))
   list(): Promise<UserView[]> {
     return this.auth.accounts.listUsers();
   }
 
   @Post()
   @HttpCode(201)
-  @ApiBody({ schema: { type: 'object', example: { username: 'zhang', password: '至少八个字符', role: 'editor', org: 'daxiang' } } })
-  add(@Body() body: unknown): Promise<UserView> {
-    return this.auth.accounts.addUser(parseOr400(newUser, body));
+  @ZodResponse(201, userView)
+  add(@ZodBody(newUser, { examples: { user: { value: { username: 'zhang', password: '至少八个字符', role: 'editor', org: 'daxiang' } } } }) user: z.output<typeof newUser>): Promise<UserView> {
+    return this.auth.accounts.addUser(user);
   }
 
   /** {disabled: true} ends the user's sessions and stops its tokens; {password} sets a new one (sessions end too). */
   @Patch(':username')
-  @ApiBody({ schema: { type: 'object', example: { disabled: true } } })
-  async update(@Param('username') username: string, @Body() body: unknown): Promise<UserView> {
-    const change = parseOr400(userChange, body);
+  @ZodResponse(200, userView)
+  async update(
+    @ZodParam('username', z.string()) username: string,
+    @ZodBody(userChange, { examples: { disable: { value: { disabled: true } } } }) change: z.output<typeof userChange>,
+  ): Promise<UserView> {
     try {
       if (change.password !== undefined) await this.auth.accounts.setPassword(username, change.password);
       if (change.disabled !== undefined) await this.auth.accounts.setDisabled(username, change.disabled);
@@ -88,6 +92,7 @@ export class TokensController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
+  @ZodResponse(200, z.array(tokenView))
   list(@Req() req: FastifyRequest): Promise<TokenView[]> {
     const p = req.principal!;
     return this.auth.accounts.listTokens(p.admin ? undefined : p.userId);
@@ -96,10 +101,12 @@ export class TokensController {
   /** A new token for yourself (or, as an administrator, for `user`), carrying at most `role`: 201 with the secret, shown once. */
   @Post()
   @HttpCode(201)
-  @ApiBody({ schema: { type: 'object', example: { name: 'import-script', role: 'editor' } } })
-  async add(@Body() body: unknown, @Req() req: FastifyRequest): Promise<TokenView & { token: string }> {
+  @ZodResponse(201, newTokenView)
+  async add(
+    @ZodBody(newToken, { examples: { token: { value: { name: 'import-script', role: 'editor' } } } }) input: z.output<typeof newToken>,
+    @Req() req: FastifyRequest,
+  ): Promise<TokenView & { token: string }> {
     const p = req.principal!;
-    const input = parseOr400(newToken, body);
     const username = input.user ?? p.username;
     if (username !== p.username && !p.admin) {
       throw new DomainError('AUTH_FORBIDDEN', 'forbidden', 'Only administrators create tokens for other users', [
@@ -114,7 +121,8 @@ export class TokensController {
 
   @Delete(':name')
   @HttpCode(204)
-  async revoke(@Param('name') name: string, @Req() req: FastifyRequest): Promise<void> {
+  @EmptyResponse()
+  async revoke(@ZodParam('name', z.string()) name: string, @Req() req: FastifyRequest): Promise<void> {
     const p = req.principal!;
     try {
       await this.auth.accounts.revokeToken(name, p.admin ? undefined : p.userId);

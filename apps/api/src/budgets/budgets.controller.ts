@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Put, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { OrganizationsService } from '@pl/placements';
-import { BudgetOutput, BudgetsService, budgetToOutput, fiscalYearText, moneyUnitOf, MoneyUnit } from '@pl/reporting';
-import { parseOr400 } from '../http/validation';
+import { BudgetOutput, BudgetsService, budgetInputSchema, budgetToOutput, fiscalYearText, moneyUnitOf, MoneyUnit } from '@pl/reporting';
+import { orgSlug } from '../http/params';
+import { storedDocument } from '../http/responses';
+import { ZodBody, ZodParam, ZodQuery, ZodResponse } from '../http/zod-api';
 
 const unitQuery = z.object({
   unit: z
@@ -12,8 +14,11 @@ const unitQuery = z.object({
     .refine((u) => moneyUnitOf(u) !== null, 'unit must be 元 or 万元 (or yuan, wan)')
     .transform((u) => moneyUnitOf(u) as MoneyUnit)
     .optional()
-    .transform((u) => u ?? '万元'),
+    .transform((u) => u ?? '万元')
+    .meta({ description: 'The unit of the amounts: 元 or 万元 (default; also yuan, wan)' }),
 });
+
+const budget = storedDocument('The budget as PUT takes it, amounts in the unit asked for');
 
 const example = {
   unit: '万元',
@@ -43,14 +48,15 @@ export class BudgetsController {
 
   /** Creates (201) or replaces (200) the budget of a fiscal year; responds with it in the unit it was written in. */
   @Put(':year')
-  @ApiBody({ schema: { type: 'object', example } })
+  @ZodResponse(201, budget, 'Created')
+  @ZodResponse(200, budget, 'Replaced')
   async put(
-    @Param('org') slug: string,
-    @Param('year') yearText: string,
-    @Body() body: unknown,
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('year', fiscalYearText) year: number,
+    // The budgets service validates it with this schema (its amounts in the body's unit).
+    @ZodBody(budgetInputSchema, { validate: false, examples: { budget: { value: example } } }) body: unknown,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<BudgetOutput> {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);
     const saved = await this.budgets.put(org, year, body);
     res.status(saved.created ? 201 : 200);
@@ -58,10 +64,12 @@ export class BudgetsController {
   }
 
   @Get(':year')
-  @ApiQuery({ name: 'unit', required: false, enum: ['万元', '元'] })
-  async get(@Param('org') slug: string, @Param('year') yearText: string, @Query() query: Record<string, unknown>): Promise<BudgetOutput> {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
-    const { unit } = parseOr400(unitQuery, query);
+  @ZodResponse(200, budget)
+  async get(
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('year', fiscalYearText) year: number,
+    @ZodQuery(unitQuery) { unit }: z.output<typeof unitQuery>,
+  ): Promise<BudgetOutput> {
     const org = await this.orgs.bySlug(slug);
     return budgetToOutput(await this.budgets.get(org, year), unit);
   }

@@ -1,16 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CrawlRuns, CrawlRunView, CrawlSources, CrawlSourceView, CrawlQueue } from '@pl/crawling';
+import { CrawlRuns, CrawlRunView, CrawlSources, CrawlSourceView, CrawlQueue, crawlSourceChangeSchema, crawlSourceInputSchema } from '@pl/crawling';
 import { OrganizationsService } from '@pl/placements';
-import { DomainError, isIsoDate } from '@pl/domain';
-import { parseOr400 } from '../http/validation';
+import { isIsoDate } from '@pl/domain';
+import { integerId, orgSlug, uuid } from '../http/params';
+import { crawlRunView, crawlSourceView, runReceipt } from '../http/responses';
+import { EmptyResponse, NoBody, ZodBody, ZodParam, ZodResponse } from '../http/zod-api';
 import { OrgRole, OwnedBy } from '../auth/access';
 
-const id = (field: string) =>
-  new ParseIntPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field, message: `${field} must be an integer id` }]) });
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field: 'id', message: 'id must be a UUID' }]) });
+const id = integerId('id');
+const sourceExample = { type: 'list', url: 'https://www.shaoyangnews.net/news/list.html', selectors: { item: 'ul.list li', title: 'a', link: 'a', date: 'span' }, schedule: '0 8 * * *' };
 
 const confirmBody = z
   .object(
@@ -35,13 +36,15 @@ export class CrawlController {
   /** Add a crawl source to a channel: a list page (with selectors), an e-paper template or a feed; optional cron schedule. */
   @Post('channels/:id/sources')
   @HttpCode(201)
-  @ApiBody({ schema: { type: 'object', example: { type: 'list', url: 'https://www.shaoyangnews.net/news/list.html', selectors: { item: 'ul.list li', title: 'a', link: 'a', date: 'span' }, schedule: '0 8 * * *' } } })
-  create(@Param('id', id('id')) channelId: number, @Body() body: unknown): Promise<CrawlSourceView> {
+  @ZodResponse(201, crawlSourceView)
+  // The sources service validates it with this schema.
+  create(@ZodParam('id', id) channelId: number, @ZodBody(crawlSourceInputSchema, { validate: false, examples: { list: { value: sourceExample } } }) body: unknown): Promise<CrawlSourceView> {
     return this.sources.create(channelId, body);
   }
 
   @Get('channels/:id/sources')
-  list(@Param('id', id('id')) channelId: number): Promise<CrawlSourceView[]> {
+  @ZodResponse(200, z.array(crawlSourceView))
+  list(@ZodParam('id', id) channelId: number): Promise<CrawlSourceView[]> {
     return this.sources.list(channelId);
   }
 
@@ -49,8 +52,8 @@ export class CrawlController {
   @Post('orgs/:org/crawl/confirm')
   @OrgRole('reviewer')
   @HttpCode(202)
-  async confirm(@Param('org') slug: string, @Body() body: unknown): Promise<{ runId: string }> {
-    const { placementIds } = parseOr400(confirmBody, body ?? {});
+  @ZodResponse(202, runReceipt, 'Queued: poll GET /api/crawl/runs/{runId}')
+  async confirm(@ZodParam('org', orgSlug) slug: string, @ZodBody(confirmBody, { optional: true }) { placementIds }: z.output<typeof confirmBody>): Promise<{ runId: string }> {
     const org = await this.orgs.bySlug(slug);
     const run = await this.runs.create('confirm', { organizationId: org.id }, randomUUID());
     await this.enqueueOrForget(run.id, () => this.queue.confirm({ runId: run.id, organizationId: org.id, placementIds }));
@@ -60,8 +63,8 @@ export class CrawlController {
   /** Crawl a source now (optionally for another date's edition). */
   @Post('crawl/sources/:id/run')
   @HttpCode(202)
-  async run(@Param('id', id('id')) sourceId: number, @Body() body: unknown): Promise<{ runId: string }> {
-    const { date } = parseOr400(runBody, body ?? {});
+  @ZodResponse(202, runReceipt, 'Queued: poll GET /api/crawl/runs/{runId}')
+  async run(@ZodParam('id', id) sourceId: number, @ZodBody(runBody, { optional: true }) { date }: z.output<typeof runBody>): Promise<{ runId: string }> {
     const source = await this.sources.get(sourceId);
     const run = await this.runs.create('source', { sourceId: source.id }, randomUUID());
     await this.enqueueOrForget(run.id, () => this.queue.runSource({ runId: run.id, sourceId: source.id, date }));
@@ -70,13 +73,18 @@ export class CrawlController {
 
   /** Change a source's URL, selectors, schedule (null: none) or enabled flag; its schedule follows. */
   @Patch('crawl/sources/:id')
-  @ApiBody({ schema: { type: 'object', example: { schedule: '0 9 * * *', enabled: true } } })
-  update(@Param('id', id('id')) sourceId: number, @Body() body: unknown): Promise<CrawlSourceView> {
+  @ZodResponse(200, crawlSourceView)
+  update(
+    @ZodParam('id', id) sourceId: number,
+    // The sources service validates it with this schema.
+    @ZodBody(crawlSourceChangeSchema, { validate: false, examples: { change: { value: { schedule: '0 9 * * *', enabled: true } } } }) body: unknown,
+  ): Promise<CrawlSourceView> {
     return this.sources.update(sourceId, body);
   }
 
   /** Every crawl source, with its channel's name: the catalog's real outlets start disabled. */
   @Get('crawl/sources')
+  @ZodResponse(200, z.array(crawlSourceView.extend({ channel: z.string() })))
   all(): Promise<(CrawlSourceView & { channel: string })[]> {
     return this.sources.listAll();
   }
@@ -84,33 +92,40 @@ export class CrawlController {
   /** Let the crawler fetch this source (by its schedule, if it has one); no body. */
   @Post('crawl/sources/:id/enable')
   @HttpCode(200)
-  enable(@Param('id', id('id')) sourceId: number): Promise<CrawlSourceView> {
+  @NoBody()
+  @ZodResponse(200, crawlSourceView)
+  enable(@ZodParam('id', id) sourceId: number): Promise<CrawlSourceView> {
     return this.sources.setEnabled(sourceId, true);
   }
 
   /** Stop fetching this source (its schedule is removed; a run asked for by hand still works); no body. */
   @Post('crawl/sources/:id/disable')
   @HttpCode(200)
-  disable(@Param('id', id('id')) sourceId: number): Promise<CrawlSourceView> {
+  @NoBody()
+  @ZodResponse(200, crawlSourceView)
+  disable(@ZodParam('id', id) sourceId: number): Promise<CrawlSourceView> {
     return this.sources.setEnabled(sourceId, false);
   }
 
   @Delete('crawl/sources/:id')
   @HttpCode(204)
-  async remove(@Param('id', id('id')) sourceId: number): Promise<void> {
+  @EmptyResponse()
+  async remove(@ZodParam('id', id) sourceId: number): Promise<void> {
     await this.sources.remove(sourceId);
   }
 
   /** The source's latest runs, newest first (scheduled ones included). */
   @Get('crawl/sources/:id/runs')
-  async sourceRuns(@Param('id', id('id')) sourceId: number): Promise<CrawlRunView[]> {
+  @ZodResponse(200, z.array(crawlRunView))
+  async sourceRuns(@ZodParam('id', id) sourceId: number): Promise<CrawlRunView[]> {
     await this.sources.get(sourceId);
     return this.runs.ofSource(sourceId);
   }
 
   @Get('crawl/runs/:id')
   @OwnedBy('crawl-run')
-  get(@Param('id', uuid) runId: string): Promise<CrawlRunView> {
+  @ZodResponse(200, crawlRunView)
+  get(@ZodParam('id', uuid) runId: string): Promise<CrawlRunView> {
     return this.runs.get(runId);
   }
 

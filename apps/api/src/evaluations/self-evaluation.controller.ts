@@ -1,10 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
 import { DomainError } from '@pl/domain';
 import { OrganizationsService } from '@pl/placements';
-import { EvaluationEntry, SelfEvaluationService, StoredTemplatesService, fiscalYearText } from '@pl/reporting';
+import { EvaluationEntry, SelfEvaluationService, StoredTemplatesService, evaluationEntriesInputSchema, fiscalYearText } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
-import { parseOr400 } from '../http/validation';
+import { orgSlug } from '../http/params';
+import { evaluationEntry } from '../http/responses';
+import { EmptyResponse, ZodBody, ZodParam, ZodResponse } from '../http/zod-api';
+
+const entries = z.object({ entries: z.array(evaluationEntry) });
+const indicator = z.string().meta({ description: 'The indicator’s id in the template in effect' });
 
 const entriesExample = {
   entries: [
@@ -31,8 +37,15 @@ export class SelfEvaluationController {
 
   /** The indicators (the template in effect) and the entries made so far. */
   @Get()
-  async get(@Param('org') slug: string, @Param('year') yearText: string) {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
+  @ZodResponse(
+    200,
+    z.object({
+      year: z.number().int(),
+      template: z.looseObject({ name: z.string(), indicators: z.array(z.looseObject({ id: z.string(), level3: z.string(), weight: z.number() })) }),
+      entries: z.array(evaluationEntry),
+    }),
+  )
+  async get(@ZodParam('org', orgSlug) slug: string, @ZodParam('year', fiscalYearText) year: number) {
     const org = await this.orgs.bySlug(slug);
     const template = await this.templates.indicatorsFor(org);
     return { year, template, entries: await this.evaluations.entries(org, year) };
@@ -40,14 +53,14 @@ export class SelfEvaluationController {
 
   /** Creates or replaces the listed indicators' entries, all or nothing: 200 with every entry of the year. */
   @Put('entries')
-  @ApiBody({ schema: { type: 'object', example: entriesExample } })
+  @ZodResponse(200, entries)
   async put(
-    @Param('org') slug: string,
-    @Param('year') yearText: string,
-    @Body() body: unknown,
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('year', fiscalYearText) year: number,
+    // The evaluations service validates it with this schema (and each entry against its indicator).
+    @ZodBody(evaluationEntriesInputSchema, { validate: false, examples: { entries: { value: entriesExample } } }) body: unknown,
     @Actor() actor: string,
   ): Promise<{ entries: EvaluationEntry[] }> {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);
     return { entries: await this.evaluations.putEntries(org, year, await this.templates.indicatorsFor(org), body, actor) };
   }
@@ -55,9 +68,9 @@ export class SelfEvaluationController {
   /** Removes one indicator's entry (204), 404 when there is none. */
   @Delete('entries/:indicator')
   @HttpCode(204)
-  async remove(@Param('org') slug: string, @Param('year') yearText: string, @Param('indicator') indicator: string): Promise<void> {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
+  @EmptyResponse()
+  async remove(@ZodParam('org', orgSlug) slug: string, @ZodParam('year', fiscalYearText) year: number, @ZodParam('indicator', indicator) id: string): Promise<void> {
     const org = await this.orgs.bySlug(slug);
-    if (!(await this.evaluations.deleteEntry(org, year, indicator))) throw DomainError.notFound('EVALUATION_ENTRY_NOT_FOUND', 'entry', '自评条目', 'indicator', indicator);
+    if (!(await this.evaluations.deleteEntry(org, year, id))) throw DomainError.notFound('EVALUATION_ENTRY_NOT_FOUND', 'entry', '自评条目', 'indicator', id);
   }
 }

@@ -4,6 +4,8 @@ import { HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmH
 import type { FastifyReply } from 'fastify';
 import { JobsConnections } from '@pl/jobs';
 import { Public } from '../auth/access';
+import { health } from '../http/responses';
+import { ZodResponse } from '../http/zod-api';
 
 /**
  * GET /health through @nestjs/terminus (its TypeORM ping, with a timeout, and
@@ -24,6 +26,8 @@ export class HealthController {
   /** 200 when the database and Redis both answer, else 503 naming what is down. */
   @Get()
   @Public()
+  @ZodResponse(200, health, 'The database and Redis answer')
+  @ZodResponse(503, health, 'The database or Redis is down')
   async check(@Res() res: FastifyReply): Promise<void> {
     const result: HealthCheckResult = await this.health
       .check([

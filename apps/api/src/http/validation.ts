@@ -1,7 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
 import type { z } from 'zod';
-import { FieldError, toFieldErrors } from '@pl/domain';
-import { DomainError } from '@pl/domain';
+import { DomainError, toFieldErrors } from '@pl/domain';
 
 /**
  * Parses with a zod schema or throws a 400 naming every bad field. `field`
@@ -15,22 +13,3 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, field
   }
   return r.data;
 }
-
-function flatten(errors: ValidationError[], parent = ''): FieldError[] {
-  return errors.flatMap((e) => {
-    const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
-      field,
-      message: e.constraints?.whitelistValidation ? `unknown field: ${e.property}` : message,
-    }));
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
-}
-
-/** Class-validator DTOs: unknown fields refused, errors as {field, message}. */
-export const validationPipe = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  exceptionFactory: (errors) => DomainError.invalid('REQUEST_INVALID', flatten(errors)),
-});

@@ -1,11 +1,13 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { DomainError, unstorableText } from '@pl/domain';
 import { ImportLimitError, ImportPreview, ImportReceipt, LEDGER_TEMPLATE_NAME, LedgerImports, OrganizationsService, ledgerTemplateCsv, ledgerTemplateXlsx } from '@pl/placements';
-import { parseOr400 } from '../http/validation';
+import { orgSlug } from '../http/params';
+import { importAnswer, previewAnswer } from '../http/responses';
+import { FileResponse, FileUpload, ZodParam, ZodQuery, ZodResponse } from '../http/zod-api';
 import { Actor } from '../http/actor.decorator';
 import { SignedIn } from '../auth/access';
 
@@ -49,6 +51,9 @@ async function withinLimits<T>(read: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Any text: one that is no report's id is a 404, as for a report that expired. */
+const reportId = z.string().meta({ description: 'The report’s id (reportUrl of the import or dry run)' });
+
 /** Where the error report of an import or a dry run is downloaded. */
 const reportUrl = (slug: string, id: string | null) => (id ? `/api/orgs/${encodeURIComponent(slug)}/imports/reports/${id}` : null);
 
@@ -70,9 +75,9 @@ export class ImportsController {
    */
   @Post()
   @HttpCode(202)
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  async upload(@Param('org') slug: string, @Req() req: FastifyRequest, @Actor() actor: string): Promise<ImportAnswer> {
+  @FileUpload(FIELD, 'The ledger (.xlsx or .csv)')
+  @ZodResponse(202, importAnswer, 'Queued: poll GET /api/ingestions/{ingestionId}')
+  async upload(@ZodParam('org', orgSlug) slug: string, @Req() req: FastifyRequest, @Actor() actor: string): Promise<ImportAnswer> {
     const org = await this.orgs.bySlug(slug);
     const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
     const { report: _report, reportId, ...receipt } = await withinLimits(() => this.imports.import(org, file.name, file.bytes, actor));
@@ -86,9 +91,9 @@ export class ImportsController {
    */
   @Post('preview')
   @HttpCode(200)
-  @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  async preview(@Param('org') slug: string, @Req() req: FastifyRequest): Promise<PreviewAnswer> {
+  @FileUpload(FIELD, 'The ledger (.xlsx or .csv)')
+  @ZodResponse(200, previewAnswer)
+  async preview(@ZodParam('org', orgSlug) slug: string, @Req() req: FastifyRequest): Promise<PreviewAnswer> {
     const org = await this.orgs.bySlug(slug);
     const file = await uploadedFile(req, this.config.http.uploadLimitBytes);
     const { reportId, ...preview } = await withinLimits(() => this.imports.preview(org, file.name, file.bytes));
@@ -100,7 +105,8 @@ export class ImportsController {
    * first IMPORT_MAX_ERRORS errors in full, then a count), kept a week.
    */
   @Get('reports/:id')
-  async report(@Param('org') slug: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
+  @FileResponse(200, ['text/csv'], 'The error report (UTF-8 with BOM), as a download')
+  async report(@ZodParam('org', orgSlug) slug: string, @ZodParam('id', reportId) id: string, @Res() res: FastifyReply): Promise<void> {
     const org = await this.orgs.bySlug(slug);
     const csv = /^[0-9a-f-]{36}$/.test(id) ? await this.imports.report(org.id, id) : null;
     if (csv === null) throw DomainError.notFound('IMPORT_REPORT_NOT_FOUND', 'import error report', '导入错误报告', 'id', id);
@@ -120,9 +126,8 @@ export class ImportTemplateController {
   /** A blank ledger with the headers the import reads (.xlsx with a sheet of notes, or .csv). */
   @Get('template')
   @SignedIn()
-  @ApiQuery({ name: 'format', required: false, enum: ['xlsx', 'csv'] })
-  async template(@Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
-    const { format } = parseOr400(templateQuery, query);
+  @FileResponse(200, ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'], 'The blank ledger, as a download')
+  async template(@ZodQuery(templateQuery) { format }: z.output<typeof templateQuery>, @Res() res: FastifyReply): Promise<void> {
     const body = format === 'csv' ? ledgerTemplateCsv() : await ledgerTemplateXlsx();
     const name = `${LEDGER_TEMPLATE_NAME}.${format}`;
     res

@@ -1,8 +1,10 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@pl/domain';
 import { IngestionsService, IngestionView } from '@pl/placements';
 import { OwnedBy } from '../auth/access';
+import { uuid } from '../http/params';
+import { ingestionView } from '../http/responses';
+import { ZodParam, ZodResponse } from '../http/zod-api';
 
 @ApiTags('ingestions')
 @Controller('api/ingestions')
@@ -11,10 +13,8 @@ export class IngestionsController {
 
   @Get(':id')
   @OwnedBy('ingestion')
-  get(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field: 'id', message: 'id must be a UUID' }]) }))
-    id: string,
-  ): Promise<IngestionView> {
+  @ZodResponse(200, ingestionView)
+  get(@ZodParam('id', uuid) id: string): Promise<IngestionView> {
     return this.ingestions.get(id);
   }
 }

@@ -1,13 +1,11 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { z } from 'zod';
 import { EvidenceStore, StoredPage, safeEvidenceHtml } from '@pl/crawling';
 import { DomainError } from '@pl/domain';
 import { OrganizationsService, PlacementQueries } from '@pl/placements';
-import { parseOr400 } from '../http/validation';
-
-const placementId = z.string().regex(/^\d+$/, 'id must be a placement id').transform(Number);
+import { orgSlug, placementId } from '../http/params';
+import { FileResponse, ZodParam } from '../http/zod-api';
 
 /**
  * The page a placement's evidence rests on (佐证), as the outlet served it,
@@ -26,7 +24,8 @@ export class EvidenceController {
 
   /** The stored page, byte for byte as the outlet served it, as a download. */
   @Get()
-  async original(@Param('org') slug: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
+  @FileResponse(200, ['text/html', 'application/xml', 'application/octet-stream'], 'The page as the outlet served it (its own media type), as a download')
+  async original(@ZodParam('org', orgSlug) slug: string, @ZodParam('id', placementId) id: number, @Res() res: FastifyReply): Promise<void> {
     const { page, pid } = await this.page(slug, id);
     const ext = /html/i.test(page.contentType ?? 'text/html') ? 'html' : /xml/i.test(page.contentType ?? '') ? 'xml' : 'bin';
     res
@@ -42,7 +41,8 @@ export class EvidenceController {
 
   /** The stored page made safe to view: an allow-list sanitiser keeps its text and structure, nothing that runs or loads. */
   @Get('view')
-  async view(@Param('org') slug: string, @Param('id') id: string, @Res() res: FastifyReply): Promise<void> {
+  @FileResponse(200, ['text/html'], 'The page, sanitised')
+  async view(@ZodParam('org', orgSlug) slug: string, @ZodParam('id', placementId) id: number, @Res() res: FastifyReply): Promise<void> {
     const { page } = await this.page(slug, id);
     res
       .status(200)
@@ -52,8 +52,7 @@ export class EvidenceController {
       .send(safeEvidenceHtml(page));
   }
 
-  private async page(slug: string, id: string): Promise<{ page: StoredPage; pid: number }> {
-    const pid = parseOr400(placementId, id, 'id');
+  private async page(slug: string, pid: number): Promise<{ page: StoredPage; pid: number }> {
     const org = await this.orgs.bySlug(slug);
     const placement = await this.queries.get(org, pid);
     const evidence = await this.evidence.ofPlacement(placement.events);

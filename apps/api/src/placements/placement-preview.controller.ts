@@ -1,7 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { LinkPreview, LinkPreviews } from '@pl/crawling';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { LinkPreview, LinkPreviews, linkPreviewInputSchema } from '@pl/crawling';
 import { OrganizationsService } from '@pl/placements';
+import { orgSlug } from '../http/params';
+import { linkPreview } from '../http/responses';
+import { ZodBody, ZodParam, ZodResponse } from '../http/zod-api';
 
 @ApiTags('placements')
 @Controller('api/orgs/:org/placements')
@@ -18,8 +21,12 @@ export class PlacementPreviewController {
    */
   @Post('preview')
   @HttpCode(200)
-  @ApiBody({ schema: { type: 'object', required: ['url'], properties: { url: { type: 'string', example: 'https://dx.rednet.cn/content/2021/05/12/1.html' } } } })
-  async preview(@Param('org') slug: string, @Body() body: unknown): Promise<LinkPreview> {
+  @ZodResponse(200, linkPreview)
+  async preview(
+    @ZodParam('org', orgSlug) slug: string,
+    // The previews service validates it with this schema.
+    @ZodBody(linkPreviewInputSchema, { validate: false, examples: { link: { value: { url: 'https://dx.rednet.cn/content/2021/05/12/1.html' } } } }) body: unknown,
+  ): Promise<LinkPreview> {
     const org = await this.orgs.bySlug(slug);
     return this.previews.preview(org, body);
   }

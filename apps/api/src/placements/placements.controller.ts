@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   GENRES,
@@ -11,6 +11,7 @@ import {
   TIERS,
   aliasOf,
   isIsoDate,
+  placementInputSchema,
 } from '@pl/domain';
 import {
   BULK_MAX,
@@ -28,6 +29,9 @@ import { PointsService } from '@pl/reporting';
 import { EvidenceStore } from '@pl/crawling';
 import { Actor } from '../http/actor.decorator';
 import { parseOr400 } from '../http/validation';
+import { jsonSchemaOf, ZodBody, ZodParam, ZodQuery, ZodResponse } from '../http/zod-api';
+import { orgSlug, placementId } from '../http/params';
+import { bulkReceipt, ingestionReceipt, placementDetail, placementPage, summary } from '../http/responses';
 import { OrgRole } from '../auth/access';
 
 const REVIEW_DECISIONS = ['confirmed', 'rejected', 'dismissed'];
@@ -51,7 +55,8 @@ const statusList = z
     (l) => l.every((s) => (PLACEMENT_STATUSES as readonly string[]).includes(s)),
     `status must be one or more of ${PLACEMENT_STATUSES.join(', ')}, comma-separated`,
   )
-  .optional() as z.ZodType<(typeof PLACEMENT_STATUSES)[number][] | undefined>;
+  .optional()
+  .meta({ description: `One or more of ${PLACEMENT_STATUSES.join(', ')}, comma-separated` }) as z.ZodType<(typeof PLACEMENT_STATUSES)[number][] | undefined>;
 
 const filterShape = {
   from: date('from'),
@@ -86,14 +91,18 @@ const listQuery = z.object({
       `sort must be one of ${LIST_SORT_KEYS.join(', ')}, with - in front for descending`,
     )
     .transform((v) => v as ListSortKey | `-${ListSortKey}`)
-    .optional(),
+    .optional()
+    .meta({ description: `One of ${LIST_SORT_KEYS.join(', ')}; - in front for descending (default -publishedOn)` }),
   page: positiveInt('page', 1, 1_000_000),
   pageSize: positiveInt('pageSize', 50, 500),
 });
 
 const summaryQuery = z.object({
   ...filterShape,
-  points: z.enum(['true', 'false'], { error: 'points must be true or false' }).optional(),
+  points: z
+    .enum(['true', 'false'], { error: 'points must be true or false' })
+    .optional()
+    .meta({ description: "Add each row's points (积分) by the region's points table" }),
   groupBy: z
     .string()
     .optional()
@@ -104,14 +113,16 @@ const summaryQuery = z.object({
       `groupBy must be one or two of ${GROUP_BY.join(', ')}, comma-separated`,
     )
     .refine((l) => l.length <= 2 && new Set(l).size === l.length, 'groupBy takes one dimension or two different ones, e.g. tier,month')
-    .transform((l) => l as GroupBy[]),
+    .transform((l) => l as GroupBy[])
+    .meta({ description: `One or two of ${GROUP_BY.join(', ')}, comma-separated (e.g. tier,month; default tier)` }),
 });
 
 const bulkBody = z
   .object(
     {
       placements: z
-        .array(z.unknown(), { error: 'placements must be a list of placements' })
+        // Each entry is checked on its own (a bad one is rejected, the others go ahead): documented as a placement.
+        .array(z.unknown().meta(jsonSchemaOf(placementInputSchema)), { error: 'placements must be a list of placements' })
         .min(1, 'placements must not be empty')
         .max(BULK_MAX, `placements must hold at most ${BULK_MAX} entries per request`),
     },
@@ -137,8 +148,6 @@ const withdrawBody = z
   .strict();
 
 const emptyBody = z.object({}, { error: 'body must be empty or {}' }).strict();
-
-const placementId = z.string().regex(/^\d+$/, 'id must be a placement id').transform(Number);
 
 function filterOf(q: z.output<typeof listQuery> | z.output<typeof summaryQuery>) {
   return {
@@ -180,8 +189,13 @@ export class PlacementsController {
   /** Log one placement; it is written by the worker. 202 with the ingestion to poll. */
   @Post('placements')
   @HttpCode(202)
-  @ApiBody({ schema: { type: 'object', example: placementExample } })
-  async create(@Param('org') slug: string, @Body() body: unknown, @Actor() actor: string): Promise<{ ingestionId: string }> {
+  @ZodResponse(202, ingestionReceipt, 'Queued: poll GET /api/ingestions/{ingestionId}')
+  async create(
+    @ZodParam('org', orgSlug) slug: string,
+    // Checked by the submissions' fast path, which a property test holds to this schema.
+    @ZodBody(placementInputSchema, { validate: false, examples: { placement: { value: placementExample } } }) body: unknown,
+    @Actor() actor: string,
+  ): Promise<{ ingestionId: string }> {
     const org = await this.orgs.bySlug(slug);
     return this.submissions.submitOne(org, body, actor);
   }
@@ -189,28 +203,19 @@ export class PlacementsController {
   /** Up to 10,000 placements; valid ones go ahead even when others are rejected. */
   @Post('placements/bulk')
   @HttpCode(202)
-  @ApiBody({ schema: { type: 'object', example: { placements: [placementExample] } } })
-  async bulk(@Param('org') slug: string, @Body() body: unknown, @Actor() actor: string): Promise<BulkReceipt> {
-    const { placements } = parseOr400(bulkBody, body);
+  @ZodResponse(202, bulkReceipt, 'Queued: the accepted entries, and each rejected one with its errors')
+  async bulk(
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodBody(bulkBody, { examples: { bulk: { value: { placements: [placementExample] } } } }) { placements }: z.output<typeof bulkBody>,
+    @Actor() actor: string,
+  ): Promise<BulkReceipt> {
     const org = await this.orgs.bySlug(slug);
     return this.submissions.submitBulk(org, placements, actor);
   }
 
   @Get('placements')
-  @ApiQuery({ name: 'from', required: false })
-  @ApiQuery({ name: 'to', required: false })
-  @ApiQuery({ name: 'tier', required: false, enum: TIERS })
-  @ApiQuery({ name: 'channel', required: false })
-  @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'q', required: false })
-  @ApiQuery({ name: 'source', required: false, enum: PLACEMENT_SOURCES })
-  @ApiQuery({ name: 'author', required: false })
-  @ApiQuery({ name: 'linkGone', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'sort', required: false, description: `One of ${LIST_SORT_KEYS.join(', ')}; - in front for descending (default -publishedOn)` })
-  @ApiQuery({ name: 'page', required: false })
-  @ApiQuery({ name: 'pageSize', required: false })
-  async list(@Param('org') slug: string, @Query() query: Record<string, unknown>) {
-    const q = parseOr400(listQuery, query);
+  @ZodResponse(200, placementPage)
+  async list(@ZodParam('org', orgSlug) slug: string, @ZodQuery(listQuery) q: z.output<typeof listQuery>) {
     const org = await this.orgs.bySlug(slug);
     return this.queries.list(
       org,
@@ -221,8 +226,8 @@ export class PlacementsController {
   }
 
   @Get('placements/:id')
-  async get(@Param('org') slug: string, @Param('id') id: string) {
-    const pid = parseOr400(placementId, id, 'id');
+  @ZodResponse(200, placementDetail)
+  async get(@ZodParam('org', orgSlug) slug: string, @ZodParam('id', placementId) pid: number) {
     const org = await this.orgs.bySlug(slug);
     const placement = await this.queries.get(org, pid);
     // What the crawler vouched with: its latest confirmation's evidence, or where it discovered the placement.
@@ -239,20 +244,21 @@ export class PlacementsController {
   // Review decisions are a reviewer's; any other change an editor's.
   @OrgRole((req) => (REVIEW_DECISIONS.includes((req.body as { status?: string } | undefined)?.status ?? '') ? 'reviewer' : 'editor'))
   @HttpCode(202)
-  @ApiBody({
-    schema: { type: 'object' },
-    examples: {
-      edit: { value: { title: '大祥区：“一件事一次办”跑出便民加速度', section: '要闻' }, summary: 'Edit fields' },
-      status: { value: { status: 'confirmed', reason: '已在报纸版面核实' }, summary: 'Confirm, reject or dismiss' },
-    },
-  })
+  @ZodResponse(202, ingestionReceipt, 'Queued: poll GET /api/ingestions/{ingestionId}')
   async patch(
-    @Param('org') slug: string,
-    @Param('id') id: string,
-    @Body() body: unknown,
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('id', placementId) pid: number,
+    // Either is checked below: a decision with statusBody, an edit by the submissions (the placement's own schema, every field optional).
+    @ZodBody(z.union([statusBody, placementInputSchema.partial()]), {
+      validate: false,
+      examples: {
+        edit: { value: { title: '大祥区：“一件事一次办”跑出便民加速度', section: '要闻' }, summary: 'Edit fields' },
+        status: { value: { status: 'confirmed', reason: '已在报纸版面核实' }, summary: 'Confirm, reject or dismiss' },
+      },
+    })
+    body: unknown,
     @Actor() actor: string,
   ): Promise<{ ingestionId: string }> {
-    const pid = parseOr400(placementId, id, 'id');
     // A status decision carries `status` (and maybe its `reason`); anything else is an edit of fields.
     const isStatus = typeof body === 'object' && body !== null && ('status' in body || 'reason' in body);
     const decision = isStatus ? parseOr400(statusBody, body) : null;
@@ -264,10 +270,13 @@ export class PlacementsController {
   /** Withdraw a placement: status withdrawn, counted nowhere, its history kept; restorable. */
   @Post('placements/:id/withdraw')
   @HttpCode(202)
-  @ApiBody({ required: false, schema: { type: 'object', example: { reason: '重复登记' } } })
-  async withdraw(@Param('org') slug: string, @Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ ingestionId: string }> {
-    const pid = parseOr400(placementId, id, 'id');
-    const { reason } = parseOr400(withdrawBody, body ?? {});
+  @ZodResponse(202, ingestionReceipt, 'Queued: poll GET /api/ingestions/{ingestionId}')
+  async withdraw(
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('id', placementId) pid: number,
+    @ZodBody(withdrawBody, { optional: true, examples: { withdraw: { value: { reason: '重复登记' } } } }) { reason }: z.output<typeof withdrawBody>,
+    @Actor() actor: string,
+  ): Promise<{ ingestionId: string }> {
     const org = await this.orgs.bySlug(slug);
     return this.submissions.requestWithdraw(org, pid, actor, reason);
   }
@@ -275,21 +284,20 @@ export class PlacementsController {
   /** Restore a withdrawn placement to the status it was withdrawn from. */
   @Post('placements/:id/restore')
   @HttpCode(202)
-  async restore(@Param('org') slug: string, @Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ ingestionId: string }> {
-    const pid = parseOr400(placementId, id, 'id');
-    parseOr400(emptyBody, body ?? {});
+  @ZodResponse(202, ingestionReceipt, 'Queued: poll GET /api/ingestions/{ingestionId}')
+  async restore(
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('id', placementId) pid: number,
+    @ZodBody(emptyBody, { optional: true }) _body: unknown,
+    @Actor() actor: string,
+  ): Promise<{ ingestionId: string }> {
     const org = await this.orgs.bySlug(slug);
     return this.submissions.requestRestore(org, pid, actor);
   }
 
   @Get('summary')
-  @ApiQuery({ name: 'groupBy', required: false, description: `One or two of ${GROUP_BY.join(', ')}, comma-separated (e.g. tier,month)` })
-  @ApiQuery({ name: 'from', required: false })
-  @ApiQuery({ name: 'to', required: false })
-  @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'points', required: false, enum: ['true', 'false'], description: "Add each row's points (积分) by the region's points table" })
-  async summary(@Param('org') slug: string, @Query() query: Record<string, unknown>): Promise<Summary> {
-    const q = parseOr400(summaryQuery, query);
+  @ZodResponse(200, summary)
+  async summary(@ZodParam('org', orgSlug) slug: string, @ZodQuery(summaryQuery) q: z.output<typeof summaryQuery>): Promise<Summary> {
     const org = await this.orgs.bySlug(slug);
     const weights = q.points === 'true' ? this.points.weights(await this.points.tableFor(org.region)) : undefined;
     return this.queries.summary(org, filterOf(q), q.groupBy, weights);

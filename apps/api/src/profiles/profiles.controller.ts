@@ -1,14 +1,21 @@
-import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
-import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Put, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { OrganizationsService } from '@pl/placements';
 import {
   AnnualProfileDocument,
+  annualProfileInputSchema,
   fiscalYearText,
   OrganizationProfileDocument,
   ProfilesService,
+  profileInputSchema,
 } from '@pl/reporting';
-import { parseOr400 } from '../http/validation';
+import { orgSlug } from '../http/params';
+import { storedDocument } from '../http/responses';
+import { ZodBody, ZodParam, ZodResponse } from '../http/zod-api';
+
+const standing = storedDocument('The standing profile as stored');
+const annual = storedDocument('The year’s profile as stored');
 
 const standingExample = {
   shortName: '区融媒体中心',
@@ -46,10 +53,12 @@ export class ProfilesController {
 
   /** Creates (201) or replaces (200) the standing profile. */
   @Put()
-  @ApiBody({ schema: { type: 'object', example: standingExample } })
+  @ZodResponse(201, standing, 'Created')
+  @ZodResponse(200, standing, 'Replaced')
   async putStanding(
-    @Param('org') slug: string,
-    @Body() body: unknown,
+    @ZodParam('org', orgSlug) slug: string,
+    // The profiles service validates it with this schema.
+    @ZodBody(profileInputSchema, { validate: false, examples: { profile: { value: standingExample } } }) body: unknown,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<OrganizationProfileDocument> {
     const org = await this.orgs.bySlug(slug);
@@ -59,20 +68,22 @@ export class ProfilesController {
   }
 
   @Get()
-  async getStanding(@Param('org') slug: string): Promise<OrganizationProfileDocument> {
+  @ZodResponse(200, standing)
+  async getStanding(@ZodParam('org', orgSlug) slug: string): Promise<OrganizationProfileDocument> {
     return this.profiles.getStanding(await this.orgs.bySlug(slug));
   }
 
   /** Creates (201) or replaces (200) the profile of one fiscal year. */
   @Put(':year')
-  @ApiBody({ schema: { type: 'object', example: annualExample } })
+  @ZodResponse(201, annual, 'Created')
+  @ZodResponse(200, annual, 'Replaced')
   async putAnnual(
-    @Param('org') slug: string,
-    @Param('year') yearText: string,
-    @Body() body: unknown,
+    @ZodParam('org', orgSlug) slug: string,
+    @ZodParam('year', fiscalYearText) year: number,
+    // The profiles service validates it with this schema.
+    @ZodBody(annualProfileInputSchema, { validate: false, examples: { profile: { value: annualExample } } }) body: unknown,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<AnnualProfileDocument> {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
     const org = await this.orgs.bySlug(slug);
     const saved = await this.profiles.putAnnual(org, year, body);
     res.status(saved.created ? 201 : 200);
@@ -80,8 +91,8 @@ export class ProfilesController {
   }
 
   @Get(':year')
-  async getAnnual(@Param('org') slug: string, @Param('year') yearText: string): Promise<AnnualProfileDocument> {
-    const year = parseOr400(fiscalYearText, yearText, 'year');
+  @ZodResponse(200, annual)
+  async getAnnual(@ZodParam('org', orgSlug) slug: string, @ZodParam('year', fiscalYearText) year: number): Promise<AnnualProfileDocument> {
     return this.profiles.getAnnual(await this.orgs.bySlug(slug), year);
   }
 }

@@ -1,11 +1,13 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DomainError, isIsoDate, todayInShanghai } from '@pl/domain';
 import { OrganizationsService } from '@pl/placements';
 import { AuthorRanking, PointsService, REPORT_FORMATS, RenderedReport, ReportJobView, ReportJobs, ReportsService } from '@pl/reporting';
-import { parseOr400 } from '../http/validation';
+import { orgSlug, regionRef, uuid } from '../http/params';
+import { authorRanking, rankingView, reportJobView } from '../http/responses';
+import { FileResponse, jsonSchemaOf, ZodParam, ZodQuery, ZodResponse } from '../http/zod-api';
 import { OwnedBy, RegionAccess } from '../auth/access';
 
 const format = z.enum(REPORT_FORMATS, { error: `format must be one of ${REPORT_FORMATS.join(', ')}` }).optional().default('md');
@@ -16,7 +18,7 @@ const year = z
   .refine((y) => y >= 1990 && y <= 2999, 'year must be between 1990 and 2999');
 const date = (field: string) => z.string().refine(isIsoDate, `${field} must be a real calendar date written YYYY-MM-DD`);
 
-const annualQuery = z.object({ year, asOf: date('asOf').optional(), format });
+const annualQuery = z.object({ year: year.meta({ example: '2021' }), asOf: date('asOf').optional().meta({ example: '2021-12-22' }), format });
 const monthlyQuery = z.object({
   month: z
     .string({ error: 'month is required (YYYY-MM)' })
@@ -30,7 +32,14 @@ const rankingQuery = z.object({
 });
 const authorRankingQuery = z.object({ from: date('from').optional(), to: date('to').optional() });
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => DomainError.invalid('REQUEST_INVALID', [{ field: 'id', message: 'id must be a UUID' }]) });
+/** The media types of REPORT_FORMATS. */
+const REPORT_MEDIA = ['text/markdown', 'text/html', 'application/json', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+/** A report route's answers: the file, or the queued job. */
+const ReportAnswers = (): MethodDecorator => (target, key, descriptor) => {
+  FileResponse(200, REPORT_MEDIA, 'The report, in the format asked for')(target, key, descriptor);
+  ApiResponse({ status: 202, description: 'Queued (a large report): poll GET /api/reports/{id}', content: { 'application/json': { schema: jsonSchemaOf(reportJobView, 'output') } } })(target, key, descriptor);
+};
 
 /** Sends a rendered file: documents inline, Word and Excel as downloads. */
 export function sendReport(res: FastifyReply, r: RenderedReport): void {
@@ -63,32 +72,24 @@ export class ReportsController {
 
   /** The annual performance-evaluation report (部门整体支出绩效评价报告). */
   @Get('orgs/:org/reports/annual')
-  @ApiQuery({ name: 'year', required: true, example: 2021 })
-  @ApiQuery({ name: 'asOf', required: false, example: '2021-12-22' })
-  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
-  async annual(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
-    const q = parseOr400(annualQuery, query);
+  @ReportAnswers()
+  async annual(@ZodParam('org', orgSlug) slug: string, @ZodQuery(annualQuery) q: z.output<typeof annualQuery>, @Res() res: FastifyReply): Promise<void> {
     const org = await this.orgs.bySlug(slug);
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'annual', year: q.year, asOf: q.asOf, format: q.format }));
   }
 
   /** The self-evaluation table (绩效自评表) of a year: from the data and the editors' entries. */
   @Get('orgs/:org/reports/self-evaluation')
-  @ApiQuery({ name: 'year', required: true, example: 2021 })
-  @ApiQuery({ name: 'asOf', required: false, example: '2021-12-22' })
-  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
-  async selfEvaluation(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
-    const q = parseOr400(annualQuery, query);
+  @ReportAnswers()
+  async selfEvaluation(@ZodParam('org', orgSlug) slug: string, @ZodQuery(annualQuery) q: z.output<typeof annualQuery>, @Res() res: FastifyReply): Promise<void> {
     const org = await this.orgs.bySlug(slug);
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'self-evaluation', year: q.year, asOf: q.asOf, format: q.format }));
   }
 
   /** The monthly bulletin (上稿情况通报). */
   @Get('orgs/:org/reports/monthly')
-  @ApiQuery({ name: 'month', required: true, example: '2021-12' })
-  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
-  async monthly(@Param('org') slug: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
-    const q = parseOr400(monthlyQuery, query);
+  @ReportAnswers()
+  async monthly(@ZodParam('org', orgSlug) slug: string, @ZodQuery(monthlyQuery) q: z.output<typeof monthlyQuery>, @Res() res: FastifyReply): Promise<void> {
     const org = await this.orgs.bySlug(slug);
     await this.answer(res, await this.reports.renderOrQueue(org, { kind: 'monthly', month: q.month, format: q.format }));
   }
@@ -96,16 +97,16 @@ export class ReportsController {
   /** A region's organizations (slug or name; unknown: 404) ranked by placements or points over a period (default: this year so far). */
   @Get('regions/:region/rankings')
   @RegionAccess('members')
-  async rankings(@Param('region') region: string, @Query() query: Record<string, unknown>) {
-    const q = parseOr400(rankingQuery, query);
+  @ZodResponse(200, rankingView)
+  async rankings(@ZodParam('region', regionRef) region: string, @ZodQuery(rankingQuery) q: z.output<typeof rankingQuery>) {
     const to = q.to ?? todayInShanghai();
     return this.reports.rank(region, q.from ?? `${to.slice(0, 4)}-01-01`, to, q.sortBy);
   }
 
   /** An organization's reporters (作者) ranked by points (积分), then placements, over a period (default: this year so far). */
   @Get('orgs/:org/rankings/authors')
-  async authorRanking(@Param('org') slug: string, @Query() query: Record<string, unknown>): Promise<AuthorRanking> {
-    const q = parseOr400(authorRankingQuery, query);
+  @ZodResponse(200, authorRanking)
+  async authorRanking(@ZodParam('org', orgSlug) slug: string, @ZodQuery(authorRankingQuery) q: z.output<typeof authorRankingQuery>): Promise<AuthorRanking> {
     const org = await this.orgs.bySlug(slug);
     const to = q.to ?? todayInShanghai();
     const from = q.from ?? `${to.slice(0, 4)}-01-01`;
@@ -116,24 +117,24 @@ export class ReportsController {
   /** One bulletin across every centre of a region (slug or name; unknown: 404): ranking by points and counts, target completion, key articles. */
   @Get('regions/:region/reports/monthly')
   @RegionAccess('viewers')
-  @ApiQuery({ name: 'month', required: true, example: '2021-12' })
-  @ApiQuery({ name: 'format', required: false, enum: REPORT_FORMATS })
-  async regionMonthly(@Param('region') region: string, @Query() query: Record<string, unknown>, @Res() res: FastifyReply): Promise<void> {
-    const q = parseOr400(monthlyQuery, query);
+  @FileResponse(200, REPORT_MEDIA, 'The bulletin, in the format asked for')
+  async regionMonthly(@ZodParam('region', regionRef) region: string, @ZodQuery(monthlyQuery) q: z.output<typeof monthlyQuery>, @Res() res: FastifyReply): Promise<void> {
     sendReport(res, await this.reports.renderRegionMonthly(region, q.month, q.format));
   }
 
   /** A queued report: its state, and once completed the file's address. */
   @Get('reports/:id')
   @OwnedBy('report')
-  report(@Param('id', uuid) id: string): Promise<ReportJobView> {
+  @ZodResponse(200, reportJobView)
+  report(@ZodParam('id', uuid) id: string): Promise<ReportJobView> {
     return this.jobs.get(id);
   }
 
   /** The queued report's file once completed (409 before). */
   @Get('reports/:id/file')
   @OwnedBy('report')
-  async reportFile(@Param('id', uuid) id: string, @Res() res: FastifyReply): Promise<void> {
+  @FileResponse(200, REPORT_MEDIA, 'The report’s file (409 before the job completed)')
+  async reportFile(@ZodParam('id', uuid) id: string, @Res() res: FastifyReply): Promise<void> {
     sendReport(res, await this.jobs.file(id));
   }
 }

@@ -25,7 +25,8 @@ export interface LinkPreview {
   fetch: { ok: true; status: number } | { ok: false; reason: FetchFailureReason; status: number | null };
 }
 
-const previewBody = z
+/** What POST …/placements/preview takes (the API documents its body with it). */
+export const linkPreviewInputSchema = z
   .object(
     {
       url: z
@@ -57,7 +58,7 @@ export class LinkPreviews implements OnModuleDestroy {
   ) {}
 
   async preview(org: Organization, raw: unknown): Promise<LinkPreview> {
-    const parsed = previewBody.safeParse(raw ?? undefined);
+    const parsed = linkPreviewInputSchema.safeParse(raw ?? undefined);
     if (!parsed.success) throw DomainError.invalid('CRAWL_PREVIEW_INVALID', toFieldErrors(parsed.error));
     const url = parsed.data.url;
     const channels = await this.dataSource.getRepository(Channel).find();

@@ -1,21 +1,39 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ChannelKind, DomainError, Tier, TIERS, normaliseName } from '@pl/domain';
+import { z } from 'zod';
+import { CHANNEL_KINDS, ChannelKind, DomainError, Tier, TIERS, normaliseName } from '@pl/domain';
 import { Channel, Organization, Outlet, isUniqueViolation, writeTransaction } from '@pl/persistence';
 import { ChannelDirectory } from './channel-directory';
 
-export interface NewChannel {
-  name: string;
-  outlet: string;
-  tier: Tier;
-  kind: ChannelKind;
-  /** Slug of the organization that owns the channel (its own media). */
-  owner?: string | null;
-  aliases?: string[];
-  urlPatterns?: string[];
-  displayOrder?: number;
-}
+const text = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .min(1, `${field} should not be empty`)
+    .max(max, `${field} must be shorter than or equal to ${max} characters`);
+const list = (field: string, maxLength: number) =>
+  z
+    .array(
+      z.string({ error: `each value in ${field} must be a string` }).max(maxLength, `each value in ${field} must be shorter than or equal to ${maxLength} characters`),
+      { error: `${field} must be an array` },
+    )
+    .max(50, `${field} must contain no more than 50 elements`);
+
+/** A new channel, as POST /api/channels takes it. */
+export const newChannelSchema = z
+  .object({
+    name: text('name', 200).meta({ example: '红网大祥站' }),
+    outlet: text('outlet', 200).meta({ example: '红网', description: 'Outlet name or alias; created when new.' }),
+    tier: z.enum(TIERS, { error: `tier must be one of ${TIERS.join(', ')}` }),
+    kind: z.enum(CHANNEL_KINDS, { error: `kind must be one of ${CHANNEL_KINDS.join(', ')}` }),
+    owner: z.string({ error: 'owner must be a string' }).nullish().meta({ description: 'Slug of the organization that owns the channel (its own media)' }),
+    aliases: list('aliases', 200).optional(),
+    urlPatterns: list('urlPatterns', 500).optional().meta({ description: 'Regular expressions matching the channel’s links' }),
+    displayOrder: z.number({ error: 'displayOrder must be an integer number' }).int('displayOrder must be an integer number').min(0, 'displayOrder must not be less than 0').optional(),
+  })
+  .strict();
+
+export type NewChannel = z.output<typeof newChannelSchema>;
 
 export interface ChannelView {
   id: number;

@@ -2,16 +2,37 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { Repository } from 'typeorm';
-import { DomainError } from '@pl/domain';
+import { z } from 'zod';
+import { DomainError, isIsoDate } from '@pl/domain';
 import { isUniqueViolation, Organization, write } from '@pl/persistence';
 
-export interface NewOrganization {
-  slug: string;
-  name: string;
-  region: string;
-  foundedOn: string;
-  keywords: string[];
-}
+const text = (field: string, max: number) =>
+  z
+    .string({ error: `${field} must be a string` })
+    .min(1, `${field} should not be empty`)
+    .max(max, `${field} must be shorter than or equal to ${max} characters`);
+
+/** A new organization, as POST /api/orgs takes it. */
+export const newOrganizationSchema = z
+  .object({
+    slug: z
+      .string({ error: 'slug must be lower-case letters, digits and dashes (at most 64)' })
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'slug must be lower-case letters, digits and dashes (at most 64)')
+      .meta({ example: 'daxiang' }),
+    name: text('name', 200).meta({ example: '邵阳市大祥区融媒体中心' }),
+    region: text('region', 100).meta({ example: '邵阳市' }),
+    foundedOn: z
+      .string({ error: 'foundedOn must be a real calendar date written YYYY-MM-DD' })
+      .refine(isIsoDate, 'foundedOn must be a real calendar date written YYYY-MM-DD')
+      .meta({ example: '2019-06-21' }),
+    keywords: z
+      .array(text('each value in keywords', 50), { error: 'keywords must be an array' })
+      .max(50, 'keywords must contain no more than 50 elements')
+      .meta({ example: ['大祥'] }),
+  })
+  .strict();
+
+export type NewOrganization = z.output<typeof newOrganizationSchema>;
 
 /** How long a looked-up organization is trusted before it is read again (as the channel directory does). */
 const TTL_MS = 2000;

@@ -322,3 +322,6 @@ export function budgetToOutput(doc: BudgetDocument, unit: MoneyUnit = '万元'):
     ...(doc.carryover ? { carryover: figureOut(doc.carryover, unit) } : {}),
   };
 }
+
+/** What PUT …/budgets/:year takes, as documented (amounts are checked in the body's own unit: see parseBudgetInput). */
+export const budgetInputSchema = budgetSchema('元');
