@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const file = path.join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(document));
     const out = path.join(repo, 'apps/web/src/api/schema.d.ts');
-    execFileSync(process.execPath, [require.resolve('openapi-typescript/bin/cli.js'), file, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(path.join(repo, 'node_modules', '.bin', 'openapi-typescript'), [file, '-o', out], { stdio: ['ignore', 'ignore', 'inherit'] });
     console.log(`wrote ${path.relative(repo, out)} (${Object.keys(document.paths).length} paths)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,27 +22,15 @@ import type { EvaluationEntry, IndicatorResult, RuleKind, SelfEvaluation } from 
 
 /**
  * Every API call of the UI, one function each. Paths are checked against the
- * OpenAPI document (a route renamed or removed is a compile error here);
- * routes the document does not list yet are named in `Pending` until it does.
- * Bodies and answers are typed by views.ts until the document describes them.
+ * OpenAPI document (schema.d.ts, generated from the API's zod schemas by
+ * `npm run openapi:client`): a route renamed or removed is a compile error here.
+ * Bodies and answers are typed by views.ts.
  */
-type Pending =
-  | '/api/auth/login'
-  | '/api/auth/logout'
-  | '/api/auth/me'
-  | '/api/users'
-  | '/api/users/{username}'
-  | '/api/tokens'
-  | '/api/tokens/{name}'
-  | '/api/orgs/{org}/placements/{id}/withdraw'
-  | '/api/orgs/{org}/placements/{id}/restore'
-  | '/api/crawl/runs'
-  | '/api/orgs/{org}/templates/{kind}';
-type Path = keyof paths | Pending;
+type Path = keyof paths;
 type Params = { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> };
 
 // openapi-fetch is typed by the document's parameter shapes, which are looser than what the API
-// checks (and absent for Pending routes): the path name is what is checked here.
+// checks: the path name is what is checked here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const client = api as any;
 const get = <T>(path: Path, params: Params = {}) => call<T>(client.GET(path, { params }));
