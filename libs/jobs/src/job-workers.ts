@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { hostname } from 'node:os';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@pl/config';
 import { JobHandlerSetupError, PermanentJobError } from './job-errors';
@@ -109,6 +110,8 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       {
         connection: this.connections.forWorker(contract.name),
         prefix: this.connections.prefix,
+        // Which process holds or held a job (BullMQ's processedBy, shown on the queue dashboard).
+        name: `${hostname()}:${process.pid}`,
         ...contract.worker?.(this.config),
       },
     );
@@ -121,7 +124,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     });
     worker.on('error', (err) => this.logger.error(`${contract.name} worker: ${err.message}`));
     this.workers.push(worker);
-    this.logger.log(`serving queue "${contract.name}" (concurrency ${worker.opts.concurrency})`);
+    this.logger.log(`serving queue "${contract.name}" (concurrency ${worker.opts.concurrency}, as ${worker.opts.name})`);
   }
 
   /**
