@@ -58,8 +58,8 @@ describe('a worker stopped with SIGTERM in the middle of an ingestion', () => {
 
       const exit = await first.waitForExit(60_000);
       expect(exit).toEqual({ code: 0, signal: null });
-      expect(first.stdout).toMatch(/draining ingestion worker on SIGTERM/);
-      expect(first.stdout).toMatch(/ingestion worker drained/);
+      expect(first.stderr).toMatch(/draining ingestion worker on SIGTERM/);
+      expect(first.stderr).toMatch(/ingestion worker drained/);
 
       // Every job the worker held was finished and committed; the others still wait.
       for (const job of inFlight) expect(await job.getState()).toBe('completed');
@@ -103,7 +103,7 @@ describe('a worker stopped with SIGTERM in the middle of an ingestion', () => {
 
     second.proc.kill('SIGTERM');
     expect(await second.waitForExit(30_000)).toEqual({ code: 0, signal: null });
-    expect(second.stdout).toMatch(/ingestion worker drained/);
+    expect(second.stderr).toMatch(/ingestion worker drained/);
   }, 180_000);
 });
 
@@ -133,7 +133,7 @@ describe('npm start stopped with SIGTERM in the middle of an ingestion', () => {
     await started.waitForOutput(/Placement Ledger API on/, 60_000);
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    expect(started.stdout).toMatch(/ingestion and report workers ready on a worker thread/);
+    expect(started.stderr).toMatch(/ingestion and report workers ready on a worker thread/);
 
     const { queue, close } = openQueue(api.env);
     try {
@@ -141,8 +141,8 @@ describe('npm start stopped with SIGTERM in the middle of an ingestion', () => {
       const inFlight = await until(() => queue.getActive(), (a) => a.length > 0, 10_000, 'jobs in flight');
       started.proc.kill('SIGTERM');
       expect(await started.waitForExit(60_000)).toEqual({ code: 0, signal: null });
-      expect(started.stdout).toMatch(/SIGTERM: closing the API, then draining the worker thread/);
-      expect(started.stdout).toMatch(/ingestion worker drained/);
+      expect(started.stderr).toMatch(/SIGTERM: closing the API, then draining the worker thread/);
+      expect(started.stderr).toMatch(/ingestion worker drained/);
 
       for (const job of inFlight) expect(await job.getState()).toBe('completed');
       const counts = await queue.getJobCounts('active', 'failed');

@@ -44,7 +44,7 @@ describe('scale-out on PostgreSQL: two crawlers confirming one organization at t
     const env = { ...api.env, LOG_LEVEL: 'log', CRAWLER_ALLOW_HOSTS: servers.map((s) => s.host).join(','), CRAWLER_HOST_DELAY_MS: '0' };
     const worker = children.app('worker', [], env);
     const crawlers = [children.app('crawler', [], env), children.app('crawler', [], env)];
-    await Promise.all([worker.waitForOutput(/serving queue "ingestion"/, 120_000), ...crawlers.map((c) => c.waitForOutput(/crawler ready/, 120_000))]);
+    await Promise.all([worker.waitForOutput(/serving queue \\?"ingestion/, 120_000), ...crawlers.map((c) => c.waitForOutput(/crawler ready/, 120_000))]);
 
     const logged = await api.http().post('/api/orgs/daxiang/placements/bulk').send({ placements }).expect(202);
     await until(async () => (await api.http().get(`/api/ingestions/${logged.body.ingestionId}`)).body.state, (s) => s === 'completed', 120_000, 'logged');

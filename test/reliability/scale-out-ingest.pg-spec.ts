@@ -65,7 +65,7 @@ describe('scale-out on PostgreSQL: two worker processes ingesting 100,000 placem
   }
   const startWorker = async (): Promise<Child> => {
     const w = children.app('worker', [], { ...api.env, LOG_LEVEL: 'log' });
-    await w.waitForOutput(/serving queue "ingestion"/, 120_000);
+    await w.waitForOutput(/serving queue \\?"ingestion/, 120_000);
     return w;
   };
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { AppConfig, ConfigModule } from '@pl/config';
+import { AppConfig, ConfigModule, JsonLogsModule } from '@pl/config';
 import { CrawlingModule } from '@pl/crawling';
 import { JobsModule } from '@pl/jobs';
 import { LedgerModule } from '@pl/placements';
@@ -46,6 +46,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
+        JsonLogsModule.forRoot(config),
         PersistenceModule.forRoot(),
         // /health's checks; its own failure log is off (the body says what is down, and a probe polls it).
         TerminusModule.forRoot({ logger: false }),

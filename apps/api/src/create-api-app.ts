@@ -4,7 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, nestLogLevels } from '@pl/config';
+import { AppConfig, useJsonLogs } from '@pl/config';
 import { DomainError } from '@pl/domain';
 import { ApiModule, ApiOptions } from './api.module';
 import { ErrorFilter } from './http/error.filter';
@@ -88,9 +88,8 @@ function parseJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
  * /admin/queues (administrators), the web UI at /.
  */
 export async function createApiApp(config: AppConfig, options: ApiOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), {
-    logger: nestLogLevels(config),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), { bufferLogs: true });
+  useJsonLogs(app);
   recordRoutes(app.getHttpAdapter().getInstance());
   // Security headers on every answer, refusals included; before the documents' and the dashboard's routes, which get their own policy.
   await installSecurityHeaders(app);

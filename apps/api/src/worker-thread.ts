@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AppConfig, nestLogLevels } from '@pl/config';
+import { AppConfig, useJsonLogs } from '@pl/config';
 import { WORKER_QUEUES, WorkerRuntimeModule } from '@pl/worker-runtime';
 
 /** Messages between the API's main thread and its worker thread. */
@@ -54,9 +54,8 @@ export class WorkerThread {
 
 /** Inside the thread: the worker process's composition (the same queues, WORKER_QUEUES), closed (drained) when the main thread says so. */
 async function runThread(config: AppConfig): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot(config, { queues: WORKER_QUEUES }), {
-    logger: nestLogLevels(config),
-  });
+  const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot(config, { queues: WORKER_QUEUES }), { bufferLogs: true });
+  useJsonLogs(app);
   parentPort!.on('message', (msg: ToThread) => {
     if (msg.type !== 'drain') return;
     void app.close().then(() => parentPort!.close());

@@ -55,6 +55,8 @@ export interface AppConfig {
     syncSchedules: boolean;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** LOG_REQUESTS: a JSON log line per HTTP request (off by default). */
+  logRequests: boolean;
   /** DEMO_PASSWORD: the demo users' password, when given. */
   demoPassword: string | null;
 }
@@ -126,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       syncSchedules: c.CRAWLER_SYNC_SCHEDULES === 'true',
     },
     logLevel: c.LOG_LEVEL,
+    logRequests: c.LOG_REQUESTS === 'true',
     demoPassword: c.DEMO_PASSWORD ?? null,
   };
 }

@@ -1,12 +1,5 @@
-import { DynamicModule, Global, LogLevel, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from './app-config';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-/** The Nest logger levels LOG_LEVEL lets through: it and every more severe one. */
-export function nestLogLevels(config: AppConfig): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
-}
 
 /** Injection token of the validated AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -122,6 +122,11 @@ export const configSchema = z.object({
    */
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /**
+   * One JSON line per HTTP request (method, URL, status, time, request id). Off by default: it
+   * costs a child logger and a write per request, which a single POST (bound by CPU) would feel.
+   */
+  LOG_REQUESTS: z.enum(['true', 'false']).default('false'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

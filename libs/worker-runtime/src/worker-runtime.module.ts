@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '@pl/config';
+import { AppConfig, ConfigModule, JsonLogsModule } from '@pl/config';
 import { CRAWL_CONTRACT, CrawlerWorkerModule } from '@pl/crawling';
 import { JobsModule, QueueContract } from '@pl/jobs';
 import { PersistenceModule } from '@pl/persistence';
@@ -21,8 +21,8 @@ export const WORKER_QUEUES: readonly QueueName[] = ['ingestion', 'reports'];
 /**
  * How a process that works on queues is composed, once for every app:
  * forRoot(config, {queues}) is a whole worker-type process (the worker, the
- * crawler, the API's worker thread): the configuration, the database, the
- * jobs runtime and the named queues with their handlers. serve(queues) adds
+ * crawler, the API's worker thread): the configuration, the JSON logs, the
+ * database, the jobs runtime and the named queues with their handlers. serve(queues) adds
  * queues to a process that composes the rest itself (the API with
  * --with-worker, the CLI waiting for its import).
  */
@@ -31,7 +31,7 @@ export class WorkerRuntimeModule {
   static forRoot(config: AppConfig, options: { queues: readonly QueueName[] }): DynamicModule {
     return {
       module: WorkerRuntimeModule,
-      imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(), JobsModule.forRoot(), WorkerRuntimeModule.serve(options.queues)],
+      imports: [ConfigModule.forRoot(config), JsonLogsModule.forRoot(config), PersistenceModule.forRoot(), JobsModule.forRoot(), WorkerRuntimeModule.serve(options.queues)],
     };
   }
 

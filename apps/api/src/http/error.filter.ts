@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { DomainError, ErrorKind, FieldError } from '@pl/domain';
 
@@ -71,7 +71,10 @@ export class ErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500 && !(exception instanceof DomainError)) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      // The request id (Fastify's) ties the line to the request, whether or not LOG_REQUESTS logs requests.
+      const req = host.switchToHttp().getRequest<FastifyRequest>();
+      const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`request ${req.id} (${req.method} ${req.url}) failed: ${cause}`);
     }
     if (!res.sent) res.status(body.statusCode).send(body);
   }
