@@ -23,21 +23,24 @@ import type { EvaluationEntry, IndicatorResult, RuleKind, SelfEvaluation } from 
 /**
  * Every API call of the UI, one function each. Paths are checked against the
  * OpenAPI document (schema.d.ts, generated from the API's zod schemas by
- * `npm run openapi:client`): a route renamed or removed is a compile error here.
+ * `npm run openapi:client`): a route renamed or removed, or called with a method it
+ * does not take, is a compile error here.
  * Bodies and answers are typed by views.ts.
  */
 type Path = keyof paths;
+/** The paths the document lists with this method (a GET of a path that only takes POST is a compile error). */
+type PathWith<M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = { [P in Path]: paths[P] extends Record<M, object> ? P : never }[Path];
 type Params = { path?: Record<string, string | number>; query?: Record<string, string | number | boolean | undefined> };
 
 // openapi-fetch is typed by the document's parameter shapes, which are looser than what the API
 // checks: the path name is what is checked here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const client = api as any;
-const get = <T>(path: Path, params: Params = {}) => call<T>(client.GET(path, { params }));
-const post = <T>(path: Path, params: Params, body?: unknown) => call<T>(client.POST(path, { params, body }));
-const put = <T>(path: Path, params: Params, body: unknown) => call<T>(client.PUT(path, { params, body }));
-const patch = <T>(path: Path, params: Params, body: unknown) => call<T>(client.PATCH(path, { params, body }));
-const del = <T>(path: Path, params: Params) => call<T>(client.DELETE(path, { params }));
+const get = <T>(path: PathWith<'get'>, params: Params = {}) => call<T>(client.GET(path, { params }));
+const post = <T>(path: PathWith<'post'>, params: Params, body?: unknown) => call<T>(client.POST(path, { params, body }));
+const put = <T>(path: PathWith<'put'>, params: Params, body: unknown) => call<T>(client.PUT(path, { params, body }));
+const patch = <T>(path: PathWith<'patch'>, params: Params, body: unknown) => call<T>(client.PATCH(path, { params, body }));
+const del = <T>(path: PathWith<'delete'>, params: Params) => call<T>(client.DELETE(path, { params }));
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface PlacementQuery {
@@ -124,7 +127,7 @@ export const imports = {
 /** A rendered report: the file, or (for a large one) the queued job to follow. */
 export type ReportOutcome = { file: Blob; fileName: string } | { job: ReportJob };
 
-async function reportFile(path: Path, params: Params): Promise<ReportOutcome> {
+async function reportFile(path: PathWith<'get'>, params: Params): Promise<ReportOutcome> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const { response, data, error } = await (api as any).GET(path, { params, parseAs: 'blob' });
   if (!response.ok) throw toApiError(response.status, error ?? (await response.clone().json().catch(() => null)));
