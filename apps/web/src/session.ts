@@ -45,17 +45,20 @@ export async function loadSession(): Promise<void> {
 
 /** Takes the signed-in user's view (from `GET /api/auth/me` or the login answer). */
 export async function adopt(me: Me & { csrfToken?: string }): Promise<void> {
-  session.me = me;
   if (me.csrfToken) setCsrfToken(me.csrfToken);
+  const admin = me.role === 'admin';
   let choices: OrgChoice[] = (me.organizations ?? []).map((o) => ({ slug: o.slug, name: o.name ?? o.slug, role: o.role }));
-  if (isAdmin() || me.region) {
+  if (admin || me.region) {
     // Admins and region viewers read organizations they have no membership in.
     const all = await orgs.list();
-    const role = isAdmin() ? 'admin' : 'viewer';
+    const role = admin ? 'admin' : 'viewer';
     choices = all
-      .filter((o) => isAdmin() || o.region === me.region || choices.some((c) => c.slug === o.slug))
+      .filter((o) => admin || o.region === me.region || choices.some((c) => c.slug === o.slug))
       .map((o) => ({ slug: o.slug, name: o.name, role: choices.find((c) => c.slug === o.slug)?.role ?? role }));
   }
+  // The user is shown once all of it is known: setting it earlier drew the top bar before the
+  // organizations were even asked for, and again when they came.
+  session.me = me;
   session.orgs = choices;
   const saved = localStorage.getItem(ORG_KEY);
   session.org = choices.find((c) => c.slug === saved)?.slug ?? choices[0]?.slug ?? '';
