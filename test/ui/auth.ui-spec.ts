@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import path from 'node:path';
 import { DEMO_USERS_PASSWORD } from './support/stack';
-import { expect, ORG, test } from './support/fixtures';
+import { choose, expect, ORG, test } from './support/fixtures';
 
 const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'ui-screenshots');
 
@@ -40,7 +40,7 @@ test('sign in: a wrong password is said in Chinese, the right one opens 台账 a
   expect((await page.request.get('/api/auth/me')).status()).toBe(401);
 });
 
-test('a viewer sees no write buttons, and the API answers 403 when it tries anyway', async ({ page }) => {
+test('a viewer sees no write buttons, and 录入 opened by its address goes back to 台账', async ({ page }) => {
   await signInThroughPage(page, 'daxiang-viewer', DEMO_USERS_PASSWORD);
   await expect(page.getByTestId('user-menu')).toContainText('daxiang-viewer');
   const nav = page.locator('.nav');
@@ -57,17 +57,44 @@ test('a viewer sees no write buttons, and the API answers 403 when it tries anyw
   await page.goto('/budget');
   await expect(page.locator('.page-title')).toHaveText('预算');
   await expect(page.getByTestId('save-budget')).toHaveCount(0);
+});
 
-  // Trying anyway, from the signed-in page with its CSRF token: 403 naming the role.
-  const refused = await page.evaluate(async (org) => {
-    const me = await (await fetch('/api/auth/me')).json();
-    const res = await fetch(`/api/orgs/${org}/placements`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-      body: JSON.stringify({ channel: '央视', title: '查看者试图录入', publishedOn: '2021-03-02' }),
-    });
-    return { status: res.status, body: await res.json() };
-  }, ORG);
-  expect(refused.status).toBe(403);
-  expect(refused.body.errors[0].field).toBe('role');
+test('a user who became a viewer while 录入 was open gets the refusal in Chinese on saving, every field kept', async ({ page, api }) => {
+  // An editor of the organization, signed in through the page, starts logging a placement…
+  const username = `ui-demoted-${Date.now().toString(36)}`;
+  const password = 'ui-demoted-password';
+  expect((await api.post('/api/users', { data: { username, password, role: 'editor', org: ORG } })).status()).toBe(201);
+  await signInThroughPage(page, username, password);
+  await page.locator('.nav').getByRole('link', { name: '录入' }).click();
+  await expect(page.locator('.page-title')).toHaveText('录入');
+  await page.locator('input[name="title"]').fill('降为查看者后仍试图录入的稿件');
+  await page.locator('input[name="publishedOn"]').fill('2021-12-21');
+  await page.locator('input[name="publishedOn"]').press('Enter');
+  await choose(page, page.getByTestId('channel-select'), '红网大祥站');
+  await page.locator('textarea[name="note"]').fill('仍在页面上的表单');
+
+  // …and meanwhile an administrator makes them a viewer. The page still offers 保存: they try anyway.
+  const demoted = await api.patch(`/api/users/${username}`, { data: { role: 'viewer' } });
+  expect(demoted.status()).toBe(200);
+  expect((await demoted.json()).organizations[0].role).toBe('viewer');
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/orgs/${ORG}/placements`) && r.request().method() === 'POST');
+  await page.getByTestId('submit').click();
+  expect((await answer).status()).toBe(403);
+
+  // A readable Chinese sentence (from the error's code), not the API's English nor "角色填写有误"; nothing typed is lost.
+  await expect(page.getByTestId('form-error')).toContainText('没有权限执行此操作');
+  await expect(page.getByTestId('form-error')).not.toContainText(/role|填写有误/);
+  await expect(page.locator('input[name="title"]')).toHaveValue('降为查看者后仍试图录入的稿件');
+  await expect(page.locator('input[name="publishedOn"]')).toHaveValue('2021-12-21');
+  await expect(page.getByTestId('channel-select')).toContainText('红网大祥站');
+  await expect(page.locator('textarea[name="note"]')).toHaveValue('仍在页面上的表单');
+  await expect(page.getByTestId('saved')).toHaveCount(0);
+  // Nothing was written.
+  const list = await api.get(`/api/orgs/${ORG}/placements`, { params: { q: '降为查看者后仍试图录入的稿件' } });
+  expect((await list.json()).total).toBe(0);
+
+  // Opened again, the page knows the new role: no 录入 any more.
+  await page.goto('/ledger');
+  await expect(page.locator('.page-title')).toHaveText('台账');
+  await expect(page.locator('.nav').getByRole('link', { name: '录入' })).toHaveCount(0);
 });

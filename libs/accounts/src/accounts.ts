@@ -155,6 +155,27 @@ export class Accounts {
     return this.view(user);
   }
 
+  /**
+   * A new role in the user's organization (editor, reviewer or viewer): its sessions and tokens act
+   * with it from the next request (a token stays capped at its own role). Only for a user of an
+   * organization: an administrator or a region-viewer has no role there.
+   */
+  async setOrgRole(username: string, role: OrgRole): Promise<UserView> {
+    if (!(ORG_ROLES as readonly string[]).includes(role)) {
+      throw invalid('role', `role must be one of ${ORG_ROLES.join(', ')}`, `单位内的角色须为 ${ORG_ROLES.join('、')} 之一`);
+    }
+    const user = await this.userRow(username);
+    await writeTransaction(this.ds, async (em) => {
+      const memberships = await em.getRepository(Membership).findBy({ userId: user.id });
+      if (memberships.length === 0) {
+        throw invalid('role', `user "${username}" belongs to no organization: its role is not an organization's`, `用户 ${username} 不属于任何单位，不能设置单位内的角色`);
+      }
+      for (const m of memberships) m.role = role;
+      await em.getRepository(Membership).save(memberships);
+    });
+    return this.view(user);
+  }
+
   /** Checks the password; a new session for the user, or null (unknown user, wrong password, disabled). */
   async login(username: string, password: string, ttlMs: number): Promise<NewSession | null> {
     const user = await this.ds.getRepository(User).findOneBy({ username: String(username ?? '') });

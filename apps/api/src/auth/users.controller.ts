@@ -28,8 +28,9 @@ const userChange = z
     {
       disabled: z.boolean({ error: 'disabled must be true or false' }).optional(),
       password: z.string({ error: 'password must be a string' }).optional(),
+      role: z.enum(ORG_ROLES, { error: `role must be one of ${ORG_ROLES.join(', ')}` }).optional(),
     },
-    { error: 'body must be an object {disabled?, password?}' },
+    { error: 'body must be an object {disabled?, password?, role?}' },
   )
   .strict();
 
@@ -64,7 +65,7 @@ export class UsersController {
     return this.auth.accounts.addUser(user);
   }
 
-  /** {disabled: true} ends the user's sessions and stops its tokens; {password} sets a new one (sessions end too). */
+  /** {disabled: true} ends the user's sessions and stops its tokens; {password} sets a new one (sessions end too); {role} changes its role in its organization. */
   @Patch(':username')
   @ZodResponse(200, userView)
   async update(
@@ -74,6 +75,7 @@ export class UsersController {
     try {
       if (change.password !== undefined) await this.auth.accounts.setPassword(username, change.password);
       if (change.disabled !== undefined) await this.auth.accounts.setDisabled(username, change.disabled);
+      if (change.role !== undefined) await this.auth.accounts.setOrgRole(username, change.role);
       return await this.auth.accounts.user(username);
     } finally {
       this.auth.forget();

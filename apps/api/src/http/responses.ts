@@ -40,6 +40,16 @@ export const ingestionView = documents<IngestionView>()(
     inserted: z.number().int(),
     duplicates: z.number().int(),
     rejected: z.number().int(),
+    /** Why the worker refused a change to a placement that the API had accepted (only then). */
+    refusal: z
+      .object({
+        code: z.string(),
+        field: z.string(),
+        message: z.string(),
+        messageZh: z.string(),
+        duplicateOf: z.object({ id: z.number().int(), title: z.string(), status: z.string() }).optional(),
+      })
+      .optional(),
   }),
 );
 

@@ -70,12 +70,22 @@ const BY_STATUS: Record<number, string> = {
   503: '服务暂时不可用，本次内容未保存，请稍后重试',
 };
 
+/**
+ * Errors told by their code (the API's stable error codes), whatever their fields: a role too low
+ * names the field `role`, which is no field of any form — "角色填写有误" would be wrong.
+ */
+const BY_CODE: Record<string, string> = {
+  AUTH_FORBIDDEN: '没有权限执行此操作：您的角色不允许（如需此权限，请联系管理员）',
+  AUTH_REQUIRED: BY_STATUS[401],
+};
+
 /** An error of any kind as Chinese text for the page and for each field. */
 export function toChinese(err: unknown): ChineseError {
   if (!(err instanceof ApiError)) {
     const detail = err instanceof Error ? err.message : String(err);
     return { message: '操作失败，请稍后重试', fields: {}, detail };
   }
+  if (err.code && BY_CODE[err.code]) return { message: BY_CODE[err.code], fields: {}, detail: err.message };
   const fields: Record<string, string> = {};
   for (const e of err.errors) fields[e.field] ??= fieldMessage(e.field, e.message);
   let message: string;

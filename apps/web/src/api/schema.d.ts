@@ -1367,6 +1367,8 @@ export interface operations {
                 "application/json": {
                     disabled?: boolean;
                     password?: string;
+                    /** @enum {string} */
+                    role?: "viewer" | "reviewer" | "editor";
                 };
             };
         };
@@ -3073,6 +3075,17 @@ export interface operations {
                         inserted: number;
                         duplicates: number;
                         rejected: number;
+                        refusal?: {
+                            code: string;
+                            field: string;
+                            message: string;
+                            messageZh: string;
+                            duplicateOf?: {
+                                id: number;
+                                title: string;
+                                status: string;
+                            };
+                        };
                     };
                 };
             };
