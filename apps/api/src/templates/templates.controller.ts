@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Put, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Put, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -34,6 +34,11 @@ function summary(v: TemplateView) {
   return { kind: v.kind, source: v.source, name: t.name ?? null, format: v.format, updatedBy: v.updatedBy, updatedAt: v.updatedAt };
 }
 
+/** The answers shared by the organization's and the region's routes of each action. */
+const TemplateContent = () => FileResponse(200, ['application/yaml', 'application/json'], 'The text in effect');
+const TemplateUpload = () =>
+  applyDecorators(ZodResponse(200, templateView, 'Replaced'), ZodResponse(201, templateView, 'Created'), ApiConsumes('application/yaml', 'application/json'));
+const TemplateRemoved = () => applyDecorators(EmptyResponse(), HttpCode(204));
 
 /**
  * Templates per organization or region, stored in the database: the report
@@ -64,15 +69,13 @@ export class TemplatesController {
   }
 
   private async put(owner: TemplateOwner, kind: TemplateKind, req: FastifyRequest, actor: string, res: FastifyReply) {
-    const k = kind;
-    const { view, created } = await this.templates.put(owner, k, uploadedText(req), actor);
+    const { view, created } = await this.templates.put(owner, kind, uploadedText(req), actor);
     res.status(created ? 201 : 200);
     return view;
   }
 
   private async remove(owner: TemplateOwner, kind: TemplateKind): Promise<void> {
-    const k = kind;
-    if (!(await this.templates.remove(owner, k))) throw DomainError.notFound('TEMPLATE_NOT_FOUND', `stored ${k} template`, '已保存的模板', 'kind', k);
+    if (!(await this.templates.remove(owner, kind))) throw DomainError.notFound('TEMPLATE_NOT_FOUND', `stored ${kind} template`, '已保存的模板', 'kind', kind);
   }
 
   /** The text in effect, as a file (download, edit, upload again). */
@@ -100,24 +103,21 @@ export class TemplatesController {
   }
 
   @Get('orgs/:org/templates/:kind/content')
-  @FileResponse(200, ['application/yaml', 'application/json'], 'The text in effect')
+  @TemplateContent()
   async orgContent(@ZodParam('org', orgSlug) slug: string, @ZodParam('kind', kindParam) kind: TemplateKind, @Res() res: FastifyReply): Promise<void> {
     await this.sendContent(await this.orgOwner(slug), kind, res);
   }
 
   /** Stores an organization's own template of a kind (201 created, 200 replaced); 400 naming the lines when it is invalid. */
   @Put('orgs/:org/templates/:kind')
-  @ApiConsumes('application/yaml', 'application/json')
-  @ZodResponse(201, templateView, 'Created')
-  @ZodResponse(200, templateView, 'Replaced')
+  @TemplateUpload()
   async orgPut(@ZodParam('org', orgSlug) slug: string, @ZodParam('kind', kindParam) kind: TemplateKind, @ZodBody(templateText, { validate: false }) _text: unknown, @Req() req: FastifyRequest, @Actor() actor: string, @Res({ passthrough: true }) res: FastifyReply) {
     return this.put(await this.orgOwner(slug), kind, req, actor, res);
   }
 
   /** Removes an organization's own template (204): its region's or the default applies again. */
   @Delete('orgs/:org/templates/:kind')
-  @HttpCode(204)
-  @EmptyResponse()
+  @TemplateRemoved()
   async orgDelete(@ZodParam('org', orgSlug) slug: string, @ZodParam('kind', kindParam) kind: TemplateKind): Promise<void> {
     await this.remove(await this.orgOwner(slug), kind);
   }
@@ -138,23 +138,20 @@ export class TemplatesController {
 
   @Get('regions/:region/templates/:kind/content')
   @RegionAccess('members')
-  @FileResponse(200, ['application/yaml', 'application/json'], 'The text in effect')
+  @TemplateContent()
   async regionContent(@ZodParam('region', regionRef) region: string, @ZodParam('kind', kindParam) kind: TemplateKind, @Res() res: FastifyReply): Promise<void> {
     await this.sendContent(await this.regionOwner(region), kind, res);
   }
 
   /** Stores a region's template of a kind, for every organization of the region without its own. */
   @Put('regions/:region/templates/:kind')
-  @ApiConsumes('application/yaml', 'application/json')
-  @ZodResponse(201, templateView, 'Created')
-  @ZodResponse(200, templateView, 'Replaced')
+  @TemplateUpload()
   async regionPut(@ZodParam('region', regionRef) region: string, @ZodParam('kind', kindParam) kind: TemplateKind, @ZodBody(templateText, { validate: false }) _text: unknown, @Req() req: FastifyRequest, @Actor() actor: string, @Res({ passthrough: true }) res: FastifyReply) {
     return this.put(await this.regionOwner(region), kind, req, actor, res);
   }
 
   @Delete('regions/:region/templates/:kind')
-  @HttpCode(204)
-  @EmptyResponse()
+  @TemplateRemoved()
   async regionDelete(@ZodParam('region', regionRef) region: string, @ZodParam('kind', kindParam) kind: TemplateKind): Promise<void> {
     await this.remove(await this.regionOwner(region), kind);
   }
