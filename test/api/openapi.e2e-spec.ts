@@ -24,8 +24,12 @@ type Operation = {
 };
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 
-/** Routes registered on Fastify directly, not by Nest's controllers (their own tests cover them). */
-const NOT_NEST = [/^\/admin\/queues/, /^\/docs/, /^\/\*?$/];
+/**
+ * Routes registered on Fastify directly, not by Nest's controllers (their own tests cover them):
+ * the queue dashboard, the documents, the UI's page, and the UI's built files (one route per file,
+ * such as /assets/index-3f2a.js, when dist/web exists).
+ */
+const NOT_NEST = [/^\/admin\/queues/, /^\/docs/, /^\/\*?$/, /^\/(?!api\/)(?:[\w.-]+\/)*[\w.-]+\.[A-Za-z0-9]+$/];
 
 
 interface Handler {
