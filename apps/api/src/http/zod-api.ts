@@ -28,7 +28,19 @@ export const ZOD_ROUTE = 'pl:zod-route';
 
 /** JSON Schema (OpenAPI 3.0 dialect) of what a zod schema accepts (`input`) or gives (`output`). */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  // An answer's schema names the fields it promises; zod marks output objects closed, which an answer's extra fields would contradict.
+  return io === 'output' ? open(json) : json;
+}
+
+function open(node: unknown): Record<string, unknown> {
+  if (Array.isArray(node)) return node.map(open) as unknown as Record<string, unknown>;
+  if (node === null || typeof node !== 'object') return node as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(node as Record<string, unknown>)
+      .filter(([k, v]) => !(k === 'additionalProperties' && v === false))
+      .map(([k, v]) => [k, open(v)]),
+  );
 }
 
 function meta(target: object, key: string | symbol | undefined): { fn: object; meta: ZodRouteMeta; descriptor: PropertyDescriptor } {
