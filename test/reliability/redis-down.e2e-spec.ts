@@ -48,7 +48,7 @@ describe('Redis down while the API is up', () => {
     expect(before.placements).toBe(1);
   });
 
-  it('answers every write with a JSON 503 naming the queue within a second, writing nothing', async () => {
+  it('answers every write with a JSON 503 naming the queue at once (the fail-fast second, not the 5 s of an unknown outcome), writing nothing', async () => {
     await redis.kill('SIGKILL');
 
     const writes: [string, () => PromiseLike<import('supertest').Response>][] = [
@@ -69,7 +69,9 @@ describe('Redis down while the API is up', () => {
       for (const [what, send] of writes) {
         const { res, ms } = await timed(send);
         expect({ what, round, status: res.status }).toEqual({ what, round, status: 503 });
-        expect(ms).toBeLessThan(1000);
+        // Fails fast (ENQUEUE_TIMEOUT_MS, 1 s), not after the 5 s an enqueue whose outcome is unknown keeps trying;
+        // the margin is for a loaded 2-core CI machine (1,036 ms was seen there).
+        expect(ms).toBeLessThan(2500);
         expect(res.headers['content-type']).toMatch(/application\/json/);
         expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
         expect(res.body.message).toMatch(/queue \(Redis\) is unavailable: nothing was recorded/);

@@ -176,6 +176,9 @@ export class IngestionQueue {
             ...receipts.map((r) => JSON.stringify(r)),
           )
         : null;
+      // Awaited after the jobs' command: marked handled now, so that when the connection closes and that command
+      // fails first, this one's rejection ("Connection is closed.") is not left unhandled (await below still throws it).
+      written?.catch(() => undefined);
       // One job (the usual case under load: the single POSTs of a flush packed into one) goes
       // without addBulk's MULTI, whose ioredis pipeline costs more to build than the job to add.
       if (jobs.length === 1) await this.producer.queue.add(jobs[0].name, jobs[0].data, { jobId: ingestionJobId(jobs[0]) });
