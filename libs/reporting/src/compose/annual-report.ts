@@ -10,7 +10,7 @@ import { DEFAULT_TEMPLATE, ReportTemplate } from '../template/report-template';
 import { IndicatorTemplate, defaultIndicatorTemplate } from '../evaluation/indicator-template';
 import type { SelfEvaluation } from '../evaluation/self-evaluation';
 import { selfEvaluationBlocks, selfEvaluationSheet } from '../evaluation/self-evaluation-document';
-import { SelfEvaluationService } from '../evaluation/self-evaluation.service';
+import { SelfEvaluationService, evaluationFacts, yearPeriod } from '../evaluation/self-evaluation.service';
 import { chineseDate, chineseNumber, joinDun, joinWithHe } from './chinese';
 
 export interface AnnualReportRequest {
@@ -73,8 +73,8 @@ export class AnnualReportComposer {
     const yearEnd = `${year}-12-31`;
     const today = todayInShanghai();
     const asOf = req.asOf ?? (yearEnd < today ? yearEnd : today);
-    const from = `${year}-01-01` > org.foundedOn ? `${year}-01-01` : org.foundedOn;
-    const to = asOf < yearEnd ? asOf : yearEnd;
+    // The self-evaluation table below is scored from this period's figures: one definition of it.
+    const { from, to } = yearPeriod(org, year, asOf);
 
     const [profile, annual, budget] = await Promise.all([
       this.facts.profile(org.id),
@@ -95,7 +95,13 @@ export class AnnualReportComposer {
 
     const shortName = profile?.shortName ?? org.name;
     const budgetData = budget ? budgetFigures(budget) : null;
-    const selfEvaluation = await this.evaluations.evaluate(org, year, asOf, req.indicators ?? defaultIndicatorTemplate(), template);
+    // Scored from the figures above (the same period: yearPeriod), not read again.
+    const selfEvaluation = await this.evaluations.evaluateWith(
+      org,
+      year,
+      req.indicators ?? defaultIndicatorTemplate(),
+      evaluationFacts(yearTiers, highlights, annual, budget),
+    );
     const data: AnnualReportData = {
       organization: { slug: org.slug, name: org.name, region: org.region, foundedOn: org.foundedOn },
       year,

@@ -5,7 +5,9 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { DomainError, TIERS, type FieldError } from '@pl/domain';
 import { EvaluationEntryRow, Organization, writeTransaction, write } from '@pl/persistence';
-import { ReportFacts, sumTiers } from '../aggregate/report-facts';
+import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
+import type { BudgetDocument } from '../budget/budget';
+import type { AnnualProfileDocument } from '../profile/profile';
 import { assertFiscalYear, optionalText, safeParseInput } from '../input-errors';
 import type { ReportTemplate } from '../template/report-template';
 import { Indicator, IndicatorTemplate } from './indicator-template';
@@ -158,14 +160,7 @@ export class SelfEvaluationService {
       this.facts.annualProfile(org.id, year),
       this.facts.budget(org.id, year),
     ]);
-    const targets: EvaluationFacts['targets'] = {};
-    for (const k of [...TIERS, 'highlights'] as const) if (annual?.targets?.[k] !== undefined) targets[k] = annual.targets[k];
-    return {
-      placements: { ...tiers, total: sumTiers(tiers) },
-      highlights: highlights.reduce((s, h) => s + h.count, 0),
-      targets,
-      budget,
-    };
+    return evaluationFacts(tiers, highlights, annual, budget);
   }
 
   /** The scored table of a year as of a date. */
@@ -173,6 +168,36 @@ export class SelfEvaluationService {
     const [facts, entries] = await Promise.all([this.yearFacts(org, year, asOf, reportTemplate), this.entries(org, year)]);
     return evaluate(template, facts, entries);
   }
+
+  /**
+   * The scored table from figures the caller has already read for the same
+   * period (see {@link evaluationFacts}): the annual report counts them for its
+   * own text, and reading them twice doubled its queries.
+   */
+  async evaluateWith(org: Organization, year: number, template: IndicatorTemplate, facts: EvaluationFacts): Promise<SelfEvaluation> {
+    return evaluate(template, facts, await this.entries(org, year));
+  }
+}
+
+/**
+ * What the data says for a year, from the year's counts by tier and the
+ * report template's highlight lines over {@link yearPeriod}, and the year's
+ * profile and budget.
+ */
+export function evaluationFacts(
+  tiers: TierCounts,
+  highlights: HighlightCount[],
+  annual: AnnualProfileDocument | null,
+  budget: BudgetDocument | null,
+): EvaluationFacts {
+  const targets: EvaluationFacts['targets'] = {};
+  for (const k of [...TIERS, 'highlights'] as const) if (annual?.targets?.[k] !== undefined) targets[k] = annual.targets[k];
+  return {
+    placements: { ...tiers, total: sumTiers(tiers) },
+    highlights: highlights.reduce((s, h) => s + h.count, 0),
+    targets,
+    budget,
+  };
 }
 
 const assertYear = (year: number) => assertFiscalYear(year, 'EVALUATION_BAD_YEAR');
