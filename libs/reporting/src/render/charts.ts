@@ -287,7 +287,8 @@ let tempCounter = 0;
 /**
  * Runs `render` with resvg options whose fonts cover `svg`: a temporary subset
  * of the installed CJK font (fast), else all system fonts (correct, but resvg
- * re-reads the large font file for every glyph).
+ * re-reads the large font file for every glyph). `svg` may be several charts'
+ * SVG together: their one subset serves them all.
  */
 async function withChartFonts<T>(svg: string, base: ResvgRenderOptions, render: (o: ResvgRenderOptions) => Promise<T> | T): Promise<T> {
   const font = findCjkFont();
@@ -324,11 +325,26 @@ async function withChartFonts<T>(svg: string, base: ResvgRenderOptions, render: 
  * pixels). Rasterising runs on the libuv thread pool.
  */
 export async function renderChartPng(spec: ChartSpec, opts: ChartPngOptions = {}): Promise<Buffer> {
+  const [png] = await renderChartPngs([spec], opts);
+  return png as Buffer;
+}
+
+/**
+ * Renders a document's charts as PNGs, in order, all of one size. One font
+ * subset covers them all: HarfBuzz copies and parses the whole CJK font for
+ * each subset, some 20 ms of the main thread, and queues the calls one after
+ * another. A subset holds the same glyphs whatever else it holds, so each
+ * image is the one its chart alone would give.
+ */
+export async function renderChartPngs(specs: ChartSpec[], opts: ChartPngOptions = {}): Promise<Buffer[]> {
+  if (specs.length === 0) return [];
   const width = opts.width ?? DEFAULT_CHART_SIZE.width;
   const height = opts.height ?? DEFAULT_CHART_SIZE.height;
-  const svg = renderChartSvg(spec, { width, height });
-  const image = await withChartFonts(svg, baseResvgOptions(width, opts.scale ?? 2), (o) => renderAsync(svg, o));
-  return encodePng(image.pixels, image.width, image.height);
+  const svgs = specs.map((spec) => renderChartSvg(spec, { width, height }));
+  const images = await withChartFonts(svgs.join('\n'), baseResvgOptions(width, opts.scale ?? 2), (o) =>
+    Promise.all(svgs.map((svg) => renderAsync(svg, o))),
+  );
+  return Promise.all(images.map((image) => encodePng(image.pixels, image.width, image.height)));
 }
 
 const deflate = promisify(zlib.deflate);

@@ -22,7 +22,7 @@ import {
 } from 'docx';
 import { textWidth } from '@pl/domain';
 import type { Block, ChartSpec, ReportDocument, TableBlock } from '../document/report-document';
-import { renderChartPng } from './charts';
+import { renderChartPngs } from './charts';
 import { formatCell, itemsCarryMarkers, splitLines } from './text';
 
 /**
@@ -331,7 +331,7 @@ function pageNumberFooter(alignment: 'left' | 'right'): Footer {
 export async function renderDocx(doc: ReportDocument): Promise<Buffer> {
   // Start the charts first: they rasterise on the thread pool while the text is laid out here.
   const chartSpecs = doc.blocks.filter((b) => b.type === 'chart').map((b) => b.chart);
-  const pending = Promise.all(chartSpecs.map((spec) => renderChartPng(spec, { ...CHART, scale: 2 })));
+  const pending = renderChartPngs(chartSpecs, { ...CHART, scale: 2 });
 
   const parts: Part[] = [{ landscape: false, items: [] }];
   // 发文字号: centred above the title (GB/T 9704 puts it in the 版头, over the title).

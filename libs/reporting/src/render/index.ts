@@ -5,7 +5,7 @@ import { renderJson } from './json';
 import { renderMarkdown } from './markdown';
 import { renderXlsx } from './xlsx';
 
-export { renderChartPng, renderChartSvg } from './charts';
+export { renderChartPng, renderChartPngs, renderChartSvg } from './charts';
 export { renderDocx } from './docx';
 export { renderHtml } from './html';
 export { renderJson } from './json';
