@@ -16,6 +16,7 @@ import { recordRoutes } from './http/route-table';
 import { AuthService } from './auth/auth.service';
 import { serveWebUi } from './web/web-ui';
 import { installSecurityHeaders } from './http/security-headers';
+import { installServerTiming } from './http/server-timing';
 
 /**
  * The HTTP adapter of the API: Fastify, with the JSON body limit and one
@@ -91,6 +92,8 @@ export async function createApiApp(config: AppConfig, options: ApiOptions): Prom
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, options), createHttpAdapter(config), { bufferLogs: true });
   useJsonLogs(app);
   recordRoutes(app.getHttpAdapter().getInstance());
+  // First, so that the time it reports covers every other hook (sign-in, guards) too.
+  installServerTiming(app.getHttpAdapter().getInstance());
   // Security headers on every answer, refusals included; before the documents' and the dashboard's routes, which get their own policy.
   await installSecurityHeaders(app);
   parseJsonBodies(app, config.http.bodyLimitBytes);
