@@ -72,7 +72,13 @@ router.afterEach((to) => {
  * call waits, queued behind them.
  */
 export function startRouting(): void {
-  sessionLoading ??= loadSession();
+  // Where the address leads (`/` and unknown paths lead to 台账, keeping the query).
+  const target = router.resolve(window.location.pathname + window.location.search);
+  const ledger = target.name === 'ledger' || (target.matched.length > 0 && target.matched.every((r) => r.redirect === '/ledger'));
+  // 台账's list is asked for as soon as the organization is known, before the top bar is drawn;
+  // its catalog needs no organization, and is asked for right after the session.
+  sessionLoading ??= loadSession(ledger ? (org) => requestEarly(org, ledgerQuery(target.query)) : undefined);
+  if (ledger) void loadChannels().catch(() => undefined);
   // The typed client sends its request a few promise turns later; a task runs after all of them.
   setTimeout(() => {
     for (const record of router.resolve(window.location.pathname).matched) {

@@ -25,10 +25,16 @@ export const session = reactive({
 
 const ORG_KEY = 'pl.org';
 
-export async function loadSession(): Promise<void> {
+/**
+ * Loads who is signed in. `beforeShown` is called with the organization the
+ * pages will show once it is known and before anything of it is drawn: the
+ * first page's data can be asked for then, rather than after Vue has drawn
+ * the top bar (which took 70 ms of a loaded machine ahead of 台账's list).
+ */
+export async function loadSession(beforeShown?: (org: string) => void): Promise<void> {
   try {
     const me = await auth.me();
-    await adopt(me);
+    await adopt(me, beforeShown);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
       // An API without sign-in (before accounts existed): everyone acts as an administrator.
@@ -44,7 +50,7 @@ export async function loadSession(): Promise<void> {
 }
 
 /** Takes the signed-in user's view (from `GET /api/auth/me` or the login answer). */
-export async function adopt(me: Me & { csrfToken?: string }): Promise<void> {
+export async function adopt(me: Me & { csrfToken?: string }, beforeShown?: (org: string) => void): Promise<void> {
   if (me.csrfToken) setCsrfToken(me.csrfToken);
   const admin = me.role === 'admin';
   let choices: OrgChoice[] = (me.organizations ?? []).map((o) => ({ slug: o.slug, name: o.name ?? o.slug, role: o.role }));
@@ -56,12 +62,14 @@ export async function adopt(me: Me & { csrfToken?: string }): Promise<void> {
       .filter((o) => admin || o.region === me.region || choices.some((c) => c.slug === o.slug))
       .map((o) => ({ slug: o.slug, name: o.name, role: choices.find((c) => c.slug === o.slug)?.role ?? role }));
   }
+  const saved = localStorage.getItem(ORG_KEY);
+  const org = choices.find((c) => c.slug === saved)?.slug ?? choices[0]?.slug ?? '';
+  if (org) beforeShown?.(org);
   // The user is shown once all of it is known: setting it earlier drew the top bar before the
   // organizations were even asked for, and again when they came.
   session.me = me;
   session.orgs = choices;
-  const saved = localStorage.getItem(ORG_KEY);
-  session.org = choices.find((c) => c.slug === saved)?.slug ?? choices[0]?.slug ?? '';
+  session.org = org;
 }
 
 export function chooseOrg(slug: string): void {

@@ -39,6 +39,8 @@ const keyOf = (org: string, q: PlacementQuery) => `${org} ${JSON.stringify(q)}`;
  * machine); the page's first listPlacements with the same query takes it.
  */
 export function requestEarly(org: string, q: PlacementQuery): void {
+  // Already asked for (on the first load, as soon as the session named the organization: router.ts).
+  if (early?.key === keyOf(org, q)) return;
   const answer = placements.list(org, q);
   answer.catch(() => undefined);
   early = { key: keyOf(org, q), answer };
