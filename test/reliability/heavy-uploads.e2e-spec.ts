@@ -1,50 +1,95 @@
+import { ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
 import { Accounts } from '@pl/accounts';
 import { loadConfig } from '@pl/config';
 import { openDatabase } from '@pl/persistence';
-import { createTestDatabase, TestDatabase, testEnv } from '../support/harness';
+import { CATALOG, loadCatalog } from '@pl/placements';
+import type { Probe, ProbeResult, ProbeSpec } from '../bench/latency-probe';
+import { createTestDatabase, repoDir, TestDatabase, testEnv } from '../support/harness';
 import { Children, Child, freePort } from '../support/processes';
 import { honestBomb, lyingBomb, manyEntries } from '../support/zip-bombs';
+
+/** The pause between an answer and a prober's next request. */
+const PROBE_INTERVAL_MS = 100;
+
+/** The latency prober (test/bench/latency-probe.ts, compiled to dist/ by jest's global setup) as a child process. */
+class LatencyProber {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static running = new Set<ChildProcess>();
+
+  /** Starts probing once the prober's connections are open. */
+  static async start(spec: ProbeSpec): Promise<LatencyProber> {
+    const child = fork(path.join(repoDir, 'dist', 'test', 'bench', 'latency-probe.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    LatencyProber.running.add(child);
+    child.once('exit', () => LatencyProber.running.delete(child));
+    const prober = new LatencyProber(child);
+    await prober.next('started', () => child.send({ type: 'start', ...spec }));
+    return prober;
+  }
+
+  /** Stops probing; the probes' timings and the RSS samples. */
+  async stop(): Promise<ProbeResult> {
+    const result = (await this.next('result', () => this.child.send({ type: 'stop' }))) as ProbeResult;
+    this.child.disconnect();
+    return result;
+  }
+
+  private next(type: string, send: () => void): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: { type: string; message?: string }) => {
+        if (m.type !== type && m.type !== 'failed') return;
+        this.child.off('message', onMessage);
+        if (m.type === 'failed') reject(new Error(`latency prober: ${m.message}`));
+        else resolve(m);
+      };
+      this.child.on('message', onMessage);
+      send();
+    });
+  }
+}
 
 /**
  * Issue 13, point 1: uploads never block the API. Three zip bombs and a
  * 1,000,000-row CSV are uploaded at once to the real API (its own process,
- * dist/apps/api) while /health and a single POST are timed and the API's
- * RSS is sampled. Each upload is refused naming the limit it broke; the
- * figures are printed (targets: /health and a POST within 200 ms, RSS under
- * 600 MB) — measured, not asserted, as timings on a shared machine are.
+ * dist/apps/api) while /health and the single write (POST
+ * /api/orgs/:org/placements, 202) are timed and the API's RSS is sampled, by
+ * a prober process of their own (test/bench/latency-probe.ts). Each upload
+ * is refused naming the limit it broke; the figures are printed (targets:
+ * /health and a POST within 200 ms, RSS under 600 MB) — measured, not
+ * asserted, as timings on a shared machine are.
  */
 describe('three zip bombs and a 1,000,000-row CSV at once', () => {
   const children = new Children();
   let db: TestDatabase;
   let api: Child;
   let base: string;
+  let port: number;
   /** The API requires a signed-in caller: these requests carry an administrator's API token, as a script's would. */
   let authorization: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const port = await freePort();
+    port = await freePort();
     api = children.app('api', [], testEnv(db, { PORT: String(port), LOG_LEVEL: 'log' }));
     await api.waitForOutput(/Placement Ledger API on/, 120_000);
     base = `http://127.0.0.1:${port}`;
     const env = testEnv(db);
     const ds = await openDatabase(loadConfig(env).database);
     try {
+      // The catalog (as the in-process harness loads it): the organization daxiang, and the channels the single POSTs name.
+      await loadCatalog(ds, CATALOG);
       const accounts = new Accounts(ds);
       await accounts.addUser({ username: 'uploader', password: 'uploader-password', role: 'admin' });
       authorization = `Bearer ${(await accounts.addToken({ name: 'uploads', username: 'uploader', createdBy: 'cli:test' })).token}`;
     } finally {
       await ds.destroy();
     }
-    const org = await fetch(`${base}/api/orgs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify({ slug: 'daxiang', name: '大祥区融媒体中心', region: '邵阳市', foundedOn: '2019-01-01', keywords: [] }),
-    });
-    expect(org.status).toBe(201);
   }, 180_000);
   afterAll(async () => {
+    for (const child of LatencyProber.running) child.kill('SIGKILL');
     await children.killAll();
     await db?.drop();
   });
@@ -64,35 +109,16 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
     const csv = Buffer.from(`刊发日期,标题,媒体\n${'2021,x,y\n'.repeat(1_000_000)}`, 'utf8'); // ~9.5 MB of bad rows, as in the issue
     const sizes = Object.entries({ ...bombs, csv }).map(([k, b]) => `${k} ${(b.length / 1024).toFixed(0)} KB`);
 
-    const rssBefore = rssMb();
-    let rssPeak = rssBefore;
-    const health: number[] = [];
-    const posts: number[] = [];
-    let running = true;
-    const sampler = (async () => {
-      while (running) {
-        rssPeak = Math.max(rssPeak, rssMb());
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const prober = (async () => {
-      for (let i = 0; running; i++) {
-        let t = performance.now();
-        await fetch(`${base}/health`).then((r) => r.arrayBuffer());
-        health.push(performance.now() - t);
-        t = performance.now();
-        const res = await fetch(`${base}/api/orgs`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization },
-          body: JSON.stringify({ slug: `probe-${i}`, name: `探测单位${i}`, region: '邵阳市', foundedOn: '2019-01-01', keywords: [] }),
-        });
-        await res.arrayBuffer();
-        expect(res.status).toBe(201);
-        posts.push(performance.now() - t);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-
+    // The probes and the RSS sampling run in a process of their own: timed here, they would wait behind this
+    // process's own work of encoding and sending the uploads, and measure that rather than the API.
+    const prober = await LatencyProber.start({
+      port,
+      authorization,
+      org: 'daxiang',
+      channel: '邵阳日报',
+      apiPid: api.proc.pid!,
+      intervalMs: PROBE_INTERVAL_MS,
+    });
     const started = performance.now();
     const [honest, lying, entries, big] = await Promise.all([
       upload('炸弹1.xlsx', bombs.honest),
@@ -101,8 +127,7 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
       upload('百万行.csv', csv),
     ]);
     const elapsed = performance.now() - started;
-    running = false;
-    await Promise.all([sampler, prober]);
+    const probes = await prober.stop();
 
     expect(honest.status).toBe(413);
     expect(honest.body.errors?.[0]).toMatchObject({ field: 'file', message: expect.stringContaining('IMPORT_MAX_DECOMPRESSED_BYTES') });
@@ -113,21 +138,34 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
     expect(entries.body.errors?.[0]).toMatchObject({ field: 'file', message: expect.stringContaining('IMPORT_MAX_ZIP_ENTRIES') });
     expect(big.status).toBe(413);
     expect(big.body.errors?.[0]).toMatchObject({ field: 'file', message: expect.stringContaining('IMPORT_MAX_ROWS') });
+    // Every probe was answered as it would be without the uploads: /health 200, each single POST 202 (queued).
+    expect(probes.unexpected).toEqual([]);
+    expect(probes.health.length).toBeGreaterThan(0);
+    expect(probes.posts.length).toBeGreaterThan(0);
+    expect(probes.orgs.length).toBeGreaterThan(0);
 
-    const max = (xs: number[]) => Math.max(...xs);
-    const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] ?? NaN;
     const rssAfter = rssMb();
+    const line = (what: string, xs: Probe[]) => {
+      const ms = xs.map((p) => p.ms).sort((a, b) => a - b);
+      const max = ms[ms.length - 1];
+      const worst = xs.find((p) => p.ms === max)!;
+      return (
+        `  ${what} while refusing: ${ms.length} requests, p95 ${ms[Math.floor(ms.length * 0.95)].toFixed(0)} ms, ` +
+        `max ${max.toFixed(0)} ms at ${(worst.at / 1000).toFixed(1)} s (target < 200 ms: ${max < 200 ? 'met' : 'not met'})`
+      );
+    };
     process.stdout.write(
       [
         '',
         'heavy uploads (issue 13, point 1): three zip bombs and a 1,000,000-row CSV at once',
         `  files: ${sizes.join(', ')}; all refused after ${(elapsed / 1000).toFixed(1)} s (${honest.ms.toFixed(0)} / ${lying.ms.toFixed(0)} / ${entries.ms.toFixed(0)} / ${big.ms.toFixed(0)} ms)`,
-        `  GET /health while refusing: ${health.length} requests, p95 ${p95(health).toFixed(0)} ms, max ${max(health).toFixed(0)} ms (target < 200 ms: ${max(health) < 200 ? 'met' : 'not met'})`,
-        `  single POST /api/orgs while refusing: ${posts.length} requests, p95 ${p95(posts).toFixed(0)} ms, max ${max(posts).toFixed(0)} ms (target < 200 ms: ${max(posts) < 200 ? 'met' : 'not met'})`,
-        `  API RSS: ${rssBefore.toFixed(0)} MB before, peak ${rssPeak.toFixed(0)} MB, ${rssAfter.toFixed(0)} MB after (target < 600 MB: ${rssPeak < 600 ? 'met' : 'not met'})`,
+        line('GET /health', probes.health),
+        line('single POST /api/orgs/:org/placements (202)', probes.posts),
+        line('for comparison, POST /api/orgs (201, a database write)', probes.orgs).replace(/ \(target.*\)$/, ''),
+        `  API RSS: ${probes.rssBeforeMb.toFixed(0)} MB before, peak ${probes.rssPeakMb.toFixed(0)} MB at ${(probes.rssPeakAt / 1000).toFixed(1)} s, ${rssAfter.toFixed(0)} MB after (target < 600 MB: ${probes.rssPeakMb < 600 ? 'met' : 'not met'})`,
+        `  (probes timed from a process of their own, every ${PROBE_INTERVAL_MS} ms on keep-alive connections; machine load ${loadavg().map((l) => l.toFixed(2)).join(' ')})`,
         '',
       ].join('\n'),
     );
-    expect(health.length).toBeGreaterThan(0);
   }, 600_000);
 });
