@@ -20,6 +20,12 @@ function workerFile(): string {
 /** The heap a reading thread may use: a file under the caps that still needs more fails alone. */
 const THREAD_HEAP_MB = 384;
 
+/** How long the reading thread is kept without a file to read: then it ends, and its memory with it. */
+const IDLE_MS = 10_000;
+
+/** What the thread answers for each file it is sent. */
+type ThreadAnswer = { result?: ReadLedgerResult | ReadLedgerRefusal; error?: string };
+
 /**
  * Reads and checks uploaded ledgers off the event loop, on a worker thread
  * (node:worker_threads). Inflating a workbook and parsing hundreds of
@@ -28,20 +34,26 @@ const THREAD_HEAP_MB = 384;
  * a queued job: the answer (column mapping, row errors) is what the request
  * waits for, and the file need not travel through Redis.
  *
- * One file at a time, each on a fresh thread: concurrent uploads queue
- * instead of taking both cores and their memory at once, a thread's heap is
- * capped (a file that still needs more fails alone, a 413, instead of growing
- * the API), and whatever a file left behind goes with its thread. Starting a
- * thread costs a few tens of ms beside seconds of reading. (piscina, the
- * usual pool, hangs inside Jest's module sandbox, where the API runs in
- * tests; a pool brings nothing for one thread used at a time.)
+ * One file at a time, on one thread kept while files come: concurrent
+ * uploads queue instead of taking both cores and their memory at once, and
+ * the thread's heap is capped (a file that still needs more fails alone, a
+ * 413, instead of growing the API; the next file gets a new thread). The
+ * thread is kept between files because starting one is not cheap: loading
+ * the reading code (ExcelJS, zod) took 0.4–0.6 s of CPU before the first
+ * byte was read, on each file, which the API's main thread had to share the
+ * machine's cores with. It ends after IDLE_MS without a file, and whatever
+ * the files left behind goes with it. (piscina, the usual pool, hangs inside
+ * Jest's module sandbox, where the API runs in tests; a pool brings nothing
+ * for one thread used at a time.)
  */
 @Injectable()
 export class LedgerReader implements OnModuleDestroy {
   readonly limits: ImportLimits;
   /** The read in progress: the next one starts after it. */
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly running = new Set<Worker>();
+  /** The reading thread, while it runs. */
+  private thread: Worker | null = null;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = config.imports;
@@ -56,19 +68,39 @@ export class LedgerReader implements OnModuleDestroy {
     return result;
   }
 
+  /** The running thread, or a new one. */
+  private started(): Worker {
+    if (this.thread) return this.thread;
+    const worker = new Worker(workerFile(), { workerData: { ledgerReader: true }, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
+    // A thread that failed (its error is the file's, see onThread) is not used again.
+    const gone = () => {
+      if (this.thread === worker) this.thread = null;
+    };
+    worker.on('error', gone);
+    worker.once('exit', gone);
+    this.thread = worker;
+    return worker;
+  }
+
   private onThread(task: ReadTask): Promise<ReadLedgerResult | ReadLedgerRefusal> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(workerFile(), { workerData: { ledgerTask: task }, resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } });
-      this.running.add(worker);
-      let answered = false;
-      worker.once('message', (m: { result?: ReadLedgerResult | ReadLedgerRefusal; error?: string }) => {
-        answered = true;
+    clearTimeout(this.idle);
+    const worker = this.started();
+    return new Promise<ReadLedgerResult | ReadLedgerRefusal>((resolve, reject) => {
+      // Reading, the thread keeps the process alive (a script awaiting the answer has nothing else); idle, it does not.
+      worker.ref();
+      const done = () => {
+        worker.unref();
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (m: ThreadAnswer) => {
+        done();
         if (m.result) resolve(m.result);
         else reject(new Error(`reading the ledger failed: ${m.error}`));
-        void worker.terminate();
-      });
-      worker.once('error', (e: Error & { code?: string }) => {
-        answered = true;
+      };
+      const onError = (e: Error & { code?: string }) => {
+        done();
         // The thread ran out of its heap: a workbook under the caps that still needs too much memory.
         if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
           reject(
@@ -80,15 +112,29 @@ export class LedgerReader implements OnModuleDestroy {
             ),
           );
         } else reject(e);
-      });
-      worker.once('exit', (code) => {
-        this.running.delete(worker);
-        if (!answered) reject(new Error(`the ledger reading thread stopped (exit code ${code})`));
-      });
+      };
+      const onExit = (code: number) => {
+        done();
+        reject(new Error(`the ledger reading thread stopped (exit code ${code})`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      worker.postMessage({ task });
+    }).finally(() => {
+      clearTimeout(this.idle);
+      this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
     });
   }
 
+  private async stop(): Promise<void> {
+    const worker = this.thread;
+    this.thread = null;
+    await worker?.terminate();
+  }
+
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.running].map((w) => w.terminate()));
+    clearTimeout(this.idle);
+    await this.stop();
   }
 }

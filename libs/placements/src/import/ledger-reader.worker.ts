@@ -37,11 +37,11 @@ export interface ReadLedgerRefusal {
 }
 
 /**
- * The task the worker thread runs (piscina's default export): reads an
- * uploaded ledger and checks every row, within the caps. Runs off the API's
- * event loop: inflating and parsing a big workbook takes seconds of CPU.
+ * What the reading thread does with each file it is sent: reads an uploaded
+ * ledger and checks every row, within the caps. Runs off the API's event
+ * loop: inflating and parsing a big workbook takes seconds of CPU.
  */
-export default async function readAndValidateLedger(task: ReadTask): Promise<ReadLedgerResult | ReadLedgerRefusal> {
+export async function readAndValidateLedger(task: ReadTask): Promise<ReadLedgerResult | ReadLedgerRefusal> {
   const data = Buffer.from(task.data.buffer, task.data.byteOffset, task.data.byteLength);
   try {
     const parsed = await readLedger(data, task.format, task.limits);
@@ -64,11 +64,13 @@ export default async function readAndValidateLedger(task: ReadTask): Promise<Rea
   }
 }
 
-// As a worker thread's entry (LedgerReader starts one per file): read the task, answer once, end.
-if (!isMainThread && parentPort && (workerData as { ledgerTask?: ReadTask } | null)?.ledgerTask) {
+// As the reading thread's entry (LedgerReader starts it): reads each file it is sent, one at a time, and answers it.
+if (!isMainThread && parentPort && (workerData as { ledgerReader?: boolean } | null)?.ledgerReader) {
   const port = parentPort;
-  readAndValidateLedger((workerData as { ledgerTask: ReadTask }).ledgerTask).then(
-    (result) => port.postMessage({ result }),
-    (e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) }),
-  );
+  port.on('message', ({ task }: { task: ReadTask }) => {
+    readAndValidateLedger(task).then(
+      (result) => port.postMessage({ result }),
+      (e: unknown) => port.postMessage({ error: e instanceof Error ? e.message : String(e) }),
+    );
+  });
 }

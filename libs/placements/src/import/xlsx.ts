@@ -1,4 +1,5 @@
-import { CellValue, Workbook, Worksheet } from 'exceljs';
+import type * as ExcelJS from 'exceljs';
+import type { CellValue, Workbook, Worksheet } from 'exceljs';
 import { dateFromExcelDate, dateFromNumber } from './dates';
 import type { GridCell, GridRow } from './grid';
 import { checkZip, ImportLimits, ZipReadError, ROWS_ABOVE_HEADER, tooManyCells, tooManyRows } from './limits';
@@ -62,6 +63,17 @@ function ledgerSheet(workbook: Workbook): Worksheet | undefined {
 
 export class XlsxReadError extends Error {}
 
+let excel: Promise<typeof ExcelJS> | undefined;
+/**
+ * ExcelJS, loaded when a workbook first gets past the zip checks: loading it
+ * is ~0.5 s of CPU, which a CSV, or a zip bomb refused by checkZip, never
+ * needs. (Node's import() of the CommonJS package gives it as `default`.)
+ */
+function exceljs(): Promise<typeof ExcelJS> {
+  excel ??= import('exceljs').then((m: typeof ExcelJS & { default?: typeof ExcelJS }) => m.default ?? m);
+  return excel;
+}
+
 /** Reads the ledger sheet of an .xlsx file into grid rows keyed by 1-based column number. */
 export async function readXlsxGrid(data: Buffer, limits?: ImportLimits): Promise<GridRow[]> {
   if (data.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
@@ -77,7 +89,7 @@ export async function readXlsxGrid(data: Buffer, limits?: ImportLimits): Promise
       throw e;
     }
   }
-  const workbook = new Workbook();
+  const workbook = new (await exceljs()).Workbook();
   try {
     // ExcelJS declares its own Buffer type (an ArrayBuffer); at run time it takes Node's Buffer.
     await workbook.xlsx.load(data as unknown as ArrayBuffer);
