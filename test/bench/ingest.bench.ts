@@ -1,16 +1,12 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import type { AddressInfo } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { INestApplication } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { createApiApp } from '../../apps/api/src/create-api-app';
-import { WorkerThread } from '../../apps/api/src/worker-thread';
 import { CATALOG, loadCatalog, PLACEMENT_COLUMNS, INGESTION_JOB_OPTIONS, INGESTION_QUEUE, IngestionJob, IngestionQueue, RecordPlacementsJob } from '@pl/placements';
 import { AppConfig, loadConfig } from '@pl/config';
 import { placementDedupKey, yearMonthOf } from '@pl/domain';
@@ -49,6 +45,8 @@ import { startNoopNestApp } from './http-ceiling';
 
 /** How `npm run start:worker` and docker/compose.yml launch the worker. */
 const WORKER_NODE_ARGS = '--max-old-space-size=256';
+/** How `npm start` and `npm run start:api` launch the API. */
+const API_NODE_ARGS = '--max-semi-space-size=64';
 
 /**
  * npm run bench:ingest — the ingestion benchmark of issue 2 ("Performance").
@@ -111,8 +109,11 @@ interface Results {
   /** Both passes of (a) when there were two; `a` is the faster. */
   aPasses?: number[];
   b: { topology: Topology; n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; build?: 'baseline' }[];
-  /** The API process's RSS SIZES.rssAfterMs after the single POSTs of (b) ended, with its RSS before the API started and its peak. */
-  rssAfter: { topology: Topology; rss: number; before: number; peak: number }[];
+  /**
+   * The API process's RSS SIZES.rssAfterMs after the single POSTs of (b) ended, with its RSS once
+   * ready, right before the timed load (after the warm-up), its peak sampled during the load and its VmHWM.
+   */
+  rssAfter: { topology: Topology; rss: number; ready: number; before: number; peak: number; hwm: number }[];
   ceiling?: number;
   c?: { n: number; ms: number; rate: number; acceptMs: number; cpuUs: number; bodyMb: number; rawRows: number; rawMs: number; rawRate: number };
   d?: { n: number; ms: number; rate: number; peakRss: number; sampledRss: number; redisPeak: number; cpuUs: number };
@@ -359,48 +360,16 @@ class Poller {
   }
 }
 
-/**
- * BENCH_PROFILE_DIR=dir: a V8 CPU profile of this process (the API, and its
- * worker when in process) over each timed end-to-end window, written to dir
- * (open it in Chrome DevTools). Off by default: profiling costs CPU. Its
- * samples are wall-clock: time spent descheduled inside a syscall (a socket
- * write that wakes another process on a busy machine) shows up as that syscall.
- */
-class CpuProfile {
-  private constructor(
-    private readonly session: Session,
-    private readonly file: string,
-  ) {}
-
-  static async start(what: string): Promise<CpuProfile | null> {
-    const dir = process.env.BENCH_PROFILE_DIR;
-    if (!dir) return null;
-    mkdirSync(dir, { recursive: true });
-    const session = new Session();
-    session.connect();
-    await session.post('Profiler.enable');
-    await session.post('Profiler.start');
-    const name = `${what.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}-${Date.now()}.cpuprofile`;
-    return new CpuProfile(session, path.resolve(dir, name));
-  }
-
-  async stop(): Promise<void> {
-    const { profile } = await this.session.post('Profiler.stop');
-    this.session.disconnect();
-    writeFileSync(this.file, JSON.stringify(profile));
-    log(`    CPU profile of this process: ${this.file}`);
-  }
-}
-
 /** Sends the placements through HTTP; returns when the last one is a committed row. */
 async function endToEnd(
   what: string,
   database: AppConfig['database'],
   org: Organization,
   spec: LoadSpec,
+  apiPid: number,
   others: Record<string, number | undefined> = {},
   generator?: LoadGenerator,
-): Promise<{ ms: number; load: LoadResult; cpuUs: number; othersCpuUs: Record<string, number> }> {
+): Promise<{ ms: number; load: LoadResult; cpuUs: number; othersCpuUs: Record<string, number>; peakRss: number }> {
   const gen = await (generator ?? LoadGenerator.start()).prepare(spec);
   const pids: Record<string, number> = {};
   for (const [name, pid] of Object.entries(others)) if (pid) pids[name] = pid;
@@ -434,19 +403,24 @@ async function endToEnd(
     },
   );
   await poller.ready();
-  const profile = await CpuProfile.start(what);
+  // The API process's RSS, sampled while the load runs (its VmHWM also counts start-up and warm-up).
+  let peakRss = procMemory(apiPid)?.rss ?? 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, procMemory(apiPid)?.rss ?? 0)), 100);
+  const forgetSampler = onCleanup('RSS sampler', async () => clearInterval(sampler));
   const othersBefore = cpuOf();
-  const cpu = process.cpuUsage();
+  const apiCpuBefore = procCpuMs(apiPid) ?? 0;
   started = absoluteNow();
   lastReport = started;
   const sending = gen.go().then(
     (r) => (load = r),
     (err: unknown) => (loadError = err instanceof Error ? err : new Error(String(err))),
   );
-  const committedAt = await poller.reached;
-  const cpuUs = cpuMicros(cpu);
+  const committedAt = await poller.reached.finally(() => {
+    clearInterval(sampler);
+    forgetSampler();
+  });
+  const cpuUs = ((procCpuMs(apiPid) ?? 0) - apiCpuBefore) * 1000;
   const othersAfter = cpuOf();
-  await profile?.stop();
   const othersCpuUs = Object.fromEntries(Object.keys(othersAfter).map((k) => [k, (othersAfter[k] - othersBefore[k]) * 1000]));
   await sending;
   if (!generator) gen.close();
@@ -458,6 +432,7 @@ async function endToEnd(
     load: result,
     cpuUs,
     othersCpuUs: { 'load generator': result.cpuUs, ...othersCpuUs, poller: poller.cpuUs },
+    peakRss,
   };
 }
 
@@ -562,40 +537,135 @@ async function rawInsert(ds: DataSource, org: Organization, channelIds: number[]
 // ---------------------------------------------------------------------------
 // (d): the real worker process
 
-async function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const main = path.resolve(__dirname, '..', '..', 'apps', 'worker', 'src', 'main.js');
-  // BENCH_WORKER_NODE_ARGS (e.g. --max-old-space-size=256): node flags for the worker, as a launcher would give them.
-  // Default: the heap cap `npm run start:worker` and docker/compose.yml launch the worker with.
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? WORKER_NODE_ARGS).split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, main], {
+/** This build's dist/ (the bench runs from dist/test/bench). */
+const OWN_DIST = path.resolve(__dirname, '..', '..');
+
+/** Node flags from an environment variable (space-separated), or the default. */
+const nodeArgsFrom = (name: string, def: string) => (process.env[name] ?? def).split(' ').filter(Boolean);
+
+/**
+ * Starts `node <nodeArgs> <script> <args>` as a process of its own, relays its
+ * warning and error lines, and resolves once `ready` says so (or throws when
+ * it exits first or is not ready within 60 s). Stopped with SIGTERM (SIGKILL
+ * after 15 s) by `stopProcess` or at clean-up.
+ */
+async function startNodeProcess(
+  label: string,
+  script: string,
+  args: string[],
+  nodeArgs: string[],
+  env: Record<string, string>,
+  ready: (output: string) => boolean | Promise<boolean>,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  onCleanup('worker process', async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const exited = await Promise.race([
-      new Promise((r) => child.once('exit', () => r(true))),
-      sleep(15_000).then(() => false),
-    ]);
-    if (!exited) child.kill('SIGKILL');
-  });
+  onCleanup(label, () => stopProcess(child));
   let output = '';
   const relay = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) =>
     stream.on('data', (c: Buffer) => {
       const text = c.toString('utf8');
       if (output.length < 20_000) output += text;
-      if (/warn|error/i.test(text)) sink.write(text.split('\n').filter(Boolean).map((l) => `    [worker] ${l}\n`).join(''));
+      if (/warn|error/i.test(text)) sink.write(text.split('\n').filter(Boolean).map((l) => `    [${label}] ${l}\n`).join(''));
     });
   relay(child.stdout!, process.stdout);
   relay(child.stderr!, process.stderr);
   const deadline = Date.now() + 60_000;
-  while (!/worker ready/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode} before it was ready:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`worker not ready within 60 s:\n${output}`);
-    await sleep(50);
+  while (!(await ready(output))) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output}`);
+    }
+    if (Date.now() > deadline) throw new Error(`${label} not ready within 60 s:\n${output}`);
+    await sleep(100);
   }
   return child;
+}
+
+/** SIGTERM (the process drains and exits), SIGKILL if it has not exited after 15 s. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', () => r(true)));
+  child.kill('SIGTERM');
+  if (!(await Promise.race([exited, sleep(15_000).then(() => false)]))) child.kill('SIGKILL');
+}
+
+/** The worker process of a build (`dist`), as `npm run start:worker` launches it. */
+function startWorkerProcess(env: Record<string, string>, dist = OWN_DIST): Promise<ChildProcess> {
+  // BENCH_WORKER_NODE_ARGS (e.g. --max-old-space-size=256): node flags for the worker, as a launcher would give them.
+  // Default: the heap cap `npm run start:worker` and docker/compose.yml launch the worker with.
+  return startNodeProcess(
+    'worker',
+    path.join(dist, 'apps', 'worker', 'src', 'main.js'),
+    [],
+    nodeArgsFrom('BENCH_WORKER_NODE_ARGS', WORKER_NODE_ARGS),
+    env,
+    (output) => /worker ready/.test(output),
+  );
+}
+
+/** A free loopback port for a process to listen on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A deployment of one build under test: its API process, and its worker process when split. */
+interface Deployment {
+  api: ChildProcess;
+  worker: ChildProcess | null;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a build's API the way it is deployed: `dist/apps/api/src/main.js` in
+ * a process of its own (with `--with-worker`, as `npm start`, for `one`; with
+ * the build's worker process beside it for `split`), with the node flags of
+ * `npm start` (BENCH_API_NODE_ARGS to change them); resolves once `/health`
+ * answers. Its RSS and CPU are then its own, read from /proc/<pid>.
+ * Each build runs in its own processes: two builds never load two copies of
+ * SQLite into one process (closing one copy's connection deletes the -wal file
+ * the other still writes to: "SqliteError: disk I/O error").
+ */
+async function startDeployment(topology: Topology, env: Record<string, string>, dist = OWN_DIST): Promise<Deployment> {
+  const split = topology === 'split';
+  const worker = split ? await startWorkerProcess({ ...env, LOG_LEVEL: 'log' }, dist) : null;
+  const port = await freePort();
+  const nodeArgs = nodeArgsFrom('BENCH_API_NODE_ARGS', API_NODE_ARGS);
+  // BENCH_PROFILE_DIR=dir: a V8 CPU profile of the API process over its whole life, written to dir when it stops.
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`);
+  const health = async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}/health`)).ok;
+    } catch {
+      return false;
+    }
+  };
+  const api = await startNodeProcess(
+    split ? 'API' : 'API+workers',
+    path.join(dist, 'apps', 'api', 'src', 'main.js'),
+    split ? [] : ['--with-worker'],
+    nodeArgs,
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    health,
+  );
+  return {
+    api,
+    worker,
+    port,
+    stop: async () => {
+      await stopProcess(api);
+      if (worker) await stopProcess(worker);
+    },
+  };
 }
 
 async function workerMemory(
@@ -723,7 +793,7 @@ function passThroughEnv(): Record<string, string> {
 
 async function main(): Promise<void> {
   const tag = runTag();
-  const prefixes = { raw: `plbench-${tag}-raw`, api: `plbench-${tag}-api`, worker: `plbench-${tag}-worker` };
+  const prefixes = { raw: `plbench-${tag}-raw`, api: `plbench-${tag}-api`, base: `plbench-${tag}-base`, worker: `plbench-${tag}-worker` };
   onCleanup('queue keys', async () => {
     const n = await deleteQueueKeys([...Object.values(prefixes), `${prefixes.raw}-again`]);
     log(`cleanup: deleted ${fmt(n)} Redis keys under plbench-${tag}-*`);
@@ -760,41 +830,36 @@ async function main(): Promise<void> {
 
   for (const topology of ONLY.has('b') || ONLY.has('c') ? TOPOLOGIES : []) {
     // split: the API and the worker as separate processes, as docker/compose.yml deploys them;
-    // one: one process running both, as `npm start` does.
+    // one: one process running both (the workers on a worker thread), as `npm start` does.
+    // Either way the API is a process of its own, started from dist/ as deployed, so that its RSS
+    // and CPU are its own (the load generator and the poller are processes of their own too).
     const split = topology === 'split';
-    // The API runs in this process (the load generator and the poller are processes of their own):
-    // its RSS is this process's, read before the API starts and after the load.
-    const rssBefore = procMemory(process.pid)?.rss ?? 0;
-    const worker = split ? await startWorkerProcess({ ...apiEnv, LOG_LEVEL: 'log' }) : null;
-    // As `npm start` runs them: the ingestion and report workers on a worker thread of the API's process.
-    const app: INestApplication = await createApiApp(config, { withWorker: !split, workersOnThread: !split });
-    const forgetApp = onCleanup('API app', () => app.close());
-    const thread = split
-      ? null
-      : await WorkerThread.start(config, (code) => {
-          throw new Error(`the worker thread stopped (exit code ${code})`);
-        });
-    const forgetThread = thread ? onCleanup('worker thread', () => thread.drain()) : () => undefined;
-    await app.listen(0, '127.0.0.1');
-    const port = ((app.getHttpServer() as Server).address() as AddressInfo).port;
-    log(split ? `\nAPI on 127.0.0.1:${port}, worker in its own process (pid ${worker!.pid})` : `\nAPI with its workers in the same process (on a worker thread) on 127.0.0.1:${port}`);
-    const others = { worker: worker?.pid, redis: await redisPid() };
+    const deploymentName = split ? 'API process, worker process beside it' : 'API process with its workers on a worker thread (npm start)';
+    let dep: Deployment | null = await startDeployment(topology, apiEnv);
+    const describe = (d: Deployment) =>
+      `API pid ${d.api.pid} on 127.0.0.1:${d.port}${d.worker ? `, worker pid ${d.worker.pid}` : ''}; API RSS ${fmt((procMemory(d.api.pid!)?.rss ?? 0) / MB, 1)} MB once ready`;
+    log(`
+${deploymentName}: ${describe(dep)}`);
 
     if (ONLY.has('b')) {
+      const apiPid = dep.api.pid!;
+      const ready = procMemory(apiPid)?.rss ?? 0;
+      const others = { worker: dep.worker?.pid, redis: await redisPid() };
       // One load generator for the warm-up and the run, so that it too runs warm.
       const gen = LoadGenerator.start();
       const single = (org: Organization, count: number, suffix: string) =>
         endToEnd('(b) single POST', config.database, org, {
-          mode: 'single', port, org: org.slug, tag: `${tag}-${suffix}`, count,
+          mode: 'single', port: dep!.port, org: org.slug, tag: `${tag}-${suffix}`, count,
           connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames, authorization,
-        }, others, gen);
+        }, apiPid, others, gen);
       if (SIZES.singleWarmup > 0) {
         const warm = await single(await createOrg(ds, `bench-warm-${topology}-${tag}`), SIZES.singleWarmup, `w${topology}`);
         log(`(b) warm-up: ${fmt(SIZES.singleWarmup)} single POSTs, untimed (${fmt(rate(SIZES.singleWarmup, warm.ms))}/s)`);
       }
       const org = await createOrg(ds, `bench-single-${topology}-${tag}`);
-      log(`(b) single POST …/placements: ${fmt(SIZES.single)} placements over ${SIZES.singleConnections} keep-alive connections`);
-      const { ms, load, cpuUs, othersCpuUs } = await single(org, SIZES.single, `s${topology}`);
+      const before = procMemory(apiPid)?.rss ?? 0;
+      log(`(b) single POST …/placements: ${fmt(SIZES.single)} placements over ${SIZES.singleConnections} keep-alive connections; API RSS ${fmt(before / MB, 1)} MB before`);
+      const { ms, load, cpuUs, othersCpuUs, peakRss } = await single(org, SIZES.single, `s${topology}`);
       gen.close();
       const b = { topology, n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs };
       results.b.push(b);
@@ -803,50 +868,56 @@ async function main(): Promise<void> {
       log(`    latency ms p50 ${load.latency.p50.toFixed(1)}, p90 ${load.latency.p90.toFixed(1)}, p99 ${load.latency.p99.toFixed(1)}, max ${load.latency.max.toFixed(1)}; responses per second ${load.perSecond.join(' ')}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
       log(`    queue: ${await jobsSoFar(prefixes.api)} ingestion jobs so far, warm-up included (single POSTs packed together)`);
-      // Issue 13, 7a: what the API holds once the load is over (idle, nothing forced: no gc() call).
-      const atEnd = procMemory(process.pid);
-      log(`    API process RSS at the end of the load ${fmt((atEnd?.rss ?? 0) / MB, 1)} MB; waiting ${secs(SIZES.rssAfterMs)} idle`);
+      // Issue 13, 7a: what the API process holds once the load is over (idle, nothing forced: no gc() call).
+      const atEnd = procMemory(apiPid)?.rss ?? 0;
+      log(`    API process RSS at the end of the load ${fmt(atEnd / MB, 1)} MB (peak sampled during it ${fmt(peakRss / MB, 1)} MB); waiting ${secs(SIZES.rssAfterMs)} idle`);
       await sleep(SIZES.rssAfterMs);
-      const after = procMemory(process.pid);
-      results.rssAfter.push({ topology, rss: after?.rss ?? 0, before: rssBefore, peak: after?.hwm ?? 0 });
+      const after = procMemory(apiPid);
+      if (!after) throw new Error(`the API process (pid ${apiPid}) is gone`);
+      results.rssAfter.push({ topology, rss: after.rss, ready, before, peak: Math.max(peakRss, atEnd), hwm: after.hwm });
       log(
-        `    API process RSS ${secs(SIZES.rssAfterMs)} after the load ended: ${fmt((after?.rss ?? 0) / MB, 1)} MB ` +
-          `(before the API started ${fmt(rssBefore / MB, 1)} MB; peak of the process ${fmt((after?.hwm ?? 0) / MB, 1)} MB` +
-          `${split ? '' : '; the workers run on a thread of this process'})`,
+        `    API process RSS ${secs(SIZES.rssAfterMs)} after the load ended: ${fmt(after.rss / MB, 1)} MB ` +
+          `(once ready ${fmt(ready / MB, 1)} MB, before the load ${fmt(before / MB, 1)} MB, peak during it ${fmt(peakRss / MB, 1)} MB, ` +
+          `VmHWM ${fmt(after.hwm / MB, 1)} MB${split ? '' : '; the workers run on a thread of this process'})`,
       );
     }
 
     if (ONLY.has('b') && BASELINE_DIST) {
       // Back to back with the run above: the same load against a build from before the sign-in guard,
-      // in this process, on the same database, Redis and workers; its requests carry no token.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a build chosen at run time
-      const baseline = require(path.resolve(BASELINE_DIST, 'apps', 'api', 'src', 'create-api-app.js')) as { createApiApp: typeof createApiApp };
-      const base = await baseline.createApiApp(config, { withWorker: !split, workersOnThread: !split });
-      const forgetBase = onCleanup('baseline API app', () => base.close());
-      await base.listen(0, '127.0.0.1');
-      const basePort = ((base.getHttpServer() as Server).address() as AddressInfo).port;
+      // deployed the same way from its own dist/ (its API, and its worker process when split), on the
+      // same database and Redis (a queue prefix of its own); its requests carry no token. The guarded
+      // deployment is stopped first, so that the two never run at once.
+      await dep.stop();
+      dep = null;
+      const base = await startDeployment(topology, { ...apiEnv, QUEUE_PREFIX: prefixes.base }, path.resolve(BASELINE_DIST));
+      log(`(b) the same against the build before the sign-in guard (${BASELINE_DIST}), without a token, right after: ${describe(base)}`);
+      const baseOthers = { worker: base.worker?.pid, redis: await redisPid() };
       const gen = LoadGenerator.start();
       const single = (org: Organization, count: number, suffix: string) =>
         endToEnd('(b) single POST, baseline build', config.database, org, {
-          mode: 'single', port: basePort, org: org.slug, tag: `${tag}-${suffix}`, count,
+          mode: 'single', port: base.port, org: org.slug, tag: `${tag}-${suffix}`, count,
           connections: SIZES.singleConnections, bulkSize: 1, channels: channelNames,
-        }, others, gen);
+        }, base.api.pid!, baseOthers, gen);
       if (SIZES.singleWarmup > 0) await single(await createOrg(ds, `bench-warm-base-${topology}-${tag}`), SIZES.singleWarmup, `wb${topology}`);
       const org = await createOrg(ds, `bench-base-${topology}-${tag}`);
-      log(`(b) the same against the build before the sign-in guard (${BASELINE_DIST}), without a token, right after`);
-      const { ms, load, cpuUs } = await single(org, SIZES.single, `sb${topology}`);
+      const { ms, load, cpuUs, othersCpuUs } = await single(org, SIZES.single, `sb${topology}`);
       gen.close();
       const b = { topology, n: SIZES.single, ms, rate: rate(SIZES.single, ms), acceptMs: load.elapsedMs, cpuUs, build: 'baseline' as const };
       results.b.push(b);
       const guarded = results.b.find((x) => x.topology === topology && !x.build)!;
       log(`    ${fmt(b.rate)} placements/s committed (${secs(ms)}); HTTP 202s at ${fmt(rate(SIZES.single, load.elapsedMs))}/s; load average ${loadAvg()}`);
-      log(`    guarded / baseline: ${(guarded.rate / b.rate).toFixed(2)}x committed, ${(load.elapsedMs / guarded.acceptMs).toFixed(2)}x HTTP 202s; CPU ${perItem(guarded.cpuUs, guarded.n)} vs ${perItem(cpuUs, b.n)} µs/placement`);
+      log(`    CPU: ${cpuLine(SIZES.single, [split ? 'API' : 'API+worker', cpuUs], othersCpuUs)}`);
+      log(`    guarded / baseline: ${(guarded.rate / b.rate).toFixed(2)}x committed, ${(load.elapsedMs / guarded.acceptMs).toFixed(2)}x HTTP 202s; API CPU ${perItem(guarded.cpuUs, guarded.n)} vs ${perItem(cpuUs, b.n)} µs/placement`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.single)}`);
-      await base.close();
-      forgetBase();
+      await base.stop();
     }
 
     if (ONLY.has('c') && topology === TOPOLOGIES[0]) {
+      if (!dep) {
+        dep = await startDeployment(topology, apiEnv);
+        log(`
+${deploymentName}, started again for (c): ${describe(dep)}`);
+      }
       const rawOrg = await createOrg(ds, `bench-raw-${tag}`);
       log(`(c) raw batched INSERT: ${fmt(SIZES.rawInsertRows)} rows, ${ROWS_PER_STATEMENT} a statement, ${SIZES.rawInsertTxRows} a transaction`);
       const raw = await rawInsert(ds, rawOrg, channelIds, tag);
@@ -862,9 +933,9 @@ async function main(): Promise<void> {
       const bodyMb = Buffer.byteLength(sample) / MB;
       log(`(c) bulk POST …/placements/bulk: ${fmt(SIZES.bulk)} placements as ${requests} requests of ${fmt(SIZES.bulkSize)} (${bodyMb.toFixed(2)} MB each), ${SIZES.bulkConnections} at a time`);
       const { ms, load, cpuUs, othersCpuUs } = await endToEnd('(c) bulk POST', config.database, org, {
-        mode: 'bulk', port, org: org.slug, tag: `${tag}-b`, count: SIZES.bulk,
+        mode: 'bulk', port: dep.port, org: org.slug, tag: `${tag}-b`, count: SIZES.bulk,
         connections: SIZES.bulkConnections, bulkSize: SIZES.bulkSize, channels: channelNames, authorization,
-      }, { worker: worker?.pid, redis: await redisPid() });
+      }, dep.api.pid!, { worker: dep.worker?.pid, redis: await redisPid() });
       results.c = {
         n: SIZES.bulk, ms, rate: rate(SIZES.bulk, ms), acceptMs: load.elapsedMs, cpuUs, bodyMb,
         rawRows: raw.rows, rawMs: raw.ms, rawRate: rate(raw.rows, raw.ms),
@@ -874,15 +945,7 @@ async function main(): Promise<void> {
       log(`    latency ms p50 ${load.latency.p50.toFixed(0)}, max ${load.latency.max.toFixed(0)}`);
       log(`    check: ${await verifyOrg(ds, org.id, SIZES.bulk)}`);
     }
-    await app.close();
-    forgetApp();
-    if (thread) await thread.drain();
-    forgetThread();
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((r) => worker.once('exit', r));
-      worker.kill('SIGTERM');
-      await exited;
-    }
+    await dep?.stop();
   }
 
   if (ONLY.has('b')) {
@@ -956,7 +1019,7 @@ function printSummary(r: Results): void {
     rows.push([
       `(b) API process RSS ${secs(SIZES.rssAfterMs)} after the single POSTs, ${m.topology === 'split' ? 'API alone' : 'API with its workers (npm start)'}`,
       `${fmt(m.rss / MB, 1)} MB`,
-      `before ${fmt(m.before / MB, 1)} MB, peak ${fmt(m.peak / MB, 1)} MB`,
+      `before the load ${fmt(m.before / MB, 1)} MB, peak ${fmt(m.peak / MB, 1)} MB`,
       '< 400 MB after 30 s',
       SIZES.rssAfterMs >= 30_000 ? met(m.rss < 400 * MB) : `n/a (read after ${secs(SIZES.rssAfterMs)})`,
       '',
@@ -996,8 +1059,8 @@ function printSummary(r: Results): void {
   }
   log(`\nSummary (${usingPostgres ? 'PostgreSQL' : 'SQLite'}, ${os.cpus().length} CPUs, load average now ${loadAvg()})`);
   log(table(['figure', 'value', 'ratio / rate', 'target', 'result', 'CPU of the measured process'], rows));
-  log('CPU: (a) the bench process (producer + worker); (b), (c) the API process (with its worker when in process); (d) the worker process.');
-  log('RSS of the API process: the bench process, which runs the API (the load generator and the poller are processes of their own); "before" is its RSS before the API started, (a) included.');
+  log('CPU: (a) the bench process (producer + worker); (b), (c) the API process (with its worker thread when all in one); (d) the worker process.');
+  log('RSS of the API process: dist/apps/api/src/main.js in a process of its own, read from /proc/<pid>/status; "before the load" is after the warm-up, "peak" sampled every 100 ms during the load.');
   log(`(a) and (b) each timed after an untimed warm-up (${fmt(SIZES.rawWarmup)} jobs, ${fmt(SIZES.singleWarmup)} POSTs).`);
 }
 
