@@ -1,5 +1,5 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -571,6 +571,14 @@ async function startNodeProcess(
     });
   relay(child.stdout!, process.stdout);
   relay(child.stderr!, process.stderr);
+  // BENCH_CHILD_LOG_DIR=dir: each process's whole output (e.g. with --trace-gc in BENCH_API_NODE_ARGS) in dir/<label>-<pid>.log.
+  const logDir = process.env.BENCH_CHILD_LOG_DIR;
+  if (logDir) {
+    mkdirSync(logDir, { recursive: true });
+    const file = createWriteStream(path.join(logDir, `${label.replace(/[^a-z0-9]+/gi, '-')}-${child.pid}.log`));
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   const deadline = Date.now() + 60_000;
   while (!(await ready(output))) {
     if (child.exitCode !== null || child.signalCode !== null) {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { exitOnStartupError, loadConfig } from '@pl/config';
+import { exitOnStartupError, loadConfig, releaseMemoryWhenIdle } from '@pl/config';
 import { assertRedisReachable } from '@pl/jobs';
 import { assertDatabaseReachable } from '@pl/persistence';
 import { createApiApp } from './create-api-app';
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   await assertDatabaseReachable(config.database);
   const app = await createApiApp(config, { withWorker, workersOnThread: withWorker });
   const logger = new Logger('Main');
+  // What a burst of requests grew, given back once the API is idle (the worker thread does the same for its heap).
+  releaseMemoryWhenIdle('API');
   if (withWorker) {
     // Started once the API has migrated the database. Without its workers the process must not go on.
     const thread = await WorkerThread.start(config, (code) => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { AppConfig, useJsonLogs } from '@pl/config';
+import { AppConfig, releaseMemoryWhenIdle, useJsonLogs } from '@pl/config';
 import { WORKER_QUEUES, WorkerRuntimeModule } from '@pl/worker-runtime';
 
 /** Messages between the API's main thread and its worker thread. */
@@ -56,8 +56,10 @@ export class WorkerThread {
 async function runThread(config: AppConfig): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerRuntimeModule.forRoot(config, { queues: WORKER_QUEUES }), { bufferLogs: true });
   useJsonLogs(app);
+  const stopReleasing = releaseMemoryWhenIdle('worker thread');
   parentPort!.on('message', (msg: ToThread) => {
     if (msg.type !== 'drain') return;
+    stopReleasing();
     void app.close().then(() => parentPort!.close());
   });
   new Logger('WorkerThread').log('ingestion and report workers ready on a worker thread');

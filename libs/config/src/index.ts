@@ -3,3 +3,4 @@ export { APP_CONFIG, ConfigModule } from './config.module';
 export { describeFailure, exitOnStartupError } from './startup';
 export { repoRoot } from './repo-root';
 export { JsonLogsModule, useJsonLogs } from './json-logs';
+export { releaseMemoryWhenIdle } from './idle-memory';
