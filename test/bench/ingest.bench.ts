@@ -58,6 +58,18 @@ const API_NODE_ARGS = '--max-semi-space-size=64';
  * SQLite by default, PostgreSQL when DATABASE_URL is set. Loopback only; every
  * size is configurable (see SIZES) for a quick run; exit 0 whether or not the
  * targets are met, non-zero on errors.
+ *
+ * (b) and (c) start the API as it is deployed, `dist/apps/api/src/main.js` in a
+ * process of its own (see startDeployment), so that the RSS and CPU printed for
+ * it are its own. Besides the sizes:
+ *  - BENCH_TOPOLOGY=split|one, BENCH_ONLY=a,b,c,d, BENCH_BASELINE_DIST: below;
+ *  - BENCH_API_NODE_ARGS: node flags of the API process (default `--max-semi-space-size=64`,
+ *    as `npm start`); BENCH_WORKER_NODE_ARGS: the worker process's (default `--max-old-space-size=256`);
+ *  - BENCH_RSS_AFTER_SECONDS: how long after (b)'s load the API's RSS is read (default 30);
+ *  - BENCH_PROFILE_DIR=dir: a V8 CPU profile of each API process (its whole life), written to dir
+ *    when it stops (open it in Chrome DevTools); off by default, profiling costs CPU;
+ *  - BENCH_CHILD_LOG_DIR=dir: the whole output of each API and worker process in dir/<name>-<pid>.log
+ *    (only their warnings and errors are relayed), e.g. with BENCH_API_NODE_ARGS="--max-semi-space-size=64 --trace-gc".
  */
 
 const SIZES = {
@@ -93,8 +105,9 @@ const TOPOLOGIES: Topology[] =
   process.env.BENCH_TOPOLOGY === 'split' || process.env.BENCH_TOPOLOGY === 'one' ? [process.env.BENCH_TOPOLOGY] : ['split', 'one'];
 /**
  * BENCH_BASELINE_DIST: the dist/ folder of a build from before the sign-in guard (e.g. main at
- * 0aa5f39, built in a worktree). (b) then runs against it too, right after the guarded API, and
- * the summary compares the two (target: guarded >= 0.9x).
+ * 0aa5f39, built in a worktree with its own node_modules). (b) then runs against it too, right
+ * after the guarded API, deployed the same way from that dist/ (its API process, and its worker
+ * process for split), and the summary compares the two (target: guarded >= 0.9x).
  */
 const BASELINE_DIST = process.env.BENCH_BASELINE_DIST || '';
 /** Which parts to run: BENCH_ONLY=a,b,c,d (default all). */
