@@ -179,13 +179,29 @@ export class CrawlOperations {
    * be read by that URL only.
    */
   private async confirmFromSources(fetcher: Fetcher, writes: RunWrites, placements: Placement[]): Promise<void> {
+    // Grouped in place: copying a channel's list at each placement (as this did) was quadratic, and
+    // 90,000 link-less placements of one channel held the process for minutes, its run "running".
     const byChannel = new Map<number, Placement[]>();
-    for (const p of placements) byChannel.set(p.channelId, [...(byChannel.get(p.channelId) ?? []), p]);
+    for (const p of placements) {
+      const list = byChannel.get(p.channelId);
+      if (list) list.push(p);
+      else byChannel.set(p.channelId, [p]);
+    }
     for (const [channelId, list] of byChannel) {
       const sources = await this.dataSource.getRepository(CrawlSource).findBy({ channelId, enabled: true });
       if (sources.length === 0) {
-        // A placement with a link has its reason in the run already (why its page could not be read).
-        for (const p of list.filter((x) => !x.url)) await writes.error({ placementId: p.id, message: 'no link and no crawl source for its channel' });
+        // Nothing to look in: one line for the channel, with how many were not checked and the first of them
+        // (a placement with a link has its reason in the run already: why its page could not be read).
+        const linkless = list.filter((x) => !x.url);
+        if (linkless.length > 0) {
+          const shown = linkless.slice(0, 10).map((x) => x.id);
+          await writes.error({
+            ...(linkless.length === 1 ? { placementId: linkless[0].id } : {}),
+            message:
+              `${linkless.length} placement(s) without a link not checked: channel ${channelId} has no enabled crawl source ` +
+              `(placements ${shown.join(', ')}${linkless.length > shown.length ? ', …' : ''})`,
+          });
+        }
         continue;
       }
       const dates = [...new Set(list.flatMap((p) => datesAround(p.publishedOn, DATE_WINDOW_DAYS)))].sort();
