@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GENRE_LABELS, Genre, PlacementStatus, STATUS_LABELS, TIER_LABELS, TIERS, Tier, todayInShanghai } from '@pl/domain';
 import { Organization } from '@pl/persistence';
-import { HighlightCount, ReportFacts, TierCounts, sumTiers } from '../aggregate/report-facts';
+import { HighlightCount, ReportFacts, TierCounts, channelCountsOf, namedOutlets, sumTiers, tierCountsOf, zeroTiers } from '../aggregate/report-facts';
 import { BudgetDocument, OTHER_FUNDS, OTHER_FUND_LABELS } from '../budget/budget';
 import { Block, ReportDocument, Sheet } from '../document/report-document';
 import { Fen, formatWan, percentShares } from '../money';
@@ -81,16 +81,20 @@ export class AnnualReportComposer {
       this.facts.annualProfile(org.id, year),
       this.facts.budget(org.id, year),
     ]);
-    const yearTiers = await this.facts.tierCounts([org.id], from, to);
-    const foundingTiers = await this.facts.tierCounts([org.id], org.foundedOn, asOf);
-    const highlights = await this.facts.highlights(org.id, template, from, to);
+    // Two reads give every count by tier: the year's months (whose sum is the year's tiers) and
+    // the channels since founding (whose sums are the outlets' and the tiers' since founding).
     const byMonth = await this.facts.monthly(org.id, from, to);
+    const yearTiers = zeroTiers();
+    for (const m of byMonth) for (const t of TIERS) yearTiers[t] += m.tiers[t];
+    const sinceFounding = await this.facts.channelCounts(org.id, org.foundedOn, asOf);
+    const foundingTiers = tierCountsOf(sinceFounding);
+    const highlights = await this.facts.highlights(org.id, template, from, to);
     const outletsNamed = {} as Record<Tier, string[]>;
     const channelBreakdown: Record<string, { name: string; count: number }[]> = {};
     for (const tier of TIERS) {
       const spec = template.annual.tiers[tier];
-      outletsNamed[tier] = await this.facts.tierOutlets(org.id, tier, org.foundedOn, asOf, spec.outlets);
-      if (spec.channelBreakdown) channelBreakdown[tier] = await this.facts.channelBreakdown(org.id, tier, org.foundedOn, asOf);
+      outletsNamed[tier] = namedOutlets(sinceFounding, tier, spec.outlets);
+      if (spec.channelBreakdown) channelBreakdown[tier] = channelCountsOf(sinceFounding, tier);
     }
 
     const shortName = profile?.shortName ?? org.name;
