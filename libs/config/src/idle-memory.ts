@@ -12,12 +12,17 @@ const IDLE_UTILIZATION = 0.02;
 /** Committed but unused V8 heap under which a collection is not worth it. */
 const SLACK_BYTES = 16 * 1024 * 1024;
 /**
- * At most two collections per quiet spell: the first, right after the load,
- * often leaves the young generation at its full size (V8 shrinks it only once
- * its allocation rate has been low for a while); the second, 4 s later, gives
- * it back. Then none until the thread works again.
+ * At most two collections per quiet spell. The first, right after the load,
+ * leaves the young generation at its full size: V8 shrinks it only when the
+ * allocation rate it measured over its last 5 s (between collections) is low,
+ * and that window still holds the load. The second, three quiet checks (6 s)
+ * later, sees only the quiet spell and gives it back (4 s later was too soon:
+ * the window reached back into the load, and nothing shrank). Then none until
+ * the thread works again.
  */
 const COLLECTIONS_PER_BURST = 2;
+/** Quiet checks before the second collection: more than V8's 5 s allocation-rate window. */
+const IDLE_CHECKS_AFTER_COLLECTION = 3;
 
 /**
  * Gives back the memory a burst of work left behind, once the thread is idle.
@@ -36,7 +41,7 @@ const COLLECTIONS_PER_BURST = 2;
  * So, on the calling thread (each isolate has its own heap): every 2 s, once
  * its event loop has been nearly idle for two checks in a row after working
  * (start-up counts), and 16 MB or more of its committed heap is unused, a full
- * collection; at most two per quiet spell. It runs only when the thread has
+ * collection; a second one 6 s later, and no more in that quiet spell. It runs only when the thread has
  * nothing to do (it takes 50–250 ms on a busy 2-core machine). The timer never
  * keeps the process alive.
  *
@@ -64,7 +69,7 @@ export function releaseMemoryWhenIdle(name: string): () => void {
       collections = 0;
       return;
     }
-    if (++quiet < IDLE_CHECKS || collections >= COLLECTIONS_PER_BURST) return;
+    if (++quiet < (collections === 0 ? IDLE_CHECKS : IDLE_CHECKS_AFTER_COLLECTION) || collections >= COLLECTIONS_PER_BURST) return;
     const before = getHeapStatistics();
     if (before.total_heap_size - before.used_heap_size < SLACK_BYTES) return;
     gc();
