@@ -1,3 +1,6 @@
+import { Queue } from 'bullmq';
+import { CRAWL_QUEUE, CrawlRuns } from '@pl/crawling';
+import { workerConnection } from '@pl/jobs';
 import { FixtureServer, startFixtureServer } from '../fixtures/crawl/server';
 import { startApi, TestApi, waitForIngestion } from '../support/harness';
 
@@ -10,9 +13,11 @@ import { startApi, TestApi, waitForIngestion } from '../support/harness';
  * line per channel how many it could not check. Before, grouping them by
  * channel copied the channel's list at each placement (quadratic): 90,000 of
  * one channel held the crawler for minutes with the run "running". The
- * run's time is printed, not asserted.
+ * run's time is printed, not asserted. And a run whose job fails without its
+ * handler (here a payload the schema refuses) is shown failed with the job's
+ * reason, not queued forever.
  */
-describe('confirmation run over link-less placements', () => {
+describe('confirmation runs end', () => {
   const WITHOUT_SOURCE = Number(process.env.LINKLESS_N ?? 20_000);
   const WITH_SOURCE = 2_000;
   const MARK = '大祥区无链接稿件确认';
@@ -73,4 +78,27 @@ describe('confirmation run over link-less placements', () => {
     expect(unchecked).toEqual([expect.objectContaining({ message: expect.stringContaining(`${WITHOUT_SOURCE} placement(s) without a link not checked: channel ${red} has no enabled crawl source`) })]);
     expect(run.errors.length).toBeLessThan(10);
   }, 600_000);
+
+  it('ends a run whose job can never succeed, failed with the reason, instead of leaving it queued', async () => {
+    // A job its schema refuses fails at once without its handler: nothing of the run's own code ends the run.
+    const org = (await api.dataSource.query(`SELECT id FROM organizations WHERE slug = 'daxiang'`))[0].id as number;
+    const run = await api.app.get(CrawlRuns).create('confirm', { organizationId: Number(org) });
+    const connection = workerConnection(api.config.redis.url);
+    const queue = new Queue(CRAWL_QUEUE, { connection, prefix: api.config.redis.prefix });
+    try {
+      await queue.add('crawl.confirm', { runId: run.id, organizationId: -1 }, { jobId: run.id, attempts: 2 });
+      let view: { state: string; errors: { message: string }[] };
+      for (let i = 0; ; i++) {
+        view = (await api.http().get(`/api/crawl/runs/${run.id}`).expect(200)).body;
+        if (view.state !== 'queued' && view.state !== 'running') break;
+        if (i > 300) throw new Error(`run still ${view.state} after 30 s`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(view.state).toBe('failed');
+      expect(view.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^the crawl job failed: invalid payload: organizationId/) })]);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
 });

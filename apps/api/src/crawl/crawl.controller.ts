@@ -125,7 +125,15 @@ export class CrawlController {
   @Get('crawl/runs/:id')
   @OwnedBy('crawl-run')
   @ZodResponse(200, crawlRunView)
-  get(@ZodParam('id', uuid) runId: string): Promise<CrawlRunView> {
+  async get(@ZodParam('id', uuid) runId: string): Promise<CrawlRunView> {
+    const run = await this.runs.get(runId);
+    if (run.state !== 'queued' && run.state !== 'running') return run;
+    // A run whose job failed for good without its handler ending it (a refused payload, a job
+    // stalled past BullMQ's limit) is ended here, with the job's reason, rather than shown
+    // queued or running forever. Redis unreachable: the run is shown as it stands.
+    const reason = await this.queue.gaveUp(runId).catch(() => null);
+    if (reason === null) return run;
+    await this.runs.finish(runId, 'failed', `the crawl job failed: ${reason}`);
     return this.runs.get(runId);
   }
 

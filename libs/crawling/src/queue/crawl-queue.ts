@@ -22,6 +22,20 @@ export class CrawlQueue {
     return this.producer.add('crawl.confirm', data, { jobId: data.runId });
   }
 
+  /**
+   * Why the job of a run (queued with the run's id as its job id) failed for
+   * good, or null while it may still run or has not failed: BullMQ keeps
+   * failed crawl jobs (removeOnFail: false). A job can fail without its
+   * handler ending the run: a payload its schema refuses, or a job stalled
+   * past BullMQ's limit (its process killed or blocked twice).
+   */
+  async gaveUp(runId: string): Promise<string | null> {
+    const job = await this.producer.failFast(() => this.producer.queue.getJob(runId));
+    if (!job) return null;
+    const state = await this.producer.failFast(() => job.getState());
+    return state === 'failed' ? job.failedReason || 'failed' : null;
+  }
+
   /** Runs the source on a cron schedule, in Asia/Shanghai time; replaces its previous schedule. */
   async schedule(sourceId: number, cron: string): Promise<void> {
     await this.producer.failFast(() =>
