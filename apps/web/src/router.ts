@@ -75,10 +75,17 @@ export function startRouting(): void {
   // Where the address leads (`/` and unknown paths lead to 台账, keeping the query).
   const target = router.resolve(window.location.pathname + window.location.search);
   const ledger = target.name === 'ledger' || (target.matched.length > 0 && target.matched.every((r) => r.redirect === '/ledger'));
-  // 台账's list is asked for as soon as the organization is known, before the top bar is drawn;
-  // its catalog needs no organization, and is asked for right after the session.
-  sessionLoading ??= loadSession(ledger ? (org) => requestEarly(org, ledgerQuery(target.query)) : undefined);
-  if (ledger) void loadChannels().catch(() => undefined);
+  // 台账's list is asked for as soon as the organization is known, before the top bar is drawn,
+  // and its catalog right after it. Not with the session: the API answers one request at a time,
+  // and the catalog's first answer after a start (~270 ms) held up the session's organizations.
+  sessionLoading ??= loadSession(
+    ledger
+      ? (org) => {
+          requestEarly(org, ledgerQuery(target.query));
+          void loadChannels().catch(() => undefined);
+        }
+      : undefined,
+  );
   // The typed client sends its request a few promise turns later; a task runs after all of them.
   setTimeout(() => {
     for (const record of router.resolve(window.location.pathname).matched) {
