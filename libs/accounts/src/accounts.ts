@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { DomainError } from '@pl/domain';
@@ -62,8 +63,15 @@ export interface NewSession {
   user: UserView;
 }
 
+/**
+ * crypto.hash, the one-shot digest (Node >= 20.12): no Hash object per call. The auth hook hashes
+ * the request's token or session secret on every request to find it among the recently checked
+ * ones (issue 14). Older Node (engines allow 20.11) takes createHash.
+ */
+const oneShotHash = typeof crypto.hash === 'function' ? crypto.hash : null;
+
 export function sha256(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return oneShotHash ? oneShotHash('sha256', secret, 'hex') : createHash('sha256').update(secret).digest('hex');
 }
 
 const now = () => new Date().toISOString();
