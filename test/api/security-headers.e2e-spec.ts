@@ -33,6 +33,8 @@ function expectCommonHeaders(res: Response): void {
   expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
   expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
   expect(res.headers['x-powered-by']).toBeUndefined();
+  // How long the API took, on every answer (the browser's network panel, the UI's first-load test).
+  expect(res.headers['server-timing']).toMatch(/^app;dur=\d+\.\d$/);
 }
 
 describe('security headers', () => {
