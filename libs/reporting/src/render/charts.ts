@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
+import { renderAsync, type RenderedImage, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { ChartSpec } from '../document/report-document';
 import { textWidth } from '@pl/domain';
-import { findCjkFont, subsetForText } from './font-subset';
+import { FontSubsetter, findCjkFont, fontSubsetter } from './font-subset';
 
 /**
  * Server-side charts: ECharts 6 renders an SVG string (no DOM, no animation),
@@ -285,31 +285,28 @@ function baseResvgOptions(width: number, scale: number): ResvgRenderOptions {
 let tempCounter = 0;
 
 /**
- * Runs `render` with resvg options whose fonts cover `svg`: a temporary subset
- * of the installed CJK font (fast), else all system fonts (correct, but resvg
- * re-reads the large font file for every glyph). `svg` may be several charts'
- * SVG together: their one subset serves them all.
+ * Starts rendering `svg` with resvg options whose fonts cover it: a temporary
+ * subset of the installed CJK font (fast), else all system fonts (correct,
+ * but resvg re-reads the large font file for every glyph). The subset is cut
+ * at once, on this thread, so that rasterising starts before the next chart's
+ * SVG is laid out.
  */
-async function withChartFonts<T>(svg: string, base: ResvgRenderOptions, render: (o: ResvgRenderOptions) => Promise<T> | T): Promise<T> {
+function startRender(svg: string, base: ResvgRenderOptions, subsetter: FontSubsetter | null): Promise<RenderedImage> {
   const font = findCjkFont();
-  if (font) {
+  if (font && subsetter) {
     const file = path.join(os.tmpdir(), `placement-ledger-chart-font-${process.pid}-${++tempCounter}.ttf`);
     let written = false;
     try {
-      fs.writeFileSync(file, await subsetForText(font, svg));
+      fs.writeFileSync(file, subsetter.subset(font, svg));
       written = true;
     } catch {
       fs.rmSync(file, { force: true }); // e.g. a full temp directory or a font HarfBuzz refuses: render with the system fonts instead
     }
     if (written) {
-      try {
-        return await render({ ...base, font: { loadSystemFonts: false, fontFiles: [file] } });
-      } finally {
-        fs.rmSync(file, { force: true });
-      }
+      return renderAsync(svg, { ...base, font: { loadSystemFonts: false, fontFiles: [file] } }).finally(() => fs.rmSync(file, { force: true }));
     }
   }
-  return render({
+  return renderAsync(svg, {
     ...base,
     font: {
       loadSystemFonts: true,
@@ -330,21 +327,18 @@ export async function renderChartPng(spec: ChartSpec, opts: ChartPngOptions = {}
 }
 
 /**
- * Renders a document's charts as PNGs, in order, all of one size. One font
- * subset covers them all: HarfBuzz copies and parses the whole CJK font for
- * each subset, some 20 ms of the main thread, and queues the calls one after
- * another. A subset holds the same glyphs whatever else it holds, so each
- * image is the one its chart alone would give.
+ * Renders a document's charts as PNGs, in order, all of one size: each
+ * chart's SVG and font subset on this thread, then its rasterising on the
+ * thread pool while the next chart is laid out.
  */
 export async function renderChartPngs(specs: ChartSpec[], opts: ChartPngOptions = {}): Promise<Buffer[]> {
   if (specs.length === 0) return [];
   const width = opts.width ?? DEFAULT_CHART_SIZE.width;
   const height = opts.height ?? DEFAULT_CHART_SIZE.height;
-  const svgs = specs.map((spec) => renderChartSvg(spec, { width, height }));
-  const images = await withChartFonts(svgs.join('\n'), baseResvgOptions(width, opts.scale ?? 2), (o) =>
-    Promise.all(svgs.map((svg) => renderAsync(svg, o))),
-  );
-  return Promise.all(images.map((image) => encodePng(image.pixels, image.width, image.height)));
+  const base = baseResvgOptions(width, opts.scale ?? 2);
+  const subsetter = findCjkFont() ? await fontSubsetter().catch(() => null) : null;
+  const images = specs.map((spec) => startRender(renderChartSvg(spec, { width, height }), base, subsetter));
+  return Promise.all(images.map((image) => image.then((i) => encodePng(i.pixels, i.width, i.height))));
 }
 
 const deflate = promisify(zlib.deflate);
