@@ -28,6 +28,12 @@ const OWNED_NAMES: Record<OwnedKind, string> = { ingestion: 'ingestion', report:
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly sql: SqlDialect;
+  /**
+   * Each route's marker, read once: the metadata is fixed once the app is built, and reading it
+   * through the Reflector walked reflect-metadata's provider lookups on every request (issue 14).
+   * By class, then handler: an inherited handler may be marked differently in each subclass.
+   */
+  private readonly markers = new WeakMap<object, WeakMap<object, { access: Access | undefined }>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -40,7 +46,7 @@ export class AccessGuard implements CanActivate {
 
   /** A boolean when it can tell at once (an organization read moments ago), so that Nest need not wait for a promise. */
   canActivate(ctx: ExecutionContext): boolean | Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
+    const access = this.markerOf(ctx);
     if (access?.kind === 'public') return true;
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const p = req.principal;
@@ -72,6 +78,20 @@ export class AccessGuard implements CanActivate {
         return this.requireRegion(p, params.region, (access as Extract<Access, { kind: 'region' }>).who).then(() => true);
     }
     return false;
+  }
+
+  /** The route's access marker (its handler's, else its controller's), read from the metadata once. */
+  private markerOf(ctx: ExecutionContext): Access | undefined {
+    const handler = ctx.getHandler();
+    const cls = ctx.getClass();
+    let byHandler = this.markers.get(cls);
+    if (!byHandler) this.markers.set(cls, (byHandler = new WeakMap()));
+    let marker = byHandler.get(handler);
+    if (!marker) {
+      marker = { access: this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [handler, cls]) };
+      byHandler.set(handler, marker);
+    }
+    return marker.access;
   }
 
   /** The caller's role in the organization: at least `needed`, or 404 (no role) / 403 (too low). */
