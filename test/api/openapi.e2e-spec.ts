@@ -15,12 +15,14 @@ import {
   organization,
   placementDetail,
   placementPage,
+  previewAnswer,
   summary,
   templateList,
   userView,
 } from '../../apps/api/src/http/responses';
 import { ZOD_ROUTE, ZodRouteMeta } from '../../apps/api/src/http/zod-api';
 import { z } from 'zod';
+import { indicatorTemplateSchema } from '@pl/reporting';
 import { previewOpenApiDocument } from '../../scripts/openapi-client';
 import { startApi, TestApi, waitForIngestion } from '../support/harness';
 
@@ -218,6 +220,17 @@ describe('the OpenAPI document describes every route the API serves', () => {
     templateList.parse((await api.http().get('/api/orgs/daxiang/templates').expect(200)).body);
     authorRanking.parse((await api.http().get('/api/orgs/daxiang/rankings/authors').expect(200)).body);
     health.parse((await api.anonymous().get('/health').expect(200)).body);
+    // An import's dry run with refused rows (an unknown medium gets the catalog's nearest names): each row error as documented.
+    const ledger = ['刊发日期,标题,媒体', '2021-02-30,日期不存在的一行,红网', '2021-04-01,媒体写错的一行,湖南日服'].join('\n');
+    const dryRun = previewAnswer.parse((await api.http().post('/api/orgs/daxiang/imports/preview').attach('file', Buffer.from(ledger), { filename: 'ledger.csv' }).expect(200)).body);
+    expect(dryRun.errors.map((e) => [e.row, e.field, e.column])).toEqual([
+      [2, 'publishedOn', '刊发日期'],
+      [3, 'channel', '媒体'],
+    ]);
+    expect(dryRun.errors[1].suggestions).toContain('湖南日报');
+    // The self-evaluation's indicators: the template as stored, each with its actual value's source and its rule.
+    const evaluation = (await api.http().get('/api/orgs/daxiang/self-evaluation/2021').expect(200)).body as { template: unknown };
+    expect(indicatorTemplateSchema.parse(evaluation.template).indicators.length).toBeGreaterThan(0);
     // An error answer: the ErrorBody component's schema.
     errorBodySchema.parse((await api.http().get('/api/orgs/daxiang/placements/abc').expect(400)).body);
   });

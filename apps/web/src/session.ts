@@ -36,11 +36,6 @@ export async function loadSession(beforeShown?: (org: string) => void): Promise<
     const me = await auth.me();
     await adopt(me, beforeShown);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) {
-      // An API without sign-in (before accounts existed): everyone acts as an administrator.
-      await adopt({ username: '', role: 'admin', organizations: [] });
-      return;
-    }
     if (!(err instanceof ApiError) || err.status !== 401) throw err;
     session.me = null;
     session.orgs = [];

@@ -33,6 +33,7 @@ export {
   TARGET_SOURCES,
   DEFAULT_INDICATORS_FILE,
   defaultIndicatorTemplate,
+  indicatorTemplateSchema,
   parseIndicatorTemplate,
 } from './evaluation/indicator-template';
 export { EvaluationEntry, EvaluationFacts, IndicatorResult, NOT_EVALUATED, SelfEvaluation, evaluate } from './evaluation/self-evaluation';

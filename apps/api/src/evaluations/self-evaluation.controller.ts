@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DomainError } from '@pl/domain';
 import { OrganizationsService } from '@pl/placements';
-import { EvaluationEntry, SelfEvaluationService, StoredTemplatesService, evaluationEntriesInputSchema, fiscalYearText } from '@pl/reporting';
+import { EvaluationEntry, SelfEvaluationService, StoredTemplatesService, evaluationEntriesInputSchema, fiscalYearText, indicatorTemplateSchema } from '@pl/reporting';
 import { Actor } from '../http/actor.decorator';
 import { orgSlug } from '../http/params';
 import { evaluationEntry } from '../http/responses';
@@ -41,7 +41,8 @@ export class SelfEvaluationController {
     200,
     z.object({
       year: z.number().int(),
-      template: z.looseObject({ name: z.string(), indicators: z.array(z.looseObject({ id: z.string(), level3: z.string(), weight: z.number() })) }),
+      // The template as it is stored and checked: every indicator with its actual value's source and its rule.
+      template: indicatorTemplateSchema,
       entries: z.array(evaluationEntry),
     }),
   )

@@ -241,7 +241,14 @@ export const linkPreview = z.object({
   ]),
 });
 
-const importRowError = z.looseObject({ row: z.number().int(), field: z.string(), message: z.string() });
+/** A row the import refused (LedgerRowError, with the catalog's nearest names for an unknown medium). */
+const importRowError = z.object({
+  row: z.number().int().meta({ description: '1-based row; 0 for a problem with the file' }),
+  field: z.string().meta({ description: "The field, e.g. 'title'; '' when not about one field" }),
+  column: z.string().meta({ description: "The column's header as written in the file; '' when not about one column" }),
+  reason: z.string().meta({ description: 'Why, in Chinese' }),
+  suggestions: z.array(z.string()).optional().meta({ description: 'For an unknown medium: the nearest names in the catalog' }),
+});
 
 export const importAnswer = z.object({
   ingestionId: z.string().nullable(),

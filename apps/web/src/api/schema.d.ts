@@ -3167,13 +3167,18 @@ export interface operations {
                         fileName: string;
                         received: number;
                         accepted: number;
-                        errors: ({
+                        errors: {
+                            /** @description 1-based row; 0 for a problem with the file */
                             row: number;
+                            /** @description The field, e.g. 'title'; '' when not about one field */
                             field: string;
-                            message: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            /** @description The column's header as written in the file; '' when not about one column */
+                            column: string;
+                            /** @description Why, in Chinese */
+                            reason: string;
+                            /** @description For an unknown medium: the nearest names in the catalog */
+                            suggestions?: string[];
+                        }[];
                         errorCount: number;
                         /** @description The error report (CSV) to download, when there are errors */
                         reportUrl: string | null;
@@ -3260,13 +3265,18 @@ export interface operations {
                             column: string;
                             field: string | null;
                         }[];
-                        errors: ({
+                        errors: {
+                            /** @description 1-based row; 0 for a problem with the file */
                             row: number;
+                            /** @description The field, e.g. 'title'; '' when not about one field */
                             field: string;
-                            message: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            /** @description The column's header as written in the file; '' when not about one column */
+                            column: string;
+                            /** @description Why, in Chinese */
+                            reason: string;
+                            /** @description For an unknown medium: the nearest names in the catalog */
+                            suggestions?: string[];
+                        }[];
                         errorCount: number;
                         reportUrl: string | null;
                         /** @description The first accepted rows as they would be written */
@@ -4737,15 +4747,66 @@ export interface operations {
                         year: number;
                         template: {
                             name: string;
-                            indicators: ({
+                            description?: string;
+                            /**
+                             * @default [
+                             *       {
+                             *         "grade": "优",
+                             *         "min": 90
+                             *       },
+                             *       {
+                             *         "grade": "良",
+                             *         "min": 80
+                             *       },
+                             *       {
+                             *         "grade": "中",
+                             *         "min": 60
+                             *       },
+                             *       {
+                             *         "grade": "差",
+                             *         "min": 0
+                             *       }
+                             *     ]
+                             */
+                            grades: {
+                                grade: string;
+                                min: number;
+                            }[];
+                            indicators: {
                                 id: string;
+                                level1: string;
+                                level2: string;
                                 level3: string;
                                 weight: number;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        } & {
-                            [key: string]: unknown;
+                                target?: string;
+                                unit?: string;
+                                /**
+                                 * @default manual
+                                 * @enum {string}
+                                 */
+                                actual: "placements.central" | "placements.provincial" | "placements.municipal" | "placements.district" | "placements.total" | "highlights" | "budget.executionRate" | "budget.adjustmentRate" | "budget.carryoverRate" | "budget.threePublicRate" | "manual";
+                                rule: {
+                                    /** @enum {string} */
+                                    kind: "ratio";
+                                    target?: number;
+                                    /** @enum {string} */
+                                    targetFrom?: "targets.central" | "targets.provincial" | "targets.municipal" | "targets.district" | "targets.total" | "targets.highlights";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "bands";
+                                    bands: {
+                                        atLeast?: number;
+                                        atMost?: number;
+                                        score: number;
+                                    }[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "yesno";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "manual";
+                                };
+                            }[];
                         };
                         entries: {
                             indicator: string;

@@ -1,219 +1,39 @@
 /**
- * The bodies the API answers with, as the UI reads them. The OpenAPI
- * document does not describe response bodies yet; once it does (zod schemas
- * → OpenAPI), these become aliases of the generated schema types.
+ * The bodies the API answers with, as the UI reads them: each is the 2xx
+ * JSON answer of its route in the OpenAPI document (schema.d.ts, generated
+ * from the API's zod schemas by `npm run openapi:client`), so an answer the
+ * API changes is a compile error where the UI reads it. Nothing here is
+ * written by hand but the names.
  */
-import type { Genre, PlacementSource, Prominence, Tier } from '../labels';
+import type { paths } from './schema';
 
-export interface Organization {
-  id: number;
-  slug: string;
-  name: string;
-  region: string;
-  foundedOn: string;
-  keywords: string[];
-}
+type Path = keyof paths;
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The JSON body of a response, or void when it has none. */
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : void;
+/** The first 2xx answer a route documents. */
+type SuccessOf<R> = R extends { 200: infer A } ? JsonOf<A> : R extends { 201: infer A } ? JsonOf<A> : R extends { 202: infer A } ? JsonOf<A> : void;
+/** What `method path` answers when it succeeds, as the document says. */
+export type Answer<P extends Path, M extends Method> = paths[P][M] extends { responses: infer R } ? SuccessOf<R> : never;
 
-export interface ChannelView {
-  id: number;
-  name: string;
-  tier: Tier;
-  kind: string;
-  outlet: { id: number; name: string };
-  owner: string | null;
-  aliases: string[];
-  urlPatterns: string[];
-  displayOrder: number;
-}
-
-export interface PlacementView {
-  id: number;
-  title: string;
-  url: string | null;
-  publishedOn: string;
-  channel: { id: number; name: string; tier: Tier };
-  outlet: { id: number; name: string };
-  section: string | null;
-  prominence: Prominence;
-  genre: Genre | null;
-  authors: string[];
-  note: string | null;
-  source: PlacementSource;
-  status: string;
-  linkGoneAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PlacementEvent {
-  id: number;
-  type: string;
-  actor: string | null;
-  data: Record<string, unknown> | null;
-  occurredAt: string;
-  ingestionId?: string | null;
-}
-
+export type Me = Answer<'/api/auth/me', 'get'>;
+export type Organization = Answer<'/api/orgs', 'get'>[number];
+export type ChannelView = Answer<'/api/channels', 'get'>[number];
+export type PlacementPage = Answer<'/api/orgs/{org}/placements', 'get'>;
+export type PlacementView = PlacementPage['items'][number];
+export type PlacementDetail = Answer<'/api/orgs/{org}/placements/{id}', 'get'>;
+export type PlacementEvent = PlacementDetail['events'][number];
 /** What the crawler's latest confirmation or discovery of a placement rests on (佐证). */
-export interface EvidenceView {
-  url: string;
-  fetchedAt: string;
-  status: number;
-  sha256: string;
-  matchedTitle: string;
-  similarity?: number;
-  /** own-page, list, feed, epaper… */
-  foundIn: string;
-  foundOn?: string;
-  size: number;
-  stored: boolean;
-  /** Why the page was not kept (Chinese). */
-  note?: string;
-  /** The stored page as the outlet served it (a download), when it is kept. */
-  page?: string;
-}
-
-export interface PlacementDetail extends PlacementView {
-  events: PlacementEvent[];
-  evidence: EvidenceView | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface SummaryRow {
-  key: string;
-  label: string;
-  count: number;
-}
-
-export interface Summary {
-  from: string;
-  to: string;
-  groupBy: string;
-  rows: SummaryRow[];
-  total: number;
-}
-
-export interface IngestionView {
-  id: string;
-  kind: string;
-  state: 'queued' | 'processing' | 'completed';
-  received: number;
-  accepted: number;
-  inserted: number;
-  duplicates: number;
-  rejected: number;
-  /** Why the worker refused an edit, withdrawal or restoration the API had accepted (code, Chinese message, the duplicated placement). */
-  refusal?: { code: string; field: string; message: string; messageZh: string; duplicateOf?: { id: number; title: string; status: string } };
-}
-
-export interface ImportRowError {
-  row: number;
-  field: string;
-  column: string | null;
-  reason: string;
-  /** For an unknown medium: the nearest names in the catalog. */
-  suggestions?: string[];
-}
-
-export interface ImportReceipt {
-  ingestionId: string;
-  fileName: string;
-  received: number;
-  accepted: number;
-  /** The first errors (IMPORT_MAX_ERRORS), by row. */
-  errors: ImportRowError[];
-  /** Every error, listed or not. */
-  errorCount: number;
-  /** The error report (CSV) to download, or null without errors. */
-  reportUrl: string | null;
-}
-
-export interface ImportPreview {
-  fileName: string;
-  received: number;
-  accepted: number;
-  /** Which column feeds which field. */
-  columns: { column: string; field: string | null }[];
-  errors: ImportRowError[];
-  errorCount: number;
-  reportUrl: string | null;
-  /** A few accepted rows as they will be written. */
-  sample: Record<string, unknown>[];
-}
-
-export interface LinkPreview {
-  url: string;
-  title: string | null;
-  publishedOn: string | null;
-  channel: { id: number; name: string; tier: Tier } | null;
-  duplicateOf: { id: number; title: string; publishedOn: string; status: string; channel: string } | null;
-  fetch: { ok: true; status: number } | { ok: false; reason: string; status: number | null };
-}
-
-export interface ReportJob {
-  id: string;
-  kind: string;
-  format: string;
-  state: 'queued' | 'running' | 'completed' | 'failed';
-  error: string | null;
-  fileName: string | null;
-  fileUrl: string | null;
-}
-
-export interface CrawlSource {
-  id: number;
-  channelId: number;
-  type: 'list' | 'epaper' | 'feed';
-  url: string;
-  selectors: Record<string, unknown> | null;
-  schedule: string | null;
-  enabled: boolean;
-}
-
-export interface CrawlRun {
-  id: string;
-  kind: string;
-  sourceId: number | null;
-  organizationId: number | null;
-  state: 'queued' | 'running' | 'completed' | 'failed';
-  pages: number;
-  items: number;
-  confirmed: number;
-  discovered: number;
-  linkGone: number;
-  errors: { url?: string; placementId?: number; message: string }[];
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface Me {
-  username: string;
-  /** The global role (admin), when the user has one. */
-  role?: string | null;
-  organizations: { slug: string; name: string; role: string }[];
-  region?: string | null;
-}
-
-export interface UserView {
-  id?: number;
-  username: string;
-  role?: string | null;
-  disabled?: boolean;
-  organizations?: { slug: string; role: string }[];
-  region?: string | null;
-}
-
-export interface TokenView {
-  id?: number | string;
-  name: string;
-  user?: string;
-  createdAt?: string;
-  lastUsedAt?: string | null;
-  revokedAt?: string | null;
-}
+export type EvidenceView = NonNullable<PlacementDetail['evidence']>;
+export type Summary = Answer<'/api/orgs/{org}/summary', 'get'>;
+export type SummaryRow = Summary['rows'][number];
+export type IngestionView = Answer<'/api/ingestions/{id}', 'get'>;
+export type ImportReceipt = Answer<'/api/orgs/{org}/imports', 'post'>;
+export type ImportPreview = Answer<'/api/orgs/{org}/imports/preview', 'post'>;
+export type ImportRowError = ImportPreview['errors'][number];
+export type LinkPreview = Answer<'/api/orgs/{org}/placements/preview', 'post'>;
+export type ReportJob = Answer<'/api/reports/{id}', 'get'>;
+export type CrawlSource = Answer<'/api/channels/{id}/sources', 'get'>[number];
+export type CrawlRun = Answer<'/api/crawl/runs/{id}', 'get'>;
+export type UserView = Answer<'/api/users', 'get'>[number];
+export type TokenView = Answer<'/api/tokens', 'get'>[number];

@@ -1,6 +1,6 @@
 import type { LocationQuery } from 'vue-router';
 import { placements, type PlacementQuery } from '../api/endpoints';
-import type { Page, PlacementView } from '../api/views';
+import type { PlacementPage } from '../api/views';
 import { monthBounds } from './domain-browser';
 
 /** 台账's filters, as they stand in the page's address. */
@@ -30,7 +30,7 @@ export function ledgerQuery(query: LocationQuery): PlacementQuery {
   return q;
 }
 
-let early: { key: string; answer: Promise<Page<PlacementView>> } | null = null;
+let early: { key: string; answer: Promise<PlacementPage> } | null = null;
 const keyOf = (org: string, q: PlacementQuery) => `${org} ${JSON.stringify(q)}`;
 
 /**
@@ -47,7 +47,7 @@ export function requestEarly(org: string, q: PlacementQuery): void {
 }
 
 /** The organization's placements for the query: the early answer when it was asked for, else a new request. */
-export function listPlacements(org: string, q: PlacementQuery): Promise<Page<PlacementView>> {
+export function listPlacements(org: string, q: PlacementQuery): Promise<PlacementPage> {
   const taken = early;
   early = null;
   return taken && taken.key === keyOf(org, q) ? taken.answer : placements.list(org, q);
