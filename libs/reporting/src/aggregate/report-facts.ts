@@ -176,19 +176,6 @@ export class ReportFacts {
   }
 
   /**
-   * Outlets with placements in a tier, in catalog order; the template may
-   * name which to list. Returns the names to print.
-   */
-  async tierOutlets(orgId: number, tier: Tier, from: string, to: string, named?: string[]): Promise<string[]> {
-    return namedOutlets(await this.channelCounts(orgId, from, to), tier, named);
-  }
-
-  /** Counts per channel of a tier, in the catalog's display order (the seed lists district channels so). */
-  async channelBreakdown(orgId: number, tier: Tier, from: string, to: string): Promise<{ name: string; count: number }[]> {
-    return channelCountsOf(await this.channelCounts(orgId, from, to), tier);
-  }
-
-  /**
    * The busiest outlets of each tier over a period. Tier is the channel's:
    * an outlet whose channel sits below the outlet's own tier (红网大祥站, a
    * district channel of the provincial 红网) is named by that channel, so

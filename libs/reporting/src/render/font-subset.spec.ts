@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { collectionFace, subsetForText } from './font-subset';
+import { collectionFace, fontSubsetter } from './font-subset';
 
 /**
  * The chart font subset through HarfBuzz works for TrueType (glyf) and
@@ -44,12 +44,12 @@ function glyphOf(font: Buffer, cp: number): number {
   return 0;
 }
 
-describe.each(FONTS)('subsetForText: $name', (f) => {
+describe.each(FONTS)('fontSubsetter: $name', (f) => {
   it('keeps exactly the chart text and ASCII, in a font a fraction of the size', async () => {
     const face = collectionFace(fs.readFileSync(f.path), f.index);
     expect(face.readUInt32BE(0)).toBe(f.signature);
     expect(glyphOf(face, 0x7ea7)).toBeGreaterThan(0); // 级
-    const subset = await subsetForText({ path: f.path, index: f.index, face }, '中央级媒体上稿数（篇）');
+    const subset = (await fontSubsetter()).subset({ path: f.path, index: f.index, face }, '中央级媒体上稿数（篇）');
     expect(subset.readUInt32BE(0)).toBe(f.signature);
     expect(subset.length).toBeLessThan(face.length / 50);
     for (const ch of '中央级媒体（A1') expect(glyphOf(subset, ch.codePointAt(0)!)).toBeGreaterThan(0);

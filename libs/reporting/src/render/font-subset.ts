@@ -159,11 +159,6 @@ export async function fontSubsetter(): Promise<FontSubsetter> {
   };
 }
 
-/** A standalone font holding the glyphs for `text` and printable ASCII. */
-export async function subsetForText(font: ChartFont, text: string): Promise<Buffer> {
-  return (await fontSubsetter()).subset(font, text);
-}
-
 /** Well-known CJK fonts (Simplified Chinese faces), tried after fontconfig's choice. */
 const KNOWN_CJK_FONTS: { path: string; index: number }[] = [
   { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', index: 0 },
