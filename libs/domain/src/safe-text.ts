@@ -74,15 +74,16 @@ export function findUnstorableText(value: unknown, at = ''): { field: string; pr
   if (typeof value !== 'object' || value === null) return null;
   const object = value as Record<string, unknown>;
   // Each key's path is spelled only when it is needed (a refusal, or a nested value to walk).
+  const pathOf = (key: string) => (at ? `${at}.${key}` : key);
   for (const key of Object.keys(object)) {
     const child = object[key];
     const keyProblem = unstorableText(key);
-    if (keyProblem) return { field: at ? `${at}.${key}` : key, problem: `field names ${keyProblem}` };
+    if (keyProblem) return { field: pathOf(key), problem: `field names ${keyProblem}` };
     if (typeof child === 'string') {
       const problem = unstorableText(child);
-      if (problem) return { field: at ? `${at}.${key}` : key, problem };
+      if (problem) return { field: pathOf(key), problem };
     } else if (typeof child === 'object' && child !== null) {
-      const found = findUnstorableText(child, at ? `${at}.${key}` : key);
+      const found = findUnstorableText(child, pathOf(key));
       if (found) return found;
     }
   }
