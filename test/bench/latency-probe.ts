@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { procMemory } from './support';
 
 /**
  * Times an API's answers from a process of its own (fork), so that what is
@@ -79,13 +79,7 @@ function send(spec: ProbeSpec, method: 'GET' | 'POST', path: string, body?: stri
   });
 }
 
-const rssMb = (pid: number) => {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-};
+const rssMb = (pid: number) => (procMemory(pid)?.rss ?? 0) / (1024 * 1024);
 
 async function probe(spec: ProbeSpec, stopped: () => boolean): Promise<ProbeResult> {
   const started = performance.now();

@@ -1,5 +1,4 @@
 import { ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { Accounts } from '@pl/accounts';
@@ -7,6 +6,7 @@ import { loadConfig } from '@pl/config';
 import { openDatabase } from '@pl/persistence';
 import { CATALOG, loadCatalog } from '@pl/placements';
 import type { Probe, ProbeResult, ProbeSpec } from '../bench/latency-probe';
+import { procMemory } from '../bench/support';
 import { createTestDatabase, repoDir, TestDatabase, testEnv } from '../support/harness';
 import { Children, Child, freePort } from '../support/processes';
 import { honestBomb, lyingBomb, manyEntries } from '../support/zip-bombs';
@@ -94,7 +94,7 @@ describe('three zip bombs and a 1,000,000-row CSV at once', () => {
     await db?.drop();
   });
 
-  const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${api.proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const rssMb = () => (procMemory(api.proc.pid!)?.rss ?? 0) / (1024 * 1024);
 
   /** A multipart body holding the file in the field `file` (its name in UTF-8, as browsers send it), built ahead. */
   function multipart(name: string, bytes: Buffer): { body: Buffer; type: string } {

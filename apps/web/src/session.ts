@@ -45,10 +45,10 @@ export async function loadSession(beforeShown?: (org: string) => void): Promise<
 }
 
 /** Takes the signed-in user's view (from `GET /api/auth/me` or the login answer). */
-export async function adopt(me: Me & { csrfToken?: string }, beforeShown?: (org: string) => void): Promise<void> {
+export async function adopt(me: Me, beforeShown?: (org: string) => void): Promise<void> {
   if (me.csrfToken) setCsrfToken(me.csrfToken);
   const admin = me.role === 'admin';
-  let choices: OrgChoice[] = (me.organizations ?? []).map((o) => ({ slug: o.slug, name: o.name ?? o.slug, role: o.role }));
+  let choices: OrgChoice[] = me.organizations.map((o) => ({ slug: o.slug, name: o.name, role: o.role }));
   if (admin || me.region) {
     // Admins and region viewers read organizations they have no membership in.
     const all = await orgs.list();
