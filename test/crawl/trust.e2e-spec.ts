@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   ConcurrencyRecorder,
   FixtureServer,
   createConcurrencyRecorder,
   startFixtureServer,
 } from '../fixtures/crawl/server';
+import { IngestionQueue } from '@pl/placements';
 import { countOf, startApi, TestApi, waitForIngestion } from '../support/harness';
 
 /**
@@ -188,6 +189,48 @@ describe('a crawler you can trust', () => {
       const back = await eventually(ids[n], (p) => p.status === 'confirmed' && p.linkGoneAt === null);
       expect(back.events.map((e) => e.type)).toEqual(['logged', 'link-gone', 'link-restored', 'confirmed']);
     });
+
+    it('gone links that answer again in one pass read link-restored before confirmed, however many workers write them; a page with another story only clears the flag', async () => {
+      // The other nine gone links (n = 1 is back already): eight pages come back with their story, one with another.
+      const gone = ids.map((id, n) => ({ id, n })).filter(({ n }) => kind(n) === 'gone' && n !== 1);
+      const [stranger, ...returning] = gone;
+      server.addFile(`/trust/gone/${stranger.n}.html`, { body: article('北塔区新建城市书房正式开放') });
+      for (const { n } of returning) server.addFile(`/trust/gone/${n}.html`, { body: article(meeting(n)) });
+      const r = await confirm(gone.map((g) => g.id));
+      expect(r).toMatchObject({ state: 'completed', confirmed: returning.length, linkGone: 0 });
+      for (const { id, n } of returning) {
+        const p = await eventually(id, (x) => x.status === 'confirmed' && x.linkGoneAt === null);
+        expect({ n, events: p.events.map((e) => e.type) }).toEqual({ n, events: ['logged', 'link-gone', 'link-restored', 'confirmed'] });
+        expect(p.events[2].data).toMatchObject({ evidence: { url: linkOf(n), status: 200 } });
+      }
+      const other = await eventually(stranger.id, (x) => x.linkGoneAt === null);
+      expect({ status: other.status, events: other.events.map((e) => e.type) }).toEqual({ status: 'claimed', events: ['logged', 'link-gone', 'link-restored'] });
+    });
+  });
+
+  it('a confirmation that finds the placement already confirmed (a race with an editor) is refused, and the link it saw answer is still restored', async () => {
+    const title = '大祥区召开链接恢复竞态测试会';
+    const url = `${server.url}/race/1.html`; // 404 until added
+    const id = (await logAll([{ channel: '红网大祥站', title, publishedOn: DATE, url }])).get(title)!;
+    expect(await confirm([id])).toMatchObject({ state: 'completed', linkGone: 1 });
+    await eventually(id, (p) => p.linkGoneAt !== null);
+    // An editor confirms it by hand meanwhile.
+    const byHand = await api.http().patch(`/api/orgs/daxiang/placements/${id}`).send({ status: 'confirmed', reason: '已在报纸版面核实' }).expect(202);
+    await waitForIngestion(api, byHand.body.ingestionId);
+    // The crawler's confirmation, read from the page before that (the job a pass sends, as it sends it).
+    const ingestionId = randomUUID();
+    const [{ organization_id: organizationId }] = (await api.dataSource.query(`SELECT organization_id FROM placements WHERE id = ${id}`)) as { organization_id: number }[];
+    const seen = { url, fetchedAt: new Date().toISOString(), status: 200, sha256: sha256(article(title)) };
+    await api.app.get(IngestionQueue).enqueue([
+      {
+        name: 'placement.set-status',
+        data: { ingestionId, organizationId, placementId: id, status: 'confirmed', actor: 'crawler', reason: '爬虫在媒体页面上找到了这篇稿件', evidence: seen, linkRestored: seen },
+      },
+    ]);
+    const after = await eventually(id, (p) => p.linkGoneAt === null);
+    expect({ status: after.status, events: after.events.map((e) => e.type) }).toEqual({ status: 'confirmed', events: ['logged', 'link-gone', 'confirmed', 'link-restored'] });
+    const refused = await waitForIngestion(api, ingestionId);
+    expect(refused).toMatchObject({ inserted: 0, refusal: { code: 'PLACEMENT_BAD_STATUS_CHANGE', field: 'status' } });
   });
 
   describe('evidence (佐证)', () => {

@@ -144,12 +144,16 @@ export class CrawlOperations {
       await writes.error({ placementId: p.id, url: p.url!, message: `HTTP ${page.status}` });
       return 'unanswered';
     }
-    if (p.linkGoneAt) await writes.send(this.linkJob(p, page, false)); // its own page answers again
+    // Its own page answers again: the flag clears. When the page also confirms the story, the
+    // confirmation carries the restoration (one job, written in that order); otherwise a job of its own.
+    const restored = p.linkGoneAt ? this.linkJob(p, page, false) : null;
     const article = extractArticle(page.text, page.finalUrl, { siteNames });
     const verdict = article.title ? compareTitles(p.title, article.title) : { same: false, score: 0 };
     if (article.title && verdict.same) {
-      await this.submitConfirmation(writes, p, this.evidenceOf(writes, page, 'own-page', { url: page.finalUrl, matchedTitle: article.title, similarity: verdict.score }));
+      const evidence = this.evidenceOf(writes, page, 'own-page', { url: page.finalUrl, matchedTitle: article.title, similarity: verdict.score });
+      await this.submitConfirmation(writes, p, evidence, restored?.data.evidence);
     } else {
+      if (restored) await writes.send(restored);
       await writes.error({
         placementId: p.id,
         url: page.finalUrl,
@@ -159,7 +163,7 @@ export class CrawlOperations {
     return 'judged';
   }
 
-  private linkJob(p: Placement, page: FetchedPage, gone: boolean): IngestionJob {
+  private linkJob(p: Placement, page: FetchedPage, gone: boolean): Extract<IngestionJob, { name: 'placement.flag-link' }> {
     return {
       name: 'placement.flag-link',
       data: {
@@ -385,7 +389,8 @@ export class CrawlOperations {
     };
   }
 
-  private async submitConfirmation(writes: RunWrites, p: Placement, evidence: Evidence): Promise<void> {
+  /** Confirms a placement, clearing its link-gone mark first when `linkRestored` (the page that answers again) is given. */
+  private async submitConfirmation(writes: RunWrites, p: Placement, evidence: Evidence, linkRestored?: Record<string, unknown>): Promise<void> {
     await writes.add('confirmed', 1, {
       name: 'placement.set-status',
       data: {
@@ -396,6 +401,7 @@ export class CrawlOperations {
         actor: 'crawler',
         reason: '爬虫在媒体页面上找到了这篇稿件',
         evidence: { ...evidence },
+        ...(linkRestored ? { linkRestored } : {}),
       },
     });
     this.logger.debug(`placement ${p.id} confirmed by ${evidence.url} (${evidence.similarity}, ${evidence.foundIn})`);

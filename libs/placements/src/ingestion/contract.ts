@@ -104,6 +104,14 @@ const setPlacementStatus = z.object({
   actor: storableActor,
   reason: z.string().transform(storableText).nullish(),
   evidence: evidence.nullish(),
+  /**
+   * The crawler's evidence that the placement's own link, marked gone,
+   * answers again (the page that confirms it): the mark is cleared with a
+   * link-restored event before the status changes, in the same write. One
+   * job rather than a flag-link job beside this one, which another worker
+   * could write second.
+   */
+  linkRestored: evidence.optional(),
 });
 
 /**

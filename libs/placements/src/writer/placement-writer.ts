@@ -41,6 +41,12 @@ export interface ChangeRefusal {
   duplicateOf?: { id: number; title: string; status: string };
 }
 
+/** An event a change appends to a placement's history. */
+interface PlacementChange {
+  type: PlacementEventType;
+  data: Record<string, unknown>;
+}
+
 /**
  * The edited fields' values as the edge saw them and as the worker finds them, in one form (an
  * edit carries the edge's, so that the worker can tell whether another change came in between).
@@ -401,13 +407,21 @@ export class PlacementWriter {
 
   /**
    * Applies a status change (confirm, reject, dismiss) and appends its event.
-   * Throws PermanentJobError when the placement is missing or the change is
-   * not allowed from its current status.
+   * With `linkRestored` (the crawler read the placement's own page again and
+   * it confirms the story), the link-gone mark is cleared first, with its
+   * `link-restored` event, in the same transaction: one job, so that the
+   * history reads restored-then-confirmed however many workers take jobs
+   * (two jobs raced for the row lock on PostgreSQL). The restoration stands
+   * when the status change is refused (someone confirmed it meanwhile): the
+   * page did answer. Throws PermanentJobError when the placement is missing
+   * or the change is not allowed from its current status.
    */
   async setStatus(job: SetPlacementStatusJob): Promise<{ replayed: boolean }> {
     return this.changePlacement(job, async (em, from, now) => {
+      const restored = job.linkRestored ? await this.clearLinkGone(em, job.placementId, job.linkRestored) : [];
       if (!STATUS_TRANSITIONS[from]?.includes(job.status)) {
-        return refusal('PLACEMENT_BAD_STATUS_CHANGE', 'status', `placement ${job.placementId} cannot go from ${from} to ${job.status}`, `稿件 ${job.placementId} 的状态已是 ${from}，不能改为 ${job.status}（可能已被他人处理）`);
+        const refused = refusal('PLACEMENT_BAD_STATUS_CHANGE', 'status', `placement ${job.placementId} cannot go from ${from} to ${job.status}`, `稿件 ${job.placementId} 的状态已是 ${from}，不能改为 ${job.status}（可能已被他人处理）`);
+        return restored.length > 0 ? { events: restored, refusal: refused } : refused;
       }
       await em.query(`UPDATE placements SET status = ${this.sql.param(1)}, updated_at = ${this.sql.param(2)} WHERE id = ${this.sql.param(3)}`, [
         job.status,
@@ -417,8 +431,16 @@ export class PlacementWriter {
       const data: Record<string, unknown> = { from };
       if (job.reason) data.reason = job.reason;
       if (job.evidence) data.evidence = job.evidence;
-      return { type: job.status as PlacementEventType, data };
+      return { events: [...restored, { type: job.status as PlacementEventType, data }] };
     });
+  }
+
+  /** Clears a placement's link-gone mark: its link-restored event, or none when the link was not marked gone. */
+  private async clearLinkGone(em: EntityManager, placementId: number, evidence: Record<string, unknown>): Promise<PlacementChange[]> {
+    const [row]: { link_gone_at: unknown }[] = await em.query(`SELECT link_gone_at FROM placements WHERE id = ${this.sql.param(1)}`, [placementId]);
+    if (row?.link_gone_at == null) return [];
+    await em.query(`UPDATE placements SET link_gone_at = NULL WHERE id = ${this.sql.param(1)}`, [placementId]);
+    return [{ type: 'link-restored', data: { evidence } }];
   }
 
   /**
@@ -581,7 +603,7 @@ export class PlacementWriter {
       em: EntityManager,
       status: PlacementStatus,
       now: Date,
-    ) => Promise<ChangeRefusal | { type: PlacementEventType; data: Record<string, unknown> } | null>,
+    ) => Promise<ChangeRefusal | PlacementChange | { events: PlacementChange[]; refusal?: ChangeRefusal } | null>,
   ): Promise<{ replayed: boolean }> {
     const outcome = await writeTransaction(this.dataSource, async (em) => {
       const now = new Date();
@@ -595,11 +617,17 @@ export class PlacementWriter {
         rows.length === 0
           ? refusal('PLACEMENT_NOT_FOUND', 'id', `placement ${job.placementId} does not exist`, `找不到稿件 ${job.placementId}`)
           : await change(em, rows[0].status, now);
-      const refused = result !== null && 'code' in result ? result : null;
-      if (result !== null && 'type' in result) {
-        await this.insertRows(em, 'placement_events', EVENT_COLUMNS, EVENT_PG_TYPES, [
-          [job.placementId, job.organizationId, result.type, job.actor, job.ingestionId, JSON.stringify(result.data), this.sql.timestamp(now)],
-        ]);
+      const { events, refusal: refused = null } =
+        result === null ? { events: [] } : 'code' in result ? { events: [], refusal: result } : 'type' in result ? { events: [result] } : result;
+      if (events.length > 0) {
+        // In the order given: the events' ids are their order in the history.
+        await this.insertRows(
+          em,
+          'placement_events',
+          EVENT_COLUMNS,
+          EVENT_PG_TYPES,
+          events.map((e) => [job.placementId, job.organizationId, e.type, job.actor, job.ingestionId, JSON.stringify(e.data), this.sql.timestamp(now)]),
+        );
       }
       await this.addToIngestions(
         em,
@@ -608,7 +636,7 @@ export class PlacementWriter {
             job: { ...job, accepted: 1 },
             outcome: refused
               ? { replayed: false, inserted: 0, duplicates: 0, refused: [{ row: 0, field: refused.field, message: refused.message }] }
-              : { replayed: false, inserted: result ? 1 : 0, duplicates: result ? 0 : 1, refused: [] },
+              : { replayed: false, inserted: events.length > 0 ? 1 : 0, duplicates: events.length > 0 ? 0 : 1, refused: [] },
           },
         ],
         now,
