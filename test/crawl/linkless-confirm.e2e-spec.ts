@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { CRAWL_QUEUE, CrawlRuns } from '@pl/crawling';
 import { workerConnection } from '@pl/jobs';
@@ -15,7 +16,7 @@ import { startApi, TestApi, waitForIngestion } from '../support/harness';
  * one channel held the crawler for minutes with the run "running". The
  * run's time is printed, not asserted. And a run whose job fails without its
  * handler (here a payload the schema refuses) is shown failed with the job's
- * reason, not queued forever.
+ * reason, not queued forever; a scheduled run too, by the job id it recorded.
  */
 describe('confirmation runs end', () => {
   const WITHOUT_SOURCE = Number(process.env.LINKLESS_N ?? 20_000);
@@ -96,6 +97,35 @@ describe('confirmation runs end', () => {
       }
       expect(view.state).toBe('failed');
       expect(view.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^the crawl job failed: invalid payload: organizationId/) })]);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
+  it("ends a scheduled source run whose job failed for good, in the source's run list and by its id", async () => {
+    // A scheduled run's id is derived from its job's (the scheduler's), so the run records the job's id: a run left
+    // 'running' by a job BullMQ failed (stalled past its limit; here, as above, a payload the schema refuses) is found.
+    const channels = (await api.http().get('/api/channels').expect(200)).body as { id: number; name: string }[];
+    const channel = channels.find((c) => c.name === '红网大祥站')!.id;
+    const source = (await api.http().post(`/api/channels/${channel}/sources`).send({ type: 'feed', url: `${server.url}/scheduled/feed.xml` }).expect(201)).body as { id: number };
+    const jobId = `scheduled-${Date.now()}`;
+    const runs = api.app.get(CrawlRuns);
+    const run = await runs.create('source', { sourceId: source.id }, randomUUID(), jobId);
+    await runs.start(run.id);
+    const connection = workerConnection(api.config.redis.url);
+    const queue = new Queue(CRAWL_QUEUE, { connection, prefix: api.config.redis.prefix });
+    try {
+      await queue.add('crawl.source', { sourceId: -1 }, { jobId, attempts: 1 });
+      let listed: { id: string; state: string; errors: { message: string }[] } | undefined;
+      for (let i = 0; ; i++) {
+        listed = ((await api.http().get(`/api/crawl/sources/${source.id}/runs`).expect(200)).body as NonNullable<typeof listed>[]).find((r) => r.id === run.id);
+        if (listed?.state !== 'running') break;
+        if (i > 300) throw new Error('scheduled run still running after 30 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listed).toMatchObject({ state: 'failed', errors: [{ message: expect.stringMatching(/^the crawl job failed: invalid payload: sourceId/) }] });
+      expect((await api.http().get(`/api/crawl/runs/${run.id}`).expect(200)).body).toMatchObject({ state: 'failed', finishedAt: expect.any(String) });
     } finally {
       await queue.close();
       connection.disconnect();

@@ -119,22 +119,28 @@ export class CrawlController {
   @ZodResponse(200, z.array(crawlRunView))
   async sourceRuns(@ZodParam('id', id) sourceId: number): Promise<CrawlRunView[]> {
     await this.sources.get(sourceId);
-    return this.runs.ofSource(sourceId);
+    return Promise.all((await this.runs.ofSource(sourceId)).map((run) => this.settled(run)));
   }
 
   @Get('crawl/runs/:id')
   @OwnedBy('crawl-run')
   @ZodResponse(200, crawlRunView)
   async get(@ZodParam('id', uuid) runId: string): Promise<CrawlRunView> {
-    const run = await this.runs.get(runId);
+    return this.settled(await this.runs.get(runId));
+  }
+
+  /**
+   * A run whose job failed for good without its handler ending it (a refused payload, a job
+   * stalled past BullMQ's limit) is ended as it is read, with the job's reason, rather than
+   * shown queued or running forever; scheduled runs too (their job id is recorded on the run).
+   * Redis unreachable: the run is shown as it stands.
+   */
+  private async settled(run: CrawlRunView): Promise<CrawlRunView> {
     if (run.state !== 'queued' && run.state !== 'running') return run;
-    // A run whose job failed for good without its handler ending it (a refused payload, a job
-    // stalled past BullMQ's limit) is ended here, with the job's reason, rather than shown
-    // queued or running forever. Redis unreachable: the run is shown as it stands.
-    const reason = await this.queue.gaveUp(runId).catch(() => null);
+    const reason = await this.queue.gaveUp(await this.runs.jobIdOf(run.id)).catch(() => null);
     if (reason === null) return run;
-    await this.runs.finish(runId, 'failed', `the crawl job failed: ${reason}`);
-    return this.runs.get(runId);
+    await this.runs.finish(run.id, 'failed', `the crawl job failed: ${reason}`);
+    return this.runs.get(run.id);
   }
 
   /** A run whose job could not be queued is removed again: nothing half-written. */

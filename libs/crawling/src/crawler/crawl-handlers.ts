@@ -50,7 +50,7 @@ export class CrawlHandlers implements OnApplicationBootstrap, OnApplicationShutd
     }
     // A scheduled job brings no run: derive one from the job's id, so that a retry fills the same run.
     const runId = data.runId ?? uuidFrom(String(job.id));
-    if (!data.runId && !(await this.runs.find(runId))) await this.runs.create('source', { sourceId: source.id }, runId);
+    if (!data.runId && !(await this.runs.find(runId))) await this.runs.create('source', { sourceId: source.id }, runId, String(job.id));
     await this.runAs(runId, () => this.operations.crawlSource(this.fetcher, runId, source, data.date));
   }
 

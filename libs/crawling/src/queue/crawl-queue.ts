@@ -22,18 +22,9 @@ export class CrawlQueue {
     return this.producer.add('crawl.confirm', data, { jobId: data.runId });
   }
 
-  /**
-   * Why the job of a run (queued with the run's id as its job id) failed for
-   * good, or null while it may still run or has not failed: BullMQ keeps
-   * failed crawl jobs (removeOnFail: false). A job can fail without its
-   * handler ending the run: a payload its schema refuses, or a job stalled
-   * past BullMQ's limit (its process killed or blocked twice).
-   */
-  async gaveUp(runId: string): Promise<string | null> {
-    const job = await this.producer.failFast(() => this.producer.queue.getJob(runId));
-    if (!job) return null;
-    const state = await this.producer.failFast(() => job.getState());
-    return state === 'failed' ? job.failedReason || 'failed' : null;
+  /** Why a run's job (CrawlRuns.jobIdOf: the run's id, or a scheduled run's job) failed for good, or null (QueueProducer.failedForGood). */
+  gaveUp(jobId: string): Promise<string | null> {
+    return this.producer.failedForGood(jobId);
   }
 
   /** Runs the source on a cron schedule, in Asia/Shanghai time; replaces its previous schedule. */

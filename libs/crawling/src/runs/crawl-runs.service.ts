@@ -49,7 +49,13 @@ export class CrawlRuns {
     this.sql = new SqlDialect(dataSource);
   }
 
-  async create(kind: CrawlRun['kind'], ref: { sourceId?: number; organizationId?: number }, id: string = randomUUID()): Promise<CrawlRun> {
+  /** A new run, queued. `jobId`: its job's id when that is not `id` (a scheduled source run). */
+  async create(
+    kind: CrawlRun['kind'],
+    ref: { sourceId?: number; organizationId?: number },
+    id: string = randomUUID(),
+    jobId: string | null = null,
+  ): Promise<CrawlRun> {
     const repo = this.dataSource.getRepository(CrawlRun);
     return write(this.dataSource, (em) =>
       em.getRepository(CrawlRun).save(repo.create({
@@ -57,6 +63,7 @@ export class CrawlRuns {
         kind,
         sourceId: ref.sourceId ?? null,
         organizationId: ref.organizationId ?? null,
+        jobId,
         state: 'queued',
         errors: [],
         startedAt: null,
@@ -79,6 +86,12 @@ export class CrawlRuns {
   async ofSource(sourceId: number, limit = 50): Promise<CrawlRunView[]> {
     const runs = await this.dataSource.getRepository(CrawlRun).find({ where: { sourceId }, order: { startedAt: 'DESC' }, take: limit });
     return runs.map(toView);
+  }
+
+  /** The id of the run's BullMQ job: its own id, unless it was recorded otherwise (a scheduled run). */
+  async jobIdOf(id: string): Promise<string> {
+    const run = await this.dataSource.getRepository(CrawlRun).findOne({ where: { id }, select: { id: true, jobId: true } });
+    return run?.jobId ?? id;
   }
 
   find(id: string): Promise<CrawlRun | null> {

@@ -19,6 +19,10 @@ export class CrawlRun {
   @Column({ type: 'varchar', length: 16 })
   state: 'queued' | 'running' | 'completed' | 'failed';
 
+  /** Its BullMQ job's id when that is not the run's id (a scheduled source run); null otherwise. */
+  @Column({ name: 'job_id', type: 'varchar', length: 200, nullable: true })
+  jobId: string | null;
+
   @Column({ type: 'integer', default: 0 })
   pages: number;
 

@@ -9,6 +9,7 @@ import { Regions1765300000001 } from './1765300000001-regions';
 import { StoredTemplates1765400000000 } from './1765400000000-stored-templates';
 import { Accounts1765500000000 } from './1765500000000-accounts';
 import { IngestionRefusal1765600000000 } from './1765600000000-ingestion-refusal';
+import { CrawlRunJobId1765700000000 } from './1765700000000-crawl-run-job-id';
 
 /** Every migration, in order. One set serves SQLite and PostgreSQL. */
 export const MIGRATIONS = [
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   StoredTemplates1765400000000,
   Accounts1765500000000,
   IngestionRefusal1765600000000,
+  CrawlRunJobId1765700000000,
 ];
