@@ -61,18 +61,35 @@ export class ReportJobs {
   async get(id: string): Promise<ReportJobView> {
     const job = await this.dataSource.getRepository(ReportJob).findOneBy({ id });
     if (!job) throw DomainError.notFound('REPORT_NOT_FOUND', 'report', '报告', 'id', id);
-    return toView(job);
+    return toView(await this.settled(job));
+  }
+
+  /**
+   * A report whose job failed for good without its handler recording it (a
+   * payload the schema refuses, a rendering whose process was killed twice:
+   * stalled past BullMQ's limit) is ended `failed` as it is read, with the
+   * job's reason, rather than shown queued or running forever. Redis
+   * unreachable: the report is shown as it stands.
+   */
+  private async settled<J extends Pick<ReportJob, 'id' | 'state' | 'error' | 'finishedAt'>>(job: J): Promise<J> {
+    if (job.state !== 'queued' && job.state !== 'running') return job;
+    const reason = await this.queue.gaveUp(job.id).catch(() => null);
+    if (reason === null) return job;
+    const ended = { state: 'failed' as const, error: `the report job failed: ${reason}`, finishedAt: new Date().toISOString() };
+    await write(this.dataSource, (em) => em.getRepository(ReportJob).update({ id: job.id, state: job.state }, ended));
+    return { ...job, ...ended };
   }
 
   /** The finished file; 409 while it is still being rendered or when rendering failed. */
   async file(id: string): Promise<RenderedReport> {
-    const job = await this.dataSource
+    const found = await this.dataSource
       .getRepository(ReportJob)
       .createQueryBuilder('j')
       .addSelect('j.contentBase64')
       .where('j.id = :id', { id })
       .getOne();
-    if (!job) throw DomainError.notFound('REPORT_NOT_FOUND', 'report', '报告', 'id', id);
+    if (!found) throw DomainError.notFound('REPORT_NOT_FOUND', 'report', '报告', 'id', id);
+    const job = await this.settled(found);
     if (job.state !== 'completed' || !job.contentBase64) {
       throw new DomainError(
         'REPORT_NOT_READY',

@@ -15,4 +15,9 @@ export class ReportQueue {
   enqueue(data: RenderReportJob): Promise<void> {
     return this.producer.add('report.render', data, { jobId: data.reportJobId });
   }
+
+  /** Why a report's job failed for good, or null (QueueProducer.failedForGood). */
+  gaveUp(reportJobId: string): Promise<string | null> {
+    return this.producer.failedForGood(reportJobId);
+  }
 }
