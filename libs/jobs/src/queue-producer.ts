@@ -124,7 +124,7 @@ export class QueueProducer<C extends QueueContract> {
   async failedForGood(jobId: string): Promise<string | null> {
     // The state first, then the job: BullMQ writes the reason and the failed state in one script, so
     // the job read after a 'failed' state has its reason. Read the other way round, a job that failed
-    // between the two reads came without it (seen: "failed" as the reason, 2 runs in 11).
+    // between the two reads came without it (seen in the crawl suites: "failed" as the reason).
     const state = await this.failFast(() => this.queue.getJobState(jobId));
     if (state !== 'failed') return null;
     const job = await this.failFast(() => this.queue.getJob(jobId));
