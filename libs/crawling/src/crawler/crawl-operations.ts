@@ -146,14 +146,14 @@ export class CrawlOperations {
     }
     // Its own page answers again: the flag clears. When the page also confirms the story, the
     // confirmation carries the restoration (one job, written in that order); otherwise a job of its own.
-    const restored = p.linkGoneAt ? this.linkJob(p, page, false) : null;
+    const restored = p.linkGoneAt !== null;
     const article = extractArticle(page.text, page.finalUrl, { siteNames });
     const verdict = article.title ? compareTitles(p.title, article.title) : { same: false, score: 0 };
     if (article.title && verdict.same) {
       const evidence = this.evidenceOf(writes, page, 'own-page', { url: page.finalUrl, matchedTitle: article.title, similarity: verdict.score });
-      await this.submitConfirmation(writes, p, evidence, restored?.data.evidence);
+      await this.submitConfirmation(writes, p, evidence, restored ? linkEvidence(page) : undefined);
     } else {
-      if (restored) await writes.send(restored);
+      if (restored) await writes.send(this.linkJob(p, page, false));
       await writes.error({
         placementId: p.id,
         url: page.finalUrl,
@@ -163,7 +163,7 @@ export class CrawlOperations {
     return 'judged';
   }
 
-  private linkJob(p: Placement, page: FetchedPage, gone: boolean): Extract<IngestionJob, { name: 'placement.flag-link' }> {
+  private linkJob(p: Placement, page: FetchedPage, gone: boolean): IngestionJob {
     return {
       name: 'placement.flag-link',
       data: {
@@ -172,7 +172,7 @@ export class CrawlOperations {
         placementId: p.id,
         actor: 'crawler',
         gone,
-        evidence: { url: page.finalUrl, fetchedAt: page.fetchedAt, status: page.status, sha256: page.sha256 },
+        evidence: linkEvidence(page),
       },
     };
   }
@@ -514,6 +514,11 @@ class RunWrites {
     this.flushing = run.catch(() => undefined);
     return run;
   }
+}
+
+/** What a link flag (gone or back) keeps of the page its link answered with. */
+function linkEvidence(page: FetchedPage): Record<string, unknown> {
+  return { url: page.finalUrl, fetchedAt: page.fetchedAt, status: page.status, sha256: page.sha256 };
 }
 
 function describe(err: unknown): string {
